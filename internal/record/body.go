@@ -1,0 +1,142 @@
+package record
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"golang.org/x/crypto/nacl/box"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+)
+
+// Body is the personal part of a record. It exists in the clear only in the
+// kiosk's memory while a person is at the screen, and at central once opened
+// with the campaign private key.
+type Body struct {
+	Answers    campaign.Answers `json:"answers,omitempty"`    // survey_response
+	Signer     *Signer          `json:"signer,omitempty"`     // signature
+	Registrant *Registrant      `json:"registrant,omitempty"` // event_registration
+	Comment    *Comment         `json:"comment,omitempty"`    // comment
+	Canvasser  string           `json:"canvasser,omitempty"`  // who collected it, in canvasser mode
+
+	// Strokes is the signature's stroke encoding (internal/stroke). It
+	// travels outside the JSON so it is not base64-inflated.
+	Strokes []byte `json:"-"`
+}
+
+// Signer is a person supporting a proposal.
+type Signer struct {
+	Name           string `json:"name"`
+	IDType         string `json:"id_type"`  // voterid.Type
+	VoterID        string `json:"voter_id"` // normalised
+	Alcaldia       string `json:"alcaldia"`
+	ConsentVersion string `json:"consent_version"` // privacy notice version agreed to
+}
+
+// Registrant is a person registering for a Citizen Assembly.
+type Registrant struct {
+	Name           string `json:"name"`
+	Contact        string `json:"contact,omitempty"` // phone or e-mail, optional
+	ConsentVersion string `json:"consent_version"`
+}
+
+// Comment is a remark on a draft article.
+type Comment struct {
+	Text     string `json:"text"`
+	Name     string `json:"name,omitempty"` // optional signature of the comment
+	Alcaldia string `json:"alcaldia,omitempty"`
+}
+
+// bodyVersion leads the plaintext so its layout can evolve.
+const bodyVersion = 1
+
+// maxPlainBody bounds what OpenBody will inflate, so a sealed zip bomb costs
+// central nothing.
+const maxPlainBody = 256 << 10
+
+// ErrOpen means a sealed body could not be opened: wrong key or damage.
+var ErrOpen = errors.New("cannot open sealed body")
+
+// encodeBody lays out the plaintext: version, JSON length, JSON, strokes.
+func encodeBody(b *Body) ([]byte, error) {
+	js, err := json.Marshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("encode body: %w", err)
+	}
+	out := []byte{bodyVersion}
+	out = binary.AppendUvarint(out, uint64(len(js)))
+	out = append(out, js...)
+	return append(out, b.Strokes...), nil
+}
+
+func decodeBody(p []byte) (*Body, error) {
+	if len(p) == 0 || p[0] != bodyVersion {
+		return nil, fmt.Errorf("%w: unknown body version", ErrOpen)
+	}
+	n, k := binary.Uvarint(p[1:])
+	if k <= 0 || n > uint64(len(p)-1-k) {
+		return nil, fmt.Errorf("%w: bad body length", ErrOpen)
+	}
+	js := p[1+k : 1+k+int(n)]
+	var b Body
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrOpen, err)
+	}
+	if rest := p[1+k+int(n):]; len(rest) > 0 {
+		b.Strokes = append([]byte(nil), rest...)
+	}
+	return &b, nil
+}
+
+// SealBody serialises, compresses and seals a body to the campaign's public
+// key. The result can only be opened with the campaign private key, which
+// no device has.
+func SealBody(b *Body, to *[32]byte) ([]byte, error) {
+	plain, err := encodeBody(b)
+	if err != nil {
+		return nil, err
+	}
+	var z bytes.Buffer
+	w, _ := flate.NewWriter(&z, flate.BestCompression)
+	if _, err := w.Write(plain); err != nil {
+		return nil, fmt.Errorf("compress body: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("compress body: %w", err)
+	}
+	sealed, err := box.SealAnonymous(nil, z.Bytes(), to, rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("seal body: %w", err)
+	}
+	return sealed, nil
+}
+
+// OpenBody opens a sealed body with the campaign key pair.
+func OpenBody(sealed []byte, pub, priv *[32]byte) (*Body, error) {
+	z, ok := box.OpenAnonymous(nil, sealed, pub, priv)
+	if !ok {
+		return nil, ErrOpen
+	}
+	plain, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxPlainBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: inflate: %v", ErrOpen, err)
+	}
+	if len(plain) > maxPlainBody {
+		return nil, fmt.Errorf("%w: body larger than %d bytes", ErrOpen, maxPlainBody)
+	}
+	return decodeBody(plain)
+}
+
+// NewCampaignKey makes a campaign sealing key pair. Central keeps the
+// private half; devices get the public half.
+func NewCampaignKey() (pub, priv *[32]byte, err error) {
+	return box.GenerateKey(rand.Reader)
+}

@@ -1,0 +1,116 @@
+package outbox_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// BenchmarkCommitLatency stores one record per transaction, as the kiosk
+// does, and in the same run measures the physical limit of the directory:
+// a bare loop of write + fdatasync of the same number of bytes. It reports
+// both medians and their ratio (target ≤ 1.5). Records are sealed before
+// the clock starts: this measures the commit, not the crypto.
+func BenchmarkCommitLatency(b *testing.B) {
+	dir := b.TempDir()
+	dev := outboxtest.NewEnrolledAt(b, filepath.Join(dir, "outbox.db"), record.ModeKiosk)
+	d := newDrafts(dev.Campaign, 1)
+	recs := make([]*record.Record, b.N)
+	for i := range recs {
+		r, err := record.Build(d.signature(), dev.Campaign, dev.Identity.Keys(), time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs[i] = r
+	}
+	size := len(recs[0].Marshal())
+
+	f, err := os.OpenFile(filepath.Join(dir, "raw"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, size)
+
+	// The two loops are interleaved so both see the same disk, whatever
+	// else the machine is doing.
+	commits := make([]float64, b.N)
+	syncs := make([]float64, b.N)
+	b.ResetTimer()
+	for i, r := range recs {
+		t0 := time.Now()
+		if err := dev.Store.AppendRecord(ctx, r, dev.Identity); err != nil {
+			b.Fatal(err)
+		}
+		commits[i] = float64(time.Since(t0).Microseconds())
+
+		t0 = time.Now()
+		if _, err := f.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+			b.Fatal(err)
+		}
+		syncs[i] = float64(time.Since(t0).Microseconds())
+	}
+	b.StopTimer()
+	mc, ms := median(commits), median(syncs)
+	b.ReportMetric(mc, "commit-µs/median")
+	b.ReportMetric(ms, "fdatasync-µs/median")
+	b.ReportMetric(mc/max(ms, 1), "ratio")
+}
+
+// BenchmarkAppendMany stores records 100 per transaction and reports
+// records per second.
+func BenchmarkAppendMany(b *testing.B) {
+	dev := outboxtest.NewEnrolled(b, record.ModeKiosk)
+	d := newDrafts(dev.Campaign, 2)
+	const per = 100
+	batches := make([][]*record.Record, (b.N+per-1)/per)
+	for i := range batches {
+		for j := 0; j < per; j++ {
+			r, err := record.Build(d.comment(), dev.Campaign, dev.Identity.Keys(), time.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			batches[i] = append(batches[i], r)
+		}
+	}
+	b.ResetTimer()
+	t0 := time.Now()
+	for _, batch := range batches {
+		if err := dev.Store.AppendRecords(ctx, batch, dev.Identity); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(batches)*per)/time.Since(t0).Seconds(), "records/s")
+}
+
+// BenchmarkAppend is the whole of a kiosk submit: validate, seal, number,
+// sign and commit one signature.
+func BenchmarkAppend(b *testing.B) {
+	dev := outboxtest.NewEnrolled(b, record.ModeKiosk)
+	d := newDrafts(dev.Campaign, 3)
+	drafts := make([]*record.Draft, b.N)
+	for i := range drafts {
+		drafts[i] = d.signature()
+	}
+	b.ResetTimer()
+	for _, dr := range drafts {
+		if _, err := dev.Store.Append(ctx, dr, dev.Campaign); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}

@@ -1,0 +1,406 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// State is where a record is on its way to central.
+type State int
+
+// Records move pending → synced or pending → dead, and never back.
+const (
+	StatePending State = 0
+	StateSynced  State = 1
+	StateDead    State = 2
+)
+
+func (s State) String() string {
+	switch s {
+	case StatePending:
+		return "pending"
+	case StateSynced:
+		return "synced"
+	case StateDead:
+		return "dead"
+	}
+	return fmt.Sprintf("state(%d)", int(s))
+}
+
+// Append validates and seals a draft, and stores it as the device's next
+// record. When it returns nil the record is on disk and will survive a
+// power cut; when it returns an error nothing was stored.
+//
+// A signature by a person who already supported the same proposal on this
+// device is refused with ErrDuplicate.
+func (s *Store) Append(ctx context.Context, d *record.Draft, c *campaign.Campaign) (*record.Record, error) {
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r, err := record.Build(d, c, id.Keys(), s.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.AppendRecord(ctx, r, id); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// AppendRecord assigns the next sequence number to a sealed record, signs
+// it with the device key and stores it, all in one transaction: the
+// sequence has no gaps because a number is only taken by a commit.
+func (s *Store) AppendRecord(ctx context.Context, r *record.Record, id *Identity) error {
+	return s.AppendRecords(ctx, []*record.Record{r}, id)
+}
+
+// AppendRecords stores several sealed records in one transaction: all of
+// them or none. Simulators and imports use it; the kiosk saves one person's
+// input at a time.
+func (s *Store) AppendRecords(ctx context.Context, rs []*record.Record, id *Identity) error {
+	for _, r := range rs {
+		if r.DeviceID != id.DeviceID {
+			return fmt.Errorf("append record: made for device %q, this is %q", r.DeviceID, id.DeviceID)
+		}
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		// One statement for both checks: each statement is CPU time
+		// inside the write lock, which the other process waits on.
+		var current sql.NullString
+		var last uint64
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM config WHERE key = 'device_id'),
+			(SELECT coalesce(max(seq), 0) FROM records)`).Scan(&current, &last); err != nil {
+			return err
+		}
+		if current.String != id.DeviceID {
+			return fmt.Errorf("device identity changed while saving: %w", ErrNotEnrolled)
+		}
+		for _, r := range rs {
+			last++
+			if err := s.insert(ctx, tx, r, last, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, r := range rs {
+			r.Seq, r.Sig = 0, nil
+		}
+		if errors.Is(err, ErrDuplicate) || errors.Is(err, ErrNotEnrolled) {
+			return err
+		}
+		return fmt.Errorf("save record: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) insert(ctx context.Context, tx *sql.Tx, r *record.Record, seq uint64, id *Identity) error {
+	if r.Kind == record.KindSignature {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`,
+			r.SubjectID, r.SignerIndex).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrDuplicate
+		}
+	}
+	r.Seq = seq
+	r.Sign(id.DeviceKey)
+	data := r.Marshal()
+	now := s.nowMS()
+	var signer any
+	if r.SignerIndex != nil {
+		signer = r.SignerIndex
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO records
+			(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+		r.Seq, r.ID.String(), string(r.Kind), r.SubjectID, r.EventID, signer,
+		r.DeviceTime.UnixMilli(), now, len(data), data, now)
+	return err
+}
+
+// HasSigned reports whether the person behind a blind signer index already
+// supported subject on this device.
+func (s *Store) HasSigned(ctx context.Context, subject string, signerIndex []byte) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`,
+		subject, signerIndex).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check signer: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Pending is a record waiting to be uploaded, in its stored encoding.
+type Pending struct {
+	Seq  uint64
+	ID   uuid.UUID
+	Data []byte
+}
+
+// NextBatch returns the oldest pending records, in sequence order, whose
+// encodings add up to at most maxBytes (always at least one record, however
+// large, so an oversized record cannot block the queue) and at most
+// maxRecords.
+func (s *Store) NextBatch(ctx context.Context, maxBytes, maxRecords int) ([]Pending, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, id, data FROM records WHERE state = 0 ORDER BY seq LIMIT ?`, maxRecords)
+	if err != nil {
+		return nil, fmt.Errorf("next batch: %w", err)
+	}
+	defer rows.Close()
+	var batch []Pending
+	total := 0
+	for rows.Next() {
+		var p Pending
+		var id string
+		if err := rows.Scan(&p.Seq, &id, &p.Data); err != nil {
+			return nil, fmt.Errorf("next batch: %w", err)
+		}
+		if p.ID, err = uuid.Parse(id); err != nil {
+			return nil, fmt.Errorf("next batch: record %d: %w", p.Seq, err)
+		}
+		if len(batch) > 0 && total+len(p.Data) > maxBytes {
+			break
+		}
+		total += len(p.Data)
+		batch = append(batch, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("next batch: %w", err)
+	}
+	return batch, nil
+}
+
+// Result is what central said about one record.
+type Result struct {
+	Seq    uint64
+	State  State  // StateSynced or StateDead
+	Reason string // for Dead: why central refused it
+}
+
+// Apply records central's answers for a batch in one transaction. Only
+// pending records change: an answer that arrives twice (a retried batch)
+// changes nothing the second time.
+func (s *Store) Apply(ctx context.Context, results []Result) error {
+	if len(results) == 0 {
+		return nil
+	}
+	now := s.nowMS()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `UPDATE records SET state = ?, state_at = ?, reason = ? WHERE seq = ? AND state = 0`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range results {
+			if r.State != StateSynced && r.State != StateDead {
+				return fmt.Errorf("record %d: cannot move to %v", r.Seq, r.State)
+			}
+			if _, err := stmt.ExecContext(ctx, int(r.State), now, r.Reason, r.Seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("apply results: %w", err)
+	}
+	return nil
+}
+
+// MarkSynced moves records central has durably stored to synced.
+func (s *Store) MarkSynced(ctx context.Context, seqs ...uint64) error {
+	rs := make([]Result, len(seqs))
+	for i, q := range seqs {
+		rs[i] = Result{Seq: q, State: StateSynced}
+	}
+	return s.Apply(ctx, rs)
+}
+
+// MarkDead moves one record central refused to dead, keeping the reason
+// for the technician. Dead records are never retried blindly nor deleted.
+func (s *Store) MarkDead(ctx context.Context, seq uint64, reason string) error {
+	return s.Apply(ctx, []Result{{Seq: seq, State: StateDead, Reason: reason}})
+}
+
+// Counts summarises the queue.
+type Counts struct {
+	Pending, Synced, Dead int
+	OldestPending         time.Time // zero when nothing is pending
+	LastSeq               uint64
+}
+
+// Total is every record the device ever made, purged ones included.
+func (c Counts) Total() int { return c.Pending + c.Synced + c.Dead }
+
+// Counts returns the queue's counters.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	var c Counts
+	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*), min(created_at) FROM records GROUP BY state`)
+	if err != nil {
+		return c, fmt.Errorf("counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st State
+		var n int
+		var oldest sql.NullInt64
+		if err := rows.Scan(&st, &n, &oldest); err != nil {
+			return c, fmt.Errorf("counts: %w", err)
+		}
+		switch st {
+		case StatePending:
+			c.Pending = n
+			if oldest.Valid {
+				c.OldestPending = time.UnixMilli(oldest.Int64)
+			}
+		case StateSynced:
+			c.Synced = n
+		case StateDead:
+			c.Dead = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("counts: %w", err)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM records`).Scan(&c.LastSeq); err != nil {
+		return c, fmt.Errorf("counts: %w", err)
+	}
+	return c, nil
+}
+
+// CountSince counts records stored at or after t, optionally of one kind
+// and subject ("" for any): the attract screen's "people today", a
+// proposal's supports on this device, a canvasser's running count.
+func (s *Store) CountSince(ctx context.Context, t time.Time, kind record.Kind, subject, event string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE created_at >= ?
+		AND (? = '' OR kind = ?) AND (? = '' OR subject_id = ?) AND (? = '' OR event_id = ?)`,
+		t.UnixMilli(), string(kind), string(kind), subject, subject, event, event).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count records: %w", err)
+	}
+	return n, nil
+}
+
+// DeadRecord describes a record central refused, without anything personal.
+type DeadRecord struct {
+	Seq        uint64
+	ID         uuid.UUID
+	Kind       record.Kind
+	DeviceTime time.Time
+	DiedAt     time.Time
+	Reason     string
+}
+
+// DeadRecords lists refused records, newest first.
+func (s *Store) DeadRecords(ctx context.Context, limit int) ([]DeadRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, id, kind, device_time, state_at, reason FROM records
+		WHERE state = 2 ORDER BY seq DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("dead records: %w", err)
+	}
+	defer rows.Close()
+	var out []DeadRecord
+	for rows.Next() {
+		var d DeadRecord
+		var id, kind string
+		var dt, at int64
+		if err := rows.Scan(&d.Seq, &id, &kind, &dt, &at, &d.Reason); err != nil {
+			return nil, fmt.Errorf("dead records: %w", err)
+		}
+		d.ID, _ = uuid.Parse(id)
+		d.Kind = record.Kind(kind)
+		d.DeviceTime, d.DiedAt = time.UnixMilli(dt), time.UnixMilli(at)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// EachPending calls fn for every pending record in sequence order, for
+// offline bundles. It reads in pages so a large queue never sits in memory
+// and the other process is never blocked for long.
+func (s *Store) EachPending(ctx context.Context, fn func(Pending) error) error {
+	var after uint64
+	for {
+		rows, err := s.db.QueryContext(ctx, `SELECT seq, id, data FROM records WHERE state = 0 AND seq > ? ORDER BY seq LIMIT 500`, after)
+		if err != nil {
+			return fmt.Errorf("read pending: %w", err)
+		}
+		var page []Pending
+		for rows.Next() {
+			var p Pending
+			var id string
+			if err := rows.Scan(&p.Seq, &id, &p.Data); err != nil {
+				rows.Close()
+				return fmt.Errorf("read pending: %w", err)
+			}
+			p.ID, _ = uuid.Parse(id)
+			page = append(page, p)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("read pending: %w", err)
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for _, p := range page {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		after = page[len(page)-1].Seq
+	}
+}
+
+// Purge drops the stored encoding of synced records whose state changed
+// before t, keeping a tombstone row (id, sequence, kind, state, times) so
+// counters, the sequence and the audit trail stay whole. It returns how
+// many records it purged.
+func (s *Store) Purge(ctx context.Context, t time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE records SET data = NULL WHERE state = 1 AND data IS NOT NULL AND state_at < ?`, t.UnixMilli())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge: %w", err)
+	}
+	return int(n), nil
+}
+
+// Get returns one stored record, decoded, or nil if it was purged.
+func (s *Store) Get(ctx context.Context, seq uint64) (*record.Record, State, error) {
+	var data []byte
+	var st State
+	err := s.db.QueryRowContext(ctx, `SELECT data, state FROM records WHERE seq = ?`, seq).Scan(&data, &st)
+	if err != nil {
+		return nil, 0, fmt.Errorf("get record %d: %w", seq, err)
+	}
+	if data == nil {
+		return nil, st, nil
+	}
+	r, err := record.Unmarshal(data)
+	if err != nil {
+		return nil, st, fmt.Errorf("get record %d: %w", seq, err)
+	}
+	return r, st, nil
+}

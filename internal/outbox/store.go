@@ -1,0 +1,165 @@
+// Package outbox is a device's durable queue: the SQLite file the kiosk
+// writes finished records to and syncd drains to central. It also holds the
+// device's identity, its settings, the campaign content and sync status, so
+// one file is the whole state of a device.
+//
+// Both processes open the file in WAL mode with a busy timeout and take
+// write locks with BEGIN IMMEDIATE, so neither ever sees SQLITE_BUSY from a
+// lock upgrade half-way through a transaction.
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// MinSQLiteVersion is the oldest SQLite this store accepts: earlier versions
+// can corrupt a WAL database written by two processes at once.
+const MinSQLiteVersion = "3.51.3"
+
+// DefaultBusyTimeout is how long a writer waits for the other process's
+// write lock. Transactions here are milliseconds long; a long wait means the
+// other side is stuck, and the caller should hear about it.
+const DefaultBusyTimeout = 10 * time.Second
+
+// Errors callers act on.
+var (
+	ErrOldSQLite   = errors.New("bundled SQLite is too old")
+	ErrCorrupt     = errors.New("outbox file failed its integrity check")
+	ErrNotEnrolled = errors.New("device is not enrolled")
+	ErrNoCampaign  = errors.New("no campaign content on this device")
+	ErrDuplicate   = errors.New("this person already supported this proposal on this device")
+)
+
+// Store is an open outbox file.
+type Store struct {
+	db   *sql.DB
+	path string
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens or creates the outbox at path, with file mode 0600, applies
+// migrations and runs an integrity check. It refuses a file it cannot trust.
+func Open(ctx context.Context, path string) (*Store, error) {
+	// Create the file ourselves so it is private from the first byte; SQLite
+	// gives the -wal and -shm files the same mode as the database.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open outbox: %w", err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return nil, fmt.Errorf("open outbox: %w", err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", DefaultBusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	// FULL: a record the UI calls saved survives a power cut, not only a
+	// process crash. NORMAL in WAL mode may lose the last commits.
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open outbox: %w", err)
+	}
+	s := &Store{db: db, path: path, Now: time.Now}
+	if err := s.check(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open outbox %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) check(ctx context.Context) error {
+	var v string
+	if err := s.db.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&v); err != nil {
+		return fmt.Errorf("open outbox %s: %w", s.path, err)
+	}
+	if compareVersions(v, MinSQLiteVersion) < 0 {
+		return fmt.Errorf("%w: %s, need %s or later", ErrOldSQLite, v, MinSQLiteVersion)
+	}
+	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, s.path, err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrCorrupt, s.path, err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, s.path, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s: %s", ErrCorrupt, s.path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// compareVersions compares dotted version strings numerically.
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// Path is the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the handle for tests and tools that need raw SQL (integrity
+// checks, fault injection). Application code uses the methods.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// write runs fn in a BEGIN IMMEDIATE transaction and commits it.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) nowMS() int64 { return s.Now().UnixMilli() }

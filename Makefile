@@ -1,0 +1,45 @@
+# Voces: make run starts the whole system on embedded defaults; make test
+# runs every test. Both install missing system packages first
+# (scripts/deps.sh, see DEVELOPERS.md).
+
+GO      ?= go
+BIN     := bin
+PKGS    := ./...
+export CGO_ENABLED := 1
+
+.PHONY: all deps build test test-short vet bench bench-outbox soak run screenshots clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet $(PKGS)
+
+# The whole suite, with an X server and a PostgreSQL started for the tests
+# that need them (scripts/test-env.sh). The crash test kills a writer 200
+# times; `make soak` raises it to 1,000.
+test: deps vet
+	@eval "$$(scripts/test-env.sh)" && $(GO) test -count=1 -timeout 40m $(PKGS)
+
+test-short: vet
+	$(GO) test -short -count=1 $(PKGS)
+
+soak:
+	VOCES_CRASH_KILLS=1000 $(GO) test -count=1 -timeout 60m -run 'TestCrash' ./internal/outbox/
+
+# Benchmarks; figures and how to read them are in the README.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/outbox/
+	$(GO) test -run '^$$' -bench . ./internal/record/ ./internal/stroke/
+
+run: build
+	@scripts/run.sh
+
+clean:
+	rm -rf $(BIN) var

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Voces needs to build and test, when missing.
+# Safe to run again: it installs nothing when everything is there.
+set -euo pipefail
+
+# Build: Fyne needs cgo and the X11/GL headers. Test: Xvfb for the kiosk
+# under a real X server, PostgreSQL for the second central store, Chromium
+# for the dashboard, poppler for reading exported PDFs, imagemagick and
+# x11-apps for screenshots.
+packages=(
+  gcc pkg-config
+  libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+  xvfb x11-apps imagemagick
+  postgresql
+  chromium
+  poppler-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

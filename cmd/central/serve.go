@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/voces-cdmx/voces/assets"
+	"github.com/voces-cdmx/voces/internal/central"
+)
+
+// Defaults of central serve.
+const (
+	DefaultAddr = ":8080"
+	// DefaultShutdownTimeout is how long in-flight requests get to finish
+	// after SIGTERM; an upload on a 2G link can take tens of seconds.
+	DefaultShutdownTimeout = 60 * time.Second
+)
+
+// ServeCommand runs the server.
+type ServeCommand struct {
+	main  *Main
+	ready chan struct{} // closed once listening, for in-process tests; may be nil
+}
+
+const serveSynopsis = `
+central serve --data DIR [--addr HOST:PORT] [--public-url URL] [--campaign FILE] [--addr-file FILE] [--db …]
+
+Runs the collection server. On first start it creates DIR (mode 0700) with
+central's keys (campaign sealing key, dedupe key, server signing key; mode
+0600; back them up) and the database. Every start publishes the campaign
+(the built-in CDMX 2016 campaign, or FILE) as a new signed version if its
+content differs from the newest published one; central numbers versions
+itself. It records in DIR the URL devices must use (--public-url, or
+http://ADDR), which "central token" embeds in provisioning codes.
+It prints "listening on http://HOST:PORT" to stderr once it accepts
+connections. SIGTERM or SIGINT stops it after in-flight requests finish.`
+
+// Run starts the server and blocks until ctx ends.
+func (c *ServeCommand) Run(ctx context.Context, args []string) error {
+	fs := c.main.newFlagSet("central serve", serveSynopsis)
+	dataDir := fs.String("data", "", dataUsage)
+	addr := fs.String("addr", DefaultAddr, "`HOST:PORT` to listen on; port 0 picks a free port")
+	publicURL := fs.String("public-url", "", "`URL` devices must use to reach this server (default http://ADDR)")
+	campaignFile := fs.String("campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")
+	addrFile := fs.String("addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
+	db := fs.String("db", "", dbUsage)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := requireData(*dataDir); err != nil {
+		return err
+	}
+	log := c.main.Logger
+
+	keys, err := central.InitDir(*dataDir)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, *dataDir, *db, true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	srv := central.NewServer(store, keys)
+	srv.Logger = log
+	if err := srv.Open(ctx); err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	name, content := "built-in campaign", assets.DefaultCampaign
+	if *campaignFile != "" {
+		name = *campaignFile
+		if content, err = os.ReadFile(*campaignFile); err != nil {
+			return fmt.Errorf("read campaign: %w", err)
+		}
+	}
+	version, changed, err := srv.Publish(ctx, name, content)
+	if err != nil {
+		return err
+	}
+	log.Info("campaign", "version", version, "published_now", changed, "source", filepath.Base(name))
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	bound := ln.Addr().String()
+	u := *publicURL
+	if u == "" {
+		u = defaultPublicURL(ln.Addr().(*net.TCPAddr))
+	}
+	if err := central.WritePublicURL(*dataDir, u); err != nil {
+		ln.Close()
+		return err
+	}
+	if *addrFile != "" {
+		if err := writeAddrFile(*addrFile, bound); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 30 * time.Second,
+		// A 1 MB batch over a 2G link takes minutes; anything slower is a
+		// stuck client holding a connection.
+		ReadTimeout:    5 * time.Minute,
+		WriteTimeout:   5 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Fprintf(c.main.Stderr, "listening on http://%s\n", bound)
+	if c.ready != nil {
+		close(c.ready)
+	}
+	log.Info("listening", "addr", bound, "public_url", u, "data", *dataDir)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), DefaultShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// defaultPublicURL is http://ADDR, with an address devices can reach when
+// the server listens on all interfaces: the machine's first non-loopback
+// IPv4 address, or its host name.
+func defaultPublicURL(a *net.TCPAddr) string {
+	port := strconv.Itoa(a.Port)
+	if !a.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort(a.IP.String(), port)
+	}
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, ad := range addrs {
+			if n, ok := ad.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+				return "http://" + net.JoinHostPort(n.IP.String(), port)
+			}
+		}
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// writeAddrFile writes the bound address through a rename, so a harness
+// polling for the file never reads half of it.
+func writeAddrFile(name, addr string) error {
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, []byte(addr+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write addr file: %w", err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		return fmt.Errorf("write addr file: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package central
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/protocol"
+)
+
+// published is one campaign version as the server holds it in memory:
+// parsed for record checks, and its answer pre-encoded so a fleet polling
+// for content costs no work per request.
+type published struct {
+	PublishedCampaign
+	campaign *campaign.Campaign
+	etag     string
+	body     []byte // CampaignResponse JSON
+	gzipped  []byte // body, gzip-compressed
+}
+
+// campaignCache holds every published version. Versions are immutable once
+// published, so only new ones are ever added.
+type campaignCache struct {
+	mu        sync.RWMutex
+	byVersion map[int]*published
+	ids       map[string]bool // campaign ids of any version
+	latest    *published
+
+	reload sync.Mutex // one reload from the store at a time
+}
+
+func (c *campaignCache) get(version int) *published {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byVersion[version]
+}
+
+func (c *campaignCache) knownID(id string) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.ids[id]
+}
+
+func (c *campaignCache) newest() *published {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.latest
+}
+
+func (c *campaignCache) add(p *published) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byVersion == nil {
+		c.byVersion = make(map[int]*published)
+		c.ids = make(map[string]bool)
+	}
+	c.byVersion[p.Version] = p
+	c.ids[p.CampaignID] = true
+	if c.latest == nil || p.Version > c.latest.Version {
+		c.latest = p
+	}
+}
+
+func newPublished(pc PublishedCampaign) (*published, error) {
+	c, err := campaign.Parse(fmt.Sprintf("campaign version %d", pc.Version), pc.Content)
+	if err != nil {
+		return nil, err
+	}
+	if c.Version != pc.Version || c.ID != pc.CampaignID {
+		return nil, fmt.Errorf("campaign version %d: content says %s version %d", pc.Version, c.ID, c.Version)
+	}
+	body, err := json.Marshal(protocol.CampaignResponse{Version: pc.Version, Content: pc.Content, Signature: pc.Signature})
+	if err != nil {
+		return nil, fmt.Errorf("encode campaign version %d: %w", pc.Version, err)
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(body)
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("compress campaign version %d: %w", pc.Version, err)
+	}
+	return &published{
+		PublishedCampaign: pc,
+		campaign:          c,
+		etag:              `"v` + strconv.Itoa(pc.Version) + `"`,
+		body:              body,
+		gzipped:           z.Bytes(),
+	}, nil
+}
+
+// refreshCampaigns loads versions the store has and the cache does not: published by
+// this process before, or by another node sharing the database.
+func (s *Server) refreshCampaigns(ctx context.Context) error {
+	latest, err := s.store.LatestCampaignVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("latest campaign version: %w", err)
+	}
+	if p := s.campaigns.newest(); p != nil && p.Version >= latest {
+		return nil
+	}
+	s.campaigns.reload.Lock()
+	defer s.campaigns.reload.Unlock()
+	all, err := s.store.Campaigns(ctx)
+	if err != nil {
+		return fmt.Errorf("load campaigns: %w", err)
+	}
+	for _, pc := range all {
+		if s.campaigns.get(pc.Version) != nil {
+			continue
+		}
+		p, err := newPublished(pc)
+		if err != nil {
+			return fmt.Errorf("load campaigns: %w", err)
+		}
+		s.campaigns.add(p)
+	}
+	return nil
+}
+
+// Publish makes the campaign in data the current version if its content
+// differs from the newest published one, and returns the version in force.
+// Central numbers versions itself: the file's "version" is replaced by the
+// next number, so versions only ever grow whatever the file says.
+func (s *Server) Publish(ctx context.Context, name string, data []byte) (version int, changed bool, err error) {
+	c, err := campaign.Parse(name, data)
+	if err != nil {
+		return 0, false, fmt.Errorf("publish campaign: %w", err)
+	}
+	if err := s.refreshCampaigns(ctx); err != nil {
+		return 0, false, fmt.Errorf("publish campaign: %w", err)
+	}
+	next := 1
+	if latest := s.campaigns.newest(); latest != nil {
+		c.Version = latest.Version
+		same, err := campaign.Marshal(c)
+		if err != nil {
+			return 0, false, fmt.Errorf("publish campaign: %w", err)
+		}
+		if bytes.Equal(same, latest.Content) {
+			return latest.Version, false, nil
+		}
+		next = latest.Version + 1
+	}
+	c.Version = next
+	content, err := campaign.Marshal(c)
+	if err != nil {
+		return 0, false, fmt.Errorf("publish campaign: %w", err)
+	}
+	if len(content) > protocol.MaxCampaignDocument {
+		return 0, false, fmt.Errorf("publish campaign: %d bytes; devices accept at most %d", len(content), protocol.MaxCampaignDocument)
+	}
+	pc := PublishedCampaign{
+		Version:     next,
+		CampaignID:  c.ID,
+		Content:     content,
+		Signature:   protocol.SignCampaign(s.keys.Signing, next, content),
+		PublishedAt: s.Now().UTC(),
+	}
+	p, err := newPublished(pc)
+	if err != nil {
+		return 0, false, fmt.Errorf("publish campaign: %w", err)
+	}
+	if err := s.store.PublishCampaign(ctx, pc); err != nil {
+		return 0, false, fmt.Errorf("publish campaign version %d: %w", next, err)
+	}
+	s.campaigns.add(p)
+	return next, true, nil
+}
+
+// handleCampaign serves the newest campaign version. The ETag is the
+// version, so a device that has it gets 304 and a few bytes.
+func (s *Server) handleCampaign(w http.ResponseWriter, r *http.Request) error {
+	if err := s.refreshCampaigns(r.Context()); err != nil {
+		return unavailable(err)
+	}
+	p := s.campaigns.newest()
+	if p == nil {
+		return refuse(protocol.CodeUnavailable, "no campaign has been published yet")
+	}
+	h := w.Header()
+	h.Set("ETag", p.etag)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	if etagMatches(r.Header.Get("If-None-Match"), p.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	body := p.body
+	if acceptsGzip(r) {
+		body = p.gzipped
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+	return nil
+}
+
+// etagMatches implements If-None-Match's weak comparison.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.ReplaceAll(params, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,202 @@
+package central
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"net/http"
+
+	"github.com/google/uuid"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// handleBatches takes an upload. The checks run cheapest first and each
+// one before any work the next would cost: a request is authenticated over
+// the bytes as sent before a byte of it is decompressed or parsed.
+func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
+	if err := requireJSON(r); err != nil {
+		return err
+	}
+	enc, err := contentEncoding(r, true)
+	if err != nil {
+		return err
+	}
+	raw, err := readRaw(w, r, protocol.MaxBatchBody)
+	if err != nil {
+		return err
+	}
+	dev, err := s.authenticate(r, protocol.PathBatches, raw)
+	if err != nil {
+		return err
+	}
+	plain, err := decode(raw, enc, protocol.MaxBatchDecoded)
+	if err != nil {
+		return err
+	}
+	var b protocol.Batch
+	if err := decodeJSON(plain, &b, "batch", true); err != nil {
+		return err
+	}
+	if b.DeviceID != dev.ID {
+		return refuse(protocol.CodeMalformed, "batch device_id %q does not match the %s header %q", b.DeviceID, protocol.HeaderDevice, dev.ID)
+	}
+	if len(b.Records) > protocol.MaxBatchRecords {
+		return refuse(protocol.CodeTooLarge, "batch has %d records; the limit is %d", len(b.Records), protocol.MaxBatchRecords)
+	}
+	results, err := s.ingest(r.Context(), dev, b.Records, "")
+	if err != nil {
+		return unavailable(err)
+	}
+	info := infoOf(r)
+	info.records = len(results)
+	for _, res := range results {
+		if res.Status == protocol.Accepted {
+			info.stored++
+		}
+	}
+	writeJSON(w, http.StatusOK, protocol.BatchResponse{Results: results, ServerTime: s.Now().UTC()})
+	return nil
+}
+
+// Ingest checks and stores records from one enrolled device exactly as an
+// upload does, and returns a result per record in order once they are
+// durably committed. channel is ChannelBundle for records carried on a USB
+// stick, or "" to take it from each record's collection mode. It returns
+// an error wrapping ErrNotFound or ErrRevoked for a device that may not
+// deliver records; nothing is stored then.
+func (s *Server) Ingest(ctx context.Context, deviceID string, records [][]byte, channel string) ([]protocol.Result, error) {
+	d, err := s.store.Device(ctx, deviceID)
+	if err != nil {
+		return nil, fmt.Errorf("ingest from device %q: %w", deviceID, err)
+	}
+	if d.State() == DeviceRevoked {
+		return nil, fmt.Errorf("ingest from device %q: %w", deviceID, ErrRevoked)
+	}
+	return s.ingest(ctx, d, records, channel)
+}
+
+func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel string) ([]protocol.Result, error) {
+	results := make([]protocol.Result, len(records))
+	batch := IngestBatch{DeviceID: d.ID, Records: make([]Incoming, 0, len(records))}
+	at := make([]int, 0, len(records)) // results index of each batch record
+	seen := make(map[uuid.UUID]bool, len(records))
+	chk := checker{s: s, ctx: ctx, device: &d}
+	for i, data := range records {
+		rec, reason := chk.check(data)
+		if rec != nil {
+			results[i].ID, results[i].Seq = rec.ID.String(), rec.Seq
+			if reason == "" && seen[rec.ID] {
+				reason = protocol.ReasonDuplicateInBatch
+			}
+		}
+		if reason != "" {
+			results[i].Status, results[i].Reason = protocol.Rejected, reason
+			continue
+		}
+		seen[rec.ID] = true
+		ch := channel
+		if ch == "" {
+			ch = rec.Mode
+		}
+		batch.Records = append(batch.Records, Incoming{
+			Record:  rec,
+			Data:    data,
+			Hash:    sha256.Sum256(data),
+			Receipt: record.ReceiptCode(rec.ID),
+			Channel: ch,
+		})
+		at = append(at, i)
+	}
+	statuses, err := s.writer.submit(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	if len(statuses) != len(at) {
+		return nil, fmt.Errorf("store answered %d statuses for %d records", len(statuses), len(at))
+	}
+	for j, st := range statuses {
+		results[at[j]].Status = st
+	}
+	return results, nil
+}
+
+// checker judges the records of one batch. It runs in the request's own
+// goroutine, outside any transaction, so signature checks of concurrent
+// uploads use every core.
+type checker struct {
+	s         *Server
+	ctx       context.Context
+	device    *Device
+	refreshed bool // campaigns reloaded once for this batch already
+}
+
+// check returns the decoded record (nil if undecodable) and the reason to
+// reject it, "" if it may be stored.
+func (c *checker) check(data []byte) (*record.Record, string) {
+	rec, err := record.Unmarshal(data)
+	if err != nil {
+		return nil, protocol.ReasonUndecodable
+	}
+	if rec.DeviceID != c.device.ID {
+		return rec, protocol.ReasonWrongDevice
+	}
+	// Databases hold signed 64-bit integers; no honest device gets near.
+	if rec.Seq > math.MaxInt64 {
+		return rec, protocol.ReasonInvalidEnvelope
+	}
+	// Verifying with the batch device's key is also what refuses a record
+	// another device signed and this one relays.
+	if rec.Verify(c.device.PublicKey) != nil {
+		return rec, protocol.ReasonBadSignature
+	}
+	p := c.version(rec.CampaignVersion)
+	switch {
+	case !c.s.campaigns.knownID(rec.CampaignID):
+		return rec, protocol.ReasonUnknownCampaign
+	case p == nil || p.CampaignID != rec.CampaignID:
+		return rec, protocol.ReasonUnknownVersion
+	case !subjectExists(p.campaign, rec):
+		return rec, protocol.ReasonUnknownSubject
+	case rec.EventID != "" && p.campaign.Event(rec.EventID) == nil:
+		return rec, protocol.ReasonInvalidEnvelope
+	}
+	if rec.Alcaldia != "" {
+		if _, ok := campaign.AlcaldiaByID(rec.Alcaldia); !ok {
+			return rec, protocol.ReasonInvalidEnvelope
+		}
+	}
+	return rec, ""
+}
+
+// version finds a published version, reloading from the store once per
+// batch when it is unknown: another node may have published it.
+func (c *checker) version(v int) *published {
+	if p := c.s.campaigns.get(v); p != nil || c.refreshed {
+		return p
+	}
+	c.refreshed = true
+	if err := c.s.refreshCampaigns(c.ctx); err != nil {
+		c.s.Logger.Warn("reload campaigns", "err", err)
+	}
+	return c.s.campaigns.get(v)
+}
+
+// subjectExists reports whether the record's subject is in the campaign
+// version it was made under.
+func subjectExists(c *campaign.Campaign, r *record.Record) bool {
+	switch r.Kind {
+	case record.KindSurvey:
+		return r.SubjectID == c.Survey.ID
+	case record.KindSignature:
+		return c.Proposal(r.SubjectID) != nil
+	case record.KindEvent:
+		return c.Event(r.SubjectID) != nil
+	case record.KindComment:
+		return c.Article(r.SubjectID) != nil
+	}
+	return false
+}

@@ -1,0 +1,212 @@
+package central
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/protocol"
+)
+
+// Defaults for Server's configuration fields.
+const (
+	// DefaultMaxGroupRecords bounds one group commit. Many batches share
+	// one fsync, but a group is kept to a fraction of what a hundred
+	// devices have in flight, so some batches commit while others are
+	// still having their signatures checked and both cores stay busy.
+	DefaultMaxGroupRecords = 5000
+	// DefaultWriterQueue is how many batches may wait for the writer.
+	DefaultWriterQueue = 1024
+)
+
+// Server is central's HTTP API and ingest pipeline. Create it with
+// NewServer, adjust the exported fields, then Open it; it is an
+// http.Handler.
+type Server struct {
+	store     Store         // the database
+	keys      *Keys         // central's secrets
+	campaigns campaignCache // every published version, parsed
+	writer    *writer       // group commits for ingest
+	mux       *http.ServeMux
+
+	// Logger receives one line per request and errors; never personal data.
+	Logger *slog.Logger
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// MaxGroupRecords caps the records of one group commit.
+	MaxGroupRecords int
+	// WriterQueue is how many batches may wait for a commit.
+	WriterQueue int
+}
+
+// NewServer returns a server over store with defaults set.
+func NewServer(store Store, keys *Keys) *Server {
+	s := &Server{
+		store:           store,
+		keys:            keys,
+		Logger:          slog.Default(),
+		Now:             time.Now,
+		MaxGroupRecords: DefaultMaxGroupRecords,
+		WriterQueue:     DefaultWriterQueue,
+	}
+	mux := http.NewServeMux()
+	s.route(mux, "POST "+protocol.PathEnroll, s.handleEnroll)
+	s.route(mux, "POST "+protocol.PathBatches, s.handleBatches)
+	s.route(mux, "POST "+protocol.PathHeartbeat, s.handleHeartbeat)
+	s.route(mux, "GET "+protocol.PathCampaign, s.handleCampaign)
+	for _, p := range []string{protocol.PathEnroll, protocol.PathBatches, protocol.PathHeartbeat, protocol.PathCampaign} {
+		s.route(mux, p, methodNotAllowed)
+	}
+	s.route(mux, "/", func(w http.ResponseWriter, r *http.Request) error {
+		return refuse(codeNotFound, "no such endpoint: %s", r.URL.Path)
+	})
+	s.mux = mux
+	return s
+}
+
+// Open loads the published campaigns and starts the ingest writer.
+func (s *Server) Open(ctx context.Context) error {
+	if err := s.refreshCampaigns(ctx); err != nil {
+		return fmt.Errorf("open server: %w", err)
+	}
+	s.writer = newWriter(s.store, s.Now, s.Logger, s.MaxGroupRecords, s.WriterQueue)
+	s.writer.start()
+	return nil
+}
+
+// Close stops the ingest writer after committing what it was given. Call
+// it after the HTTP server has shut down, so no handler still waits.
+func (s *Server) Close() error {
+	if s.writer != nil {
+		s.writer.stop()
+	}
+	return nil
+}
+
+// Store returns the server's store.
+func (s *Server) Store() Store { return s.store }
+
+// Keys returns the server's keys.
+func (s *Server) Keys() *Keys { return s.keys }
+
+// ServeHTTP serves the device API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// handlerFunc is a handler that reports a refusal by returning it, so each
+// handler reads top to bottom as the checks it makes.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) error {
+	allow := http.MethodPost
+	if r.URL.Path == protocol.PathCampaign {
+		allow = "GET, HEAD"
+	}
+	w.Header().Set("Allow", allow)
+	return refuse(protocol.CodeMethodNotAllowed, "%s is not allowed on %s; use %s", r.Method, r.URL.Path, allow)
+}
+
+// route registers h behind logging and panic recovery.
+func (s *Server) route(mux *http.ServeMux, pattern string, h handlerFunc) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Logger.Error("handler panic", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if !lw.wrote {
+					info.code = protocol.CodeInternal
+					writeError(lw, refuse(protocol.CodeInternal, "internal error"))
+				}
+			}
+			s.logRequest(r, lw, info, time.Since(start))
+		}()
+		if err := h(lw, r); err != nil {
+			ae := asAPIError(err)
+			info.code = ae.code
+			if ae.code == protocol.CodeInternal || ae.code == protocol.CodeUnavailable {
+				s.Logger.Error("request failed", "path", r.URL.Path, "err", err)
+			}
+			if !lw.wrote {
+				writeError(lw, ae)
+			}
+		}
+	})
+}
+
+// requestInfo collects what a handler learned for the request log line.
+type requestInfo struct {
+	device  string
+	code    protocol.ErrorCode
+	records int
+	stored  int
+}
+
+type requestInfoKey struct{}
+
+func infoOf(r *http.Request) *requestInfo {
+	if i, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		return i
+	}
+	return &requestInfo{}
+}
+
+func (s *Server) logRequest(r *http.Request, lw *logWriter, info *requestInfo, d time.Duration) {
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", lw.status),
+		slog.Int64("bytes_in", r.ContentLength),
+		slog.Int64("bytes_out", lw.bytes),
+		slog.Float64("ms", float64(d.Microseconds())/1000),
+	}
+	if info.device != "" {
+		attrs = append(attrs, slog.String("device", info.device))
+	}
+	if info.code != "" {
+		attrs = append(attrs, slog.String("error", string(info.code)))
+	}
+	if info.records > 0 {
+		attrs = append(attrs, slog.Int("records", info.records), slog.Int("stored", info.stored))
+	}
+	level := slog.LevelInfo
+	if lw.status >= 500 {
+		level = slog.LevelError
+	}
+	s.Logger.LogAttrs(r.Context(), level, "request", attrs...)
+}
+
+// logWriter records what was written, for the log line and so a panic
+// after the header went out does not write a second one.
+type logWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (w *logWriter) WriteHeader(status int) {
+	if !w.wrote {
+		w.status, w.wrote = status, true
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.wrote = true
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,224 @@
+// Package sqlitestore is central's embedded database: a central.Store in
+// one SQLite file, for a single server on one disk.
+//
+// Writes go through one connection, in BEGIN IMMEDIATE transactions, so
+// they queue in Go rather than fail with SQLITE_BUSY; reads use a pool of
+// read-only connections and never block the writer (WAL). Other processes
+// (the central CLI) may open the same file at the same time.
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/voces-cdmx/voces/internal/central"
+)
+
+var _ central.Store = (*Store)(nil)
+
+// MinSQLiteVersion is the oldest SQLite this store accepts: earlier versions
+// can corrupt a WAL database written by two processes at once.
+const MinSQLiteVersion = "3.51.3"
+
+// DefaultBusyTimeout is how long a writer waits for another process's
+// write lock before giving up.
+const DefaultBusyTimeout = 10 * time.Second
+
+// ErrOldSQLite means the bundled SQLite is older than MinSQLiteVersion.
+var ErrOldSQLite = errors.New("bundled SQLite is too old")
+
+// Store is an open central database.
+type Store struct {
+	write *sql.DB // one connection, BEGIN IMMEDIATE
+	read  *sql.DB // read-only pool
+	path  string
+
+	insertRecord   *sql.Stmt // prepared on the write connection
+	recordHash     *sql.Stmt
+	insertConflict *sql.Stmt
+	addTally       *sql.Stmt
+	touchDevice    *sql.Stmt
+}
+
+// Open opens or creates the database at path (mode 0600) and applies
+// migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	// Create the file ourselves so it is private from the first byte; SQLite
+	// gives the -wal and -shm files the same mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	f.Close()
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", DefaultBusyTimeout.Milliseconds()))
+	q.Set("_journal_mode", "WAL")
+	// FULL: an acknowledged batch survives a power cut, not only a crash.
+	// The group commit makes the extra fsync affordable.
+	q.Set("_synchronous", "FULL")
+	wq := url.Values{}
+	for k, v := range q {
+		wq[k] = v
+	}
+	wq.Set("_txlock", "immediate")
+	// A full group commit (central.DefaultMaxGroupRecords, about 10 MB)
+	// fits in the writer's cache (32 MB) instead of spilling to the WAL
+	// half-way, and the WAL may grow to 32 MB between checkpoints so one
+	// is not run on every commit. The page size stays at 4 KB: the receipt
+	// and signer indexes take keys in random order, and each one dirties a
+	// whole page.
+	wq.Add("_pragma", "cache_size(-32768)")
+	wq.Add("_pragma", "wal_autocheckpoint(8000)")
+	write, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+	q.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	s := &Store{write: write, read: read, path: path}
+	if err := s.open(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) open(ctx context.Context) error {
+	var v string
+	if err := s.write.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&v); err != nil {
+		return err
+	}
+	if compareVersions(v, MinSQLiteVersion) < 0 {
+		return fmt.Errorf("%w: %s, need %s or later", ErrOldSQLite, v, MinSQLiteVersion)
+	}
+	if err := migrate(ctx, s.write); err != nil {
+		return err
+	}
+	stmts := []struct {
+		to  **sql.Stmt
+		sql string
+	}{
+		{&s.insertRecord, `INSERT INTO records (id, device_id, seq, kind, campaign_id, campaign_version, subject_id,
+			device_time, received_at, mode, channel, event_id, alcaldia, signer_index, receipt, sha256, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO NOTHING`},
+		{&s.recordHash, `SELECT sha256 FROM records WHERE id = ?`},
+		{&s.insertConflict, `INSERT INTO conflicts (record_id, sha256, device_id, channel, received_at, data)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, sha256) DO NOTHING`},
+		{&s.addTally, `INSERT INTO tallies (device_id, kind, channel, records) VALUES (?, ?, ?, ?)
+			ON CONFLICT (device_id, kind, channel) DO UPDATE SET records = records + excluded.records`},
+		{&s.touchDevice, `UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?), duplicates = duplicates + ?
+			WHERE id = ?`},
+	}
+	for _, st := range stmts {
+		p, err := s.write.PrepareContext(ctx, st.sql)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		*st.to = p
+	}
+	return nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database, keeping the first error.
+func (s *Store) Close() error {
+	var first error
+	for _, st := range []*sql.Stmt{s.insertRecord, s.recordHash, s.insertConflict, s.addTally, s.touchDevice} {
+		if st != nil {
+			if err := st.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	for _, db := range []*sql.DB{s.read, s.write} {
+		if err := db.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// DB exposes the write handle for tests that need raw SQL. Application
+// code uses the methods.
+func (s *Store) DB() *sql.DB { return s.write }
+
+// update runs fn in a BEGIN IMMEDIATE transaction and commits it.
+func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// view runs fn in a read transaction: one consistent snapshot however many
+// queries fn makes.
+func (s *Store) view(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// compareVersions compares dotted version strings numerically.
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// ms and fromMS convert times; the zero time is stored as NULL.
+func ms(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}

@@ -1,0 +1,107 @@
+package syncer
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/protocol"
+)
+
+// ErrCampaignRefused means central sent campaign content the device will
+// not store: its signature does not verify with the enrolled server key,
+// or it does not parse, or it is for another campaign.
+var ErrCampaignRefused = errors.New("campaign content refused")
+
+// PullCampaign asks central for its current campaign content, unless it is
+// the version already stored (If-None-Match with the stored ETag). New
+// content is stored only after its signature verifies with the server key
+// the device enrolled with and it parses as a campaign. It returns the
+// newest version stored and whether this call stored it.
+func (s *Syncer) PullCampaign(ctx context.Context) (version int, changed bool, err error) {
+	id, err := s.store.Identity(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	version, changed, err = s.pullCampaign(ctx, id)
+	switch {
+	case err == nil:
+		return version, changed, nil
+	case ctx.Err() != nil:
+		return version, false, ctx.Err()
+	}
+	s.noteError(ctx, err)
+	return version, false, err
+}
+
+func (s *Syncer) pullCampaign(ctx context.Context, id *outbox.Identity) (int, bool, error) {
+	current, err := s.store.LatestCampaign(ctx)
+	if err != nil && !errors.Is(err, outbox.ErrNoCampaign) {
+		return 0, false, err
+	}
+	have := 0
+	h := http.Header{}
+	h.Set(protocol.HeaderDevice, id.DeviceID)
+	if current != nil {
+		have = current.Version
+		if current.ETag != "" {
+			h.Set("If-None-Match", current.ETag)
+		}
+	}
+	ans, err := s.send(ctx, exchange{method: http.MethodGet, base: id.ServerURL, path: protocol.PathCampaign, header: h})
+	if err != nil {
+		return have, false, err
+	}
+	if ans.status == http.StatusNotModified {
+		return have, false, nil
+	}
+	var resp protocol.CampaignResponse
+	if err := json.Unmarshal(ans.body, &resp); err != nil {
+		return have, false, fmt.Errorf("%w: campaign answer: %v", ErrBadAnswer, err)
+	}
+	if _, err := VerifyCampaign(id.ServerKey, id.CampaignID, &resp); err != nil {
+		return have, false, err
+	}
+	if resp.Version <= have {
+		// An older version is never applied over a newer one; central
+		// publishes a fix as a new version.
+		return have, false, nil
+	}
+	err = s.store.SaveCampaign(ctx, outbox.StoredCampaign{
+		Version:   resp.Version,
+		Content:   resp.Content,
+		Signature: resp.Signature,
+		ETag:      ans.header.Get("ETag"),
+	})
+	if err != nil {
+		return have, false, err
+	}
+	s.Logger.Info("stored new campaign content", "version", resp.Version)
+	return resp.Version, true, nil
+}
+
+// VerifyCampaign checks campaign content from central before anything
+// uses it: the signature must verify with serverKey, the content must
+// parse as a campaign of the signed version, and, when campaignID is not
+// empty, be that campaign. Errors match ErrCampaignRefused.
+func VerifyCampaign(serverKey ed25519.PublicKey, campaignID string, resp *protocol.CampaignResponse) (*campaign.Campaign, error) {
+	if !protocol.VerifyCampaign(serverKey, resp.Version, resp.Content, resp.Signature) {
+		return nil, fmt.Errorf("%w: version %d: signature does not verify with the enrolled server key", ErrCampaignRefused, resp.Version)
+	}
+	c, err := campaign.Parse(fmt.Sprintf("campaign version %d", resp.Version), resp.Content)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCampaignRefused, err)
+	}
+	if c.Version != resp.Version {
+		return nil, fmt.Errorf("%w: signed as version %d but the content says %d", ErrCampaignRefused, resp.Version, c.Version)
+	}
+	if campaignID != "" && c.ID != campaignID {
+		return nil, fmt.Errorf("%w: content is for campaign %q, this device collects for %q", ErrCampaignRefused, c.ID, campaignID)
+	}
+	return c, nil
+}

@@ -1,0 +1,195 @@
+// Command kiosk is the Voces touchscreen app. It reads campaign content and
+// sync status from the device's outbox and writes finished records to it;
+// it never touches the network (syncd does).
+//
+//	kiosk --db PATH [--mode kiosk|canvasser] [--fullscreen] [--lang es|en]
+//	      [--idle 45s] [--countdown 15s] [--size 1280x800]
+//	kiosk --db PATH --set-pin          # reads the technician PIN from stdin
+//	kiosk --db PATH --demo             # enroll a stand-alone demo device first
+//	kiosk --db PATH --measure-startup  # print time to first frame and RSS, exit
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/voces-cdmx/voces/internal/i18n"
+	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/ui"
+	"github.com/voces-cdmx/voces/internal/ui/demo"
+	"github.com/voces-cdmx/voces/internal/ui/techpin"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Log: log}
+	if err := m.Run(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "kiosk:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// Main is the kiosk command: flags, then wiring.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Log    *slog.Logger
+
+	DB         string
+	Mode       string
+	Fullscreen bool
+	Lang       string
+	Idle       time.Duration
+	Countdown  time.Duration
+	Size       string
+	SetPIN     bool
+	Demo       bool
+	Measure    bool
+}
+
+// ParseFlags reads the command line.
+func (m *Main) ParseFlags(args []string) error {
+	fs := flag.NewFlagSet("kiosk", flag.ContinueOnError)
+	fs.StringVar(&m.DB, "db", "", "path of the device's outbox file (required)")
+	fs.StringVar(&m.Mode, "mode", "", "collection mode, kiosk or canvasser (default: the mode the device was enrolled in)")
+	fs.BoolVar(&m.Fullscreen, "fullscreen", false, "open full screen without decorations and refuse to close")
+	fs.StringVar(&m.Lang, "lang", "", "language each person starts in, es or en (default: the device setting, else es)")
+	fs.DurationVar(&m.Idle, "idle", 0, "time without input before \"are you still there?\" (default: setting, else 45s)")
+	fs.DurationVar(&m.Countdown, "countdown", 0, "countdown of that prompt before everything is forgotten (default: setting, else 15s)")
+	fs.StringVar(&m.Size, "size", "1280x800", "window size when not full screen, WIDTHxHEIGHT")
+	fs.BoolVar(&m.SetPIN, "set-pin", false, "read a technician PIN (6 to 12 digits) from the first line of stdin, store its hash, and exit")
+	fs.BoolVar(&m.Demo, "demo", false, "if the outbox is not enrolled, enroll it as a stand-alone demo device with the default campaign")
+	fs.BoolVar(&m.Measure, "measure-startup", false, "print the time from process start to the first painted attract screen and the resident memory, then exit")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: kiosk --db PATH [--mode kiosk|canvasser] [--fullscreen] [--lang es|en] [flags]\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if m.DB == "" {
+		return errors.New("--db is required")
+	}
+	if m.Mode != "" && m.Mode != record.ModeKiosk && m.Mode != record.ModeCanvasser {
+		return fmt.Errorf("--mode must be %s or %s", record.ModeKiosk, record.ModeCanvasser)
+	}
+	if m.Lang != "" {
+		if _, err := i18n.Parse(m.Lang); err != nil {
+			return fmt.Errorf("--lang: %w", err)
+		}
+	}
+	return nil
+}
+
+// Run parses args and runs the kiosk until it is closed, exited from the
+// technician menu, or ctx ends.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if err := m.ParseFlags(args); err != nil {
+		return err
+	}
+	store, err := outbox.Open(ctx, m.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if m.SetPIN {
+		return m.setPIN(ctx, store)
+	}
+	if m.Demo {
+		enrolled, err := demo.Enroll(ctx, store, record.ModeKiosk)
+		if err != nil {
+			return err
+		}
+		if enrolled {
+			m.Log.Info("enrolled demo device", "db", m.DB)
+		}
+	}
+	return m.runUI(ctx, store)
+}
+
+func (m *Main) setPIN(ctx context.Context, store *outbox.Store) error {
+	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read pin: %w", err)
+	}
+	if err := techpin.New(store).Set(ctx, strings.TrimSpace(line)); err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, "technician PIN set")
+	return nil
+}
+
+func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
+	a := app.NewWithID("mx.voces.kiosk")
+	cfg := ui.Config{Mode: m.Mode, Idle: m.Idle, Countdown: m.Countdown, Logger: m.Log}
+	painted := make(chan struct{})
+	var once sync.Once
+	cfg.OnFirstFrame = func() {
+		once.Do(func() {
+			close(painted)
+			// Start-up garbage (the campaign JSON, font tables read once)
+			// goes back to the system rather than sit in the heap all day.
+			go debug.FreeOSMemory()
+		})
+	}
+	if m.Lang != "" {
+		cfg.Lang, _ = i18n.Parse(m.Lang)
+	}
+	k := ui.New(a, store, cfg)
+	w := k.Window()
+	if m.Fullscreen {
+		w.SetFullScreen(true)
+		// A passer-by cannot close the kiosk; the technician menu can.
+		w.SetCloseIntercept(func() { m.Log.Warn("close refused: use the technician menu") })
+	} else {
+		var width, height float32
+		if _, err := fmt.Sscanf(m.Size, "%fx%f", &width, &height); err != nil {
+			return fmt.Errorf("--size %q: want WIDTHxHEIGHT", m.Size)
+		}
+		w.Resize(fyne.NewSize(width, height))
+	}
+	w.SetMaster()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	k.Start(runCtx)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done(): // SIGTERM from the session manager
+			fyne.Do(a.Quit)
+		case <-done:
+		}
+	}()
+	if m.Measure {
+		go m.measure(painted, a)
+	}
+	// Reading and checking the campaign left garbage; hand it back before
+	// the GL driver and the fonts take their share.
+	debug.FreeOSMemory()
+	w.ShowAndRun()
+	return nil
+}

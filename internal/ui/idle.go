@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"math"
+	"time"
+)
+
+// Tick advances the kiosk's clock-driven behaviour to the time on its
+// clock: the idle prompt and its countdown, forgetting, the receipt's
+// timeout, retries when out of service, the attract rotation, campaign
+// updates at attract and the status strip. Start calls it every second;
+// tests call it after moving their clock, so they never sleep.
+func (k *Kiosk) Tick() {
+	now := k.now()
+	if now.Sub(k.lastTick.status) >= statusEvery {
+		k.lastTick.status = now
+		k.fr.refreshStatus()
+	}
+	if k.cur == nil {
+		return
+	}
+	if t, ok := k.cur.(ticker); ok {
+		before := k.cur
+		t.tick(now)
+		if k.cur != before {
+			return // a new screen starts its own time
+		}
+	}
+	v := k.fr.v
+	if v == nil {
+		return
+	}
+	idleFor := now.Sub(k.lastInput)
+	switch v.idle {
+	case idleNever:
+		return
+	case idleReturn:
+		limit := k.idle
+		if k.cur.kind() == kindSaved {
+			limit = k.cfg.SavedFor
+		}
+		if idleFor >= limit {
+			k.forget()
+		}
+		return
+	}
+	if !k.promptEnd.IsZero() {
+		if !now.Before(k.promptEnd) {
+			k.forget()
+			return
+		}
+		k.fr.setCountdown(k.F("idle.countdown", secondsLeft(k.promptEnd.Sub(now))))
+		return
+	}
+	if idleFor >= k.idle {
+		k.askStillThere(now)
+	}
+}
+
+// ticker is a screen with clock-driven behaviour of its own.
+type ticker interface {
+	tick(now time.Time)
+}
+
+// askStillThere covers the screen with "are you still there?" and starts
+// the countdown to forgetting.
+func (k *Kiosk) askStillThere(now time.Time) {
+	k.promptEnd = now.Add(k.countdown)
+	k.fr.showPrompt(k.T("idle.title"), k.T("idle.text"),
+		k.T("idle.continue"), func() { k.promptEnd = time.Time{} },
+		k.T("idle.finish"), k.forget)
+	k.fr.setCountdown(k.F("idle.countdown", secondsLeft(k.countdown)))
+}
+
+func secondsLeft(d time.Duration) int {
+	return int(math.Ceil(d.Seconds()))
+}
+
+func (f *frame) setCountdown(s string) {
+	if f.promptCount != nil {
+		f.promptCount.SetText(s)
+	}
+}

@@ -1,0 +1,381 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/stroke"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
+	"github.com/voces-cdmx/voces/internal/voterid"
+)
+
+// Supporting a proposal takes six steps: name, voter id, alcaldía,
+// privacy notice, signature, review.
+const signSteps = 6
+
+func (k *Kiosk) signKicker(n int) func() string {
+	return func() string { return k.F("sign.step", n, signSteps) }
+}
+
+func (k *Kiosk) backToProposal() { k.show(&proposalScreen{k: k, id: k.sess.proposal}) }
+
+// signName asks the supporter's name.
+func (k *Kiosk) signName() *textStep {
+	s := k.sess
+	return &textStep{
+		k: k, sk: kindSignName, layout: widgets.Text, max: record.MaxNameLen,
+		words: words{kicker: k.signKicker(1), title: "sign.name.title", help: "sign.name.help"},
+		get:   func() string { return s.signerName },
+		set:   func(v string) { s.signerName = v },
+		check: k.checkName,
+		back:  k.backToProposal,
+		next:  func() { k.show(k.signID()) },
+	}
+}
+
+// checkName refuses an empty or overlong name.
+func (k *Kiosk) checkName(v string) string {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return k.T("field.required.name")
+	case len([]rune(v)) > record.MaxNameLen:
+		return k.T("field.toolong")
+	}
+	return ""
+}
+
+// signID asks the voter id, checking it as it is typed, and, once it is
+// complete and valid, whether this person already supported the proposal
+// here: they hear it now, before they sign, not after.
+func (k *Kiosk) signID() *textStep {
+	s := k.sess
+	return &textStep{
+		k: k, sk: kindSignID, layout: widgets.ID,
+		words: words{kicker: k.signKicker(2), title: "sign.id.title", help: "sign.id.help"},
+		get:   func() string { return s.voterID },
+		set:   func(v string) { s.voterID = v },
+		live: func(v string, m message) {
+			t, _, problem, done := k.checkVoterID(v)
+			switch {
+			case problem != "":
+				m.fail(problem)
+			case done:
+				m.ok(k.F("voterid.ok", k.T("voterid.type."+string(t))))
+			case v == "":
+				m.note(k.T("voterid.hint"))
+			default:
+				m.note(k.lang().N("voterid.left", voterid.Length-len([]rune(voterid.Normalize(v)))))
+			}
+		},
+		check: func(v string) string {
+			_, id, problem, done := k.checkVoterID(v)
+			if problem != "" {
+				return problem
+			}
+			if !done {
+				return k.F("voterid.length", len([]rune(id)))
+			}
+			return ""
+		},
+		back: func() { k.show(k.signName()) },
+		next: func() {
+			_, id, _, _ := k.checkVoterID(s.voterID)
+			if k.alreadySigned(s.proposal, id) {
+				k.showDuplicate()
+				return
+			}
+			k.show(k.signArea())
+		},
+	}
+}
+
+// alreadySigned looks the person up by blind index. When the outbox
+// cannot answer, the save will: it refuses duplicates in its transaction.
+func (k *Kiosk) alreadySigned(proposal, normalisedID string) bool {
+	idx := record.BlindIndex(k.ident.DedupeKey, normalisedID, proposal)
+	dup, err := k.store.HasSigned(context.Background(), proposal, idx)
+	if err != nil {
+		k.log.Warn("check signer", "err", err)
+		return false
+	}
+	return dup
+}
+
+// idTemplates are ids with a valid character class at every position,
+// used to complete what has been typed so far: a character problem found
+// in the typed part is then real, and can be shown before the 18th key.
+var idTemplates = map[voterid.Type]string{
+	voterid.CURP: "AAAA000000HDFBBB00",
+	voterid.INE:  "AAAAAA00000000H000",
+}
+
+// checkVoterID checks an id as typed so far. It returns the type it is
+// valid as and the normalised id; a problem to show (empty while the input
+// may still become valid); and whether the id is complete and valid.
+func (k *Kiosk) checkVoterID(raw string) (t voterid.Type, id, problem string, done bool) {
+	accepted := make([]voterid.Type, 0, len(k.camp.IDTypes))
+	for _, t := range k.camp.IDTypes {
+		accepted = append(accepted, voterid.Type(t))
+	}
+	id = voterid.Normalize(raw)
+	n := len([]rune(id))
+	if n == 0 {
+		return "", id, "", false
+	}
+	if n < voterid.Length {
+		if e := partialProblem(accepted, id); e != nil {
+			return "", id, k.explainVoterID(e), false
+		}
+		return "", id, "", false
+	}
+	t, id, err := voterid.Check(accepted, raw)
+	var ve *voterid.Error
+	if errors.As(err, &ve) {
+		return t, id, k.explainVoterID(ve), false
+	}
+	if err != nil {
+		return t, id, k.T("error.generic"), false
+	}
+	return t, id, "", true
+}
+
+// partialProblem returns the character error of the type typed furthest
+// before going wrong, when the prefix cannot begin any accepted type; nil
+// while it can still become a valid id.
+func partialProblem(accepted []voterid.Type, prefix string) *voterid.Error {
+	typed := []rune(prefix)
+	var furthest *voterid.Error
+	for _, t := range accepted {
+		tmpl := []rune(idTemplates[t])
+		if len(tmpl) != voterid.Length {
+			return nil
+		}
+		err := voterid.Validate(t, string(typed)+string(tmpl[len(typed):]))
+		var e *voterid.Error
+		if !errors.As(err, &e) || e.Reason != voterid.ReasonChars || e.Pos > len(typed) {
+			return nil
+		}
+		if furthest == nil || e.Pos > furthest.Pos {
+			furthest = e
+		}
+	}
+	return furthest
+}
+
+// charClass is what position pos (1-based) of an id of type t holds, as a
+// message id suffix. It mirrors the layouts in package voterid, to say in
+// Spanish or English what voterid says in English.
+func charClass(t voterid.Type, pos int) string {
+	switch t {
+	case voterid.CURP:
+		switch {
+		case pos <= 4, pos >= 11 && pos <= 13:
+			return "letter"
+		case pos <= 10, pos == 18:
+			return "digit"
+		case pos <= 16:
+			return "consonant"
+		case pos == 17:
+			return "alnum"
+		}
+	case voterid.INE:
+		switch {
+		case pos <= 6, pos == 15:
+			return "letter"
+		default:
+			return "digit"
+		}
+	}
+	return "valid"
+}
+
+// explainVoterID says what is wrong with an id, and where.
+func (k *Kiosk) explainVoterID(e *voterid.Error) string {
+	name := k.T("voterid.type." + string(e.Type))
+	switch e.Reason {
+	case voterid.ReasonEmpty:
+		return k.T("voterid.empty")
+	case voterid.ReasonLength:
+		return k.F("voterid.length", e.Pos)
+	case voterid.ReasonChars:
+		return k.F("voterid.chars", name, e.Pos, k.T("voterid.class."+charClass(e.Type, e.Pos)))
+	case voterid.ReasonDate:
+		return k.F("voterid.date", name, e.Pos, e.Pos+5)
+	case voterid.ReasonSex:
+		return k.F("voterid.sex", name, e.Pos)
+	case voterid.ReasonState:
+		if e.Type == voterid.INE {
+			return k.F("voterid.state.ine", e.Pos, e.Pos+1)
+		}
+		return k.F("voterid.state.curp", e.Pos, e.Pos+1)
+	case voterid.ReasonCheckDigit:
+		return k.F("voterid.checkdigit", name)
+	case voterid.ReasonHomonym:
+		return k.F("voterid.homonym", e.Pos)
+	}
+	return k.F("voterid.invalid", name)
+}
+
+// signArea asks the supporter's alcaldía.
+func (k *Kiosk) signArea() *areaStep {
+	s := k.sess
+	return &areaStep{
+		k: k, sk: kindSignArea,
+		words: words{kicker: k.signKicker(3), title: "sign.area.title", help: "sign.area.help"},
+		get:   func() string { return s.signerArea },
+		set:   func(v string) { s.signerArea = v },
+		back:  func() { k.show(k.signID()) },
+		next:  func() { k.show(k.signConsent()) },
+	}
+}
+
+// signConsent shows the privacy notice.
+func (k *Kiosk) signConsent() *consentStep {
+	s := k.sess
+	return &consentStep{
+		k: k, sk: kindSignConsent,
+		words: words{kicker: k.signKicker(4), title: "consent.title"},
+		get:   func() bool { return s.signerConsent },
+		set:   func(v bool) { s.signerConsent = v },
+		back:  func() { k.show(k.signArea()) },
+		next:  func() { k.show(&padScreen{k: k}) },
+	}
+}
+
+// padScreen takes the signature.
+type padScreen struct {
+	k    *Kiosk
+	pad  *widgets.Pad
+	undo *widget.Button
+	wipe *widget.Button
+	msg  message
+}
+
+func (s *padScreen) kind() screenKind { return kindSignPad }
+
+func (s *padScreen) view() *view {
+	k := s.k
+	s.msg = newMessage()
+	s.pad = k.pad(k.sess.signature, func() {
+		s.msg.clear()
+		if s.pad.Empty() {
+			k.sess.signature = nil
+		} else {
+			k.sess.signature = s.pad.Signature()
+		}
+	})
+	s.undo = k.button(k.T("sign.pad.undo"), theme.ContentUndoIcon(), func() { s.pad.Undo() })
+	s.wipe = k.button(k.T("sign.pad.clear"), theme.ContentClearIcon(), func() { s.pad.Clear() })
+	tools := container.NewBorder(nil, nil, container.NewHBox(wide(s.undo), wide(s.wipe)), nil, s.msg)
+	body := container.NewBorder(para(k.T("sign.pad.help")), tools, nil, nil, s.pad)
+	return &view{
+		kicker: k.signKicker(5)(), title: k.T("sign.pad.title"),
+		body: body,
+		back: func() { k.show(k.signConsent()) },
+		next: &action{label: k.T("step.next"), run: s.next},
+	}
+}
+
+func (s *padScreen) next() {
+	k := s.k
+	sig := s.pad.Signature()
+	if err := sig.Validate(); err != nil {
+		s.msg.fail(k.explain(err))
+		return
+	}
+	k.sess.signature = sig
+	k.show(k.signReview())
+}
+
+// signReview shows everything before sending the support.
+func (k *Kiosk) signReview() *reviewStep {
+	s := k.sess
+	return &reviewStep{
+		k: k, sk: kindSignReview,
+		words: words{kicker: k.signKicker(6), title: "sign.review.title", help: "sign.review.help"},
+		rows: func() []reviewRow {
+			title := ""
+			if p := k.camp.Proposal(s.proposal); p != nil {
+				title = k.text(p.Title)
+			}
+			area := ""
+			if a, ok := campaign.AlcaldiaByID(s.signerArea); ok {
+				area = a.Name
+			}
+			return []reviewRow{
+				{"sign.review.proposal", title},
+				{"sign.review.name", s.signerName},
+				{"sign.review.id", voterid.Mask(s.voterID)},
+				{"sign.review.area", area},
+			}
+		},
+		extra:  k.signatureImage,
+		submit: "sign.submit",
+		send:   k.sendSignature,
+		back:   func() { k.show(&padScreen{k: k}) },
+	}
+}
+
+// signatureImage draws the signature for the review, on paper white.
+func (k *Kiosk) signatureImage() fyne.CanvasObject {
+	sig := k.sess.signature
+	if sig == nil {
+		return caption("")
+	}
+	img, err := sig.Image(480, 200)
+	if err != nil {
+		return caption("")
+	}
+	ci := canvas.NewImageFromImage(img)
+	ci.FillMode = canvas.ImageFillContain
+	ci.SetMinSize(fyne.NewSize(480, 200))
+	k.addWiper(func() {
+		ci.Image = nil
+		ci.Refresh()
+	})
+	return container.NewVBox(caption(k.T("sign.review.signature")), container.NewHBox(ci))
+}
+
+func (k *Kiosk) sendSignature() error {
+	s := k.sess
+	if s.signature == nil {
+		return stroke.ErrEmpty
+	}
+	t, _, _, _ := k.checkVoterID(s.voterID)
+	strokes, err := s.signature.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	d := &record.Draft{
+		Kind: record.KindSignature, SubjectID: s.proposal, Mode: k.mode,
+		Body: record.Body{
+			Signer: &record.Signer{
+				Name:           strings.TrimSpace(s.signerName),
+				IDType:         string(t),
+				VoterID:        s.voterID,
+				Alcaldia:       s.signerArea,
+				ConsentVersion: consentVersion(s.signerConsent, k.camp),
+			},
+			Strokes: strokes,
+		},
+	}
+	return k.submit(d, s.endSigning)
+}
+
+// consentVersion is the privacy notice version a person agreed to, or ""
+// if they did not.
+func consentVersion(agreed bool, c *campaign.Campaign) string {
+	if !agreed {
+		return ""
+	}
+	return c.Privacy.Version
+}

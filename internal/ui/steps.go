@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
+)
+
+// The steps the proposal, assembly and comment flows are made of. Each is
+// one question per screen, with its own words (message ids, so a language
+// switch re-translates them) and its own place in the session.
+
+// words are a step's texts as message ids; kicker is already formatted
+// because it carries the step number.
+type words struct {
+	kicker func() string
+	title  string // message id
+	help   string // message id; "" for none
+}
+
+func (k *Kiosk) header(w words) (kicker, title string) {
+	if w.kicker != nil {
+		kicker = w.kicker()
+	}
+	return kicker, k.T(w.title)
+}
+
+// textStep asks for one piece of text with the on-screen keyboard.
+type textStep struct {
+	k      *Kiosk
+	sk     screenKind
+	words  words
+	layout widgets.KeyLayout
+	multi  bool
+	max    int  // characters; 0 for no limit
+	skip   bool // optional: next reads "skip" while the field is empty
+
+	get   func() string
+	set   func(string)
+	live  func(text string, m message) // runs on every change
+	check func(text string) string     // on next: a problem, or ""
+	back  func()
+	next  func()
+
+	input *widget.Entry
+	kb    *widgets.Keyboard
+	msg   message
+	count *widget.Label
+}
+
+func (s *textStep) kind() screenKind { return s.sk }
+
+func (s *textStep) view() *view {
+	k := s.k
+	s.msg = newMessage()
+	s.input = k.entry(s.get(), "", s.multi, func(text string) {
+		s.set(text)
+		s.changed(text)
+	})
+	s.kb = k.keyboard(s.layout, s.input)
+	var help fyne.CanvasObject
+	if s.words.help != "" {
+		help = para(k.T(s.words.help))
+	}
+	s.count = nil
+	if s.max > 0 {
+		s.count = caption("")
+	}
+	kicker, title := k.header(s.words)
+	v := &view{
+		kicker: kicker, title: title,
+		body:     help,
+		field:    fieldBox(s.input, s.msg, s.count),
+		keyboard: s.kb, focus: s.input,
+		back: s.back,
+		next: &action{run: s.submit},
+	}
+	s.feedback(s.get())
+	s.label(v.next)
+	return v
+}
+
+func (s *textStep) label(a *action) {
+	a.label = s.k.T("step.next")
+	if s.skip && s.get() == "" {
+		a.label = s.k.T("step.skip")
+	}
+}
+
+// changed follows typing: the counter, the live check and the label of
+// the next button (skip while an optional field is empty).
+func (s *textStep) changed(text string) {
+	k := s.k
+	s.feedback(text)
+	if s.skip && k.fr.next != nil {
+		a := &action{}
+		s.label(a)
+		k.fr.next.SetText(a.label)
+	}
+}
+
+func (s *textStep) feedback(text string) {
+	k := s.k
+	if s.count != nil {
+		s.count.SetText(k.F("survey.text.count", len([]rune(text)), s.max))
+	}
+	if s.live != nil {
+		s.live(text, s.msg)
+	} else {
+		s.msg.clear()
+	}
+}
+
+func (s *textStep) submit() {
+	if s.check != nil {
+		if p := s.check(s.get()); p != "" {
+			s.msg.fail(p)
+			return
+		}
+	}
+	s.next()
+}
+
+// areaStep asks for an alcaldía, from a grid of the sixteen.
+type areaStep struct {
+	k        *Kiosk
+	sk       screenKind
+	words    words
+	optional bool // offers "I'd rather not say"
+
+	get  func() string
+	set  func(string)
+	back func()
+	next func()
+
+	tiles []*widgets.Tile // in campaign.Alcaldias order
+	msg   message
+}
+
+func (s *areaStep) kind() screenKind { return s.sk }
+
+func (s *areaStep) view() *view {
+	k := s.k
+	s.msg = newMessage()
+	s.tiles = nil
+	var objs []fyne.CanvasObject
+	for _, a := range campaign.Alcaldias {
+		id := a.ID
+		t := k.tile(a.Name, "", widgets.NoMark, s.get() == id, func() { s.pick(id) })
+		s.tiles = append(s.tiles, t)
+		objs = append(objs, t)
+	}
+	kicker, title := k.header(s.words)
+	parts := []fyne.CanvasObject{}
+	if s.words.help != "" {
+		parts = append(parts, para(k.T(s.words.help)))
+	}
+	parts = append(parts, grid(4, objs...), s.msg)
+	next := &action{label: k.T("step.next"), run: s.submit}
+	if s.optional && s.get() == "" {
+		next.label = k.T("step.skip")
+	}
+	return &view{kicker: kicker, title: title, body: k.scroll(container.NewVBox(parts...)), back: s.back, next: next}
+}
+
+func (s *areaStep) pick(id string) {
+	if s.optional && s.get() == id {
+		id = "" // a second tap takes the answer back
+	}
+	s.set(id)
+	for i, t := range s.tiles {
+		t.SetSelected(campaign.Alcaldias[i].ID == id)
+	}
+	s.msg.clear()
+	if f := s.k.fr.next; f != nil {
+		if s.optional && id == "" {
+			f.SetText(s.k.T("step.skip"))
+		} else {
+			f.SetText(s.k.T("step.next"))
+		}
+	}
+}
+
+func (s *areaStep) submit() {
+	if !s.optional && s.get() == "" {
+		s.msg.fail(s.k.T("field.alcaldia"))
+		return
+	}
+	s.next()
+}
+
+// consentStep shows the privacy notice and asks for consent with a large
+// check box.
+type consentStep struct {
+	k     *Kiosk
+	sk    screenKind
+	words words
+
+	get  func() bool
+	set  func(bool)
+	back func()
+	next func()
+
+	box *widgets.Tile
+	msg message
+}
+
+func (s *consentStep) kind() screenKind { return s.sk }
+
+func (s *consentStep) view() *view {
+	k := s.k
+	s.msg = newMessage()
+	notice := k.scroll(container.NewPadded(para(k.text(k.camp.Privacy.Text))))
+	s.box = k.tile(k.T("consent.accept"), "", widgets.Check, s.get(), func() {
+		s.set(!s.get())
+		s.box.SetSelected(s.get())
+		s.msg.clear()
+	})
+	kicker, title := k.header(s.words)
+	body := container.NewBorder(nil, container.NewVBox(s.box, s.msg), nil, nil, notice)
+	return &view{kicker: kicker, title: title, body: body, back: s.back,
+		next: &action{label: k.T("step.next"), run: func() {
+			if !s.get() {
+				s.msg.fail(k.T("field.consent"))
+				return
+			}
+			s.next()
+		}}}
+}
+
+// reviewRow is one line of a review screen: what, and the value given.
+type reviewRow struct {
+	label string // message id
+	value string // personal values are wiped with the screen
+}
+
+// reviewStep shows what will be sent, and sends it.
+type reviewStep struct {
+	k      *Kiosk
+	sk     screenKind
+	words  words
+	rows   func() []reviewRow
+	extra  func() fyne.CanvasObject // e.g. the signature; nil for none
+	submit string                   // message id of the send button
+	send   func() error             // a problem the person can fix, or nil
+	back   func()
+
+	values []*widget.Label
+	msg    message
+}
+
+func (s *reviewStep) kind() screenKind { return s.sk }
+
+func (s *reviewStep) view() *view {
+	k := s.k
+	s.msg = newMessage()
+	s.values = nil
+	form := container.New(layout.NewFormLayout())
+	for _, r := range s.rows() {
+		l := widget.NewLabel(k.T(r.label))
+		v := k.secret(r.value)
+		s.values = append(s.values, v)
+		form.Add(l)
+		form.Add(v)
+	}
+	var content fyne.CanvasObject = form
+	if s.extra != nil {
+		content = container.NewBorder(nil, nil, nil, container.NewVBox(s.extra()), form)
+	}
+	kicker, title := k.header(s.words)
+	parts := []fyne.CanvasObject{}
+	if s.words.help != "" {
+		parts = append(parts, para(k.T(s.words.help)))
+	}
+	parts = append(parts, content, s.msg)
+	return &view{kicker: kicker, title: title, body: k.scroll(container.NewVBox(parts...)), back: s.back,
+		next: &action{label: k.T(s.submit), run: func() {
+			if err := s.send(); err != nil {
+				s.msg.fail(k.explain(err))
+			}
+		}}}
+}

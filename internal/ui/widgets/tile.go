@@ -1,0 +1,177 @@
+package widgets
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Mark is the indicator a tile shows.
+type Mark int
+
+// Tile marks.
+const (
+	NoMark Mark = iota
+	Radio       // one of several; a filled circle when selected
+	Check       // any of several, or a yes/no; a tick when selected
+	Arrow       // opens something; a chevron on the right
+)
+
+// Tile is a large tappable card with a title that wraps, an optional
+// detail line and an indicator: the kiosk's answer options, consent box,
+// proposal and assembly cards. A Fyne button cannot wrap its text, and a
+// Fyne check box or radio group is a small target with a small mark.
+type Tile struct {
+	widget.BaseWidget
+
+	Title, Detail string
+	Icon          fyne.Resource // leading icon when Mark is NoMark or Arrow
+	Mark          Mark
+	Selected      bool
+	OnTapped      func()
+}
+
+// NewTile returns a tile that runs tapped when tapped.
+func NewTile(title, detail string, mark Mark, tapped func()) *Tile {
+	t := &Tile{Title: title, Detail: detail, Mark: mark, OnTapped: tapped}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// SetSelected changes the selection mark.
+func (t *Tile) SetSelected(b bool) {
+	if t.Selected == b {
+		return
+	}
+	t.Selected = b
+	t.Refresh()
+}
+
+// Tapped implements fyne.Tappable.
+func (t *Tile) Tapped(*fyne.PointEvent) {
+	if t.OnTapped != nil {
+		t.OnTapped()
+	}
+}
+
+// CreateRenderer implements fyne.Widget.
+func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
+	r := &tileRenderer{
+		t:      t,
+		bg:     canvas.NewRectangle(theme.Color(theme.ColorNameButton)),
+		icon:   widget.NewIcon(nil),
+		chev:   widget.NewIcon(theme.NavigateNextIcon()),
+		title:  widget.NewLabel(""),
+		detail: widget.NewLabel(""),
+	}
+	r.title.Wrapping = fyne.TextWrapWord
+	r.title.TextStyle = fyne.TextStyle{Bold: true}
+	r.detail.Wrapping = fyne.TextWrapWord
+	r.bg.CornerRadius = 10
+	r.Refresh()
+	return r
+}
+
+type tileRenderer struct {
+	t             *Tile
+	bg            *canvas.Rectangle
+	icon, chev    *widget.Icon
+	title, detail *widget.Label
+}
+
+const tileIcon = 36
+
+func (r *tileRenderer) hasIcon() bool { return r.icon.Resource != nil }
+
+func (r *tileRenderer) textWidth(w float32) float32 {
+	pad := theme.InnerPadding()
+	tw := w - 2*pad
+	if r.hasIcon() {
+		tw -= tileIcon + pad
+	}
+	if r.t.Mark == Arrow {
+		tw -= tileIcon + pad
+	}
+	return max(tw, 1)
+}
+
+func (r *tileRenderer) Layout(size fyne.Size) {
+	pad := theme.InnerPadding()
+	r.bg.Resize(size)
+	x := pad
+	if r.hasIcon() {
+		r.icon.Move(fyne.NewPos(x, (size.Height-tileIcon)/2))
+		r.icon.Resize(fyne.NewSize(tileIcon, tileIcon))
+		x += tileIcon + pad
+	}
+	tw := r.textWidth(size.Width)
+	// Labels carry their own padding; let them use the tile's instead.
+	lp := theme.Padding()
+	r.title.Resize(fyne.NewSize(tw+2*lp, r.title.MinSize().Height))
+	th := r.title.MinSize().Height
+	dh := float32(0)
+	if !r.detail.Hidden {
+		r.detail.Resize(fyne.NewSize(tw+2*lp, r.detail.MinSize().Height))
+		dh = r.detail.MinSize().Height - lp
+	}
+	y := (size.Height - th - dh) / 2
+	r.title.Move(fyne.NewPos(x-lp, y))
+	r.title.Resize(fyne.NewSize(tw+2*lp, th))
+	r.detail.Move(fyne.NewPos(x-lp, y+th-lp))
+	r.detail.Resize(fyne.NewSize(tw+2*lp, dh+lp))
+	r.chev.Move(fyne.NewPos(size.Width-pad-tileIcon, (size.Height-tileIcon)/2))
+	r.chev.Resize(fyne.NewSize(tileIcon, tileIcon))
+}
+
+func (r *tileRenderer) MinSize() fyne.Size {
+	pad := theme.InnerPadding()
+	lp := theme.Padding()
+	h := r.title.MinSize().Height
+	if !r.detail.Hidden {
+		h += r.detail.MinSize().Height - lp
+	}
+	h = max(h+2*pad-2*lp, TouchMin)
+	w := float32(4*TouchMin) + 2*pad
+	return fyne.NewSize(w, h)
+}
+
+func (r *tileRenderer) Refresh() {
+	t := r.t
+	r.title.SetText(t.Title)
+	r.detail.SetText(t.Detail)
+	r.detail.Hidden = t.Detail == ""
+	r.chev.Hidden = t.Mark != Arrow
+	var res fyne.Resource
+	switch t.Mark {
+	case Radio:
+		res = theme.RadioButtonIcon()
+		if t.Selected {
+			res = theme.NewPrimaryThemedResource(theme.RadioButtonCheckedIcon())
+		}
+	case Check:
+		res = theme.CheckButtonIcon()
+		if t.Selected {
+			res = theme.NewPrimaryThemedResource(theme.CheckButtonCheckedIcon())
+		}
+	default:
+		res = t.Icon
+	}
+	r.icon.SetResource(res)
+	r.bg.FillColor = theme.Color(theme.ColorNameButton)
+	if t.Selected {
+		r.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		r.bg.StrokeWidth = 4
+	} else {
+		r.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+		r.bg.StrokeWidth = 1
+	}
+	r.bg.Refresh()
+	r.Layout(t.Size())
+}
+
+func (r *tileRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.icon, r.title, r.detail, r.chev}
+}
+
+func (r *tileRenderer) Destroy() {}

@@ -7,7 +7,7 @@ BIN     := bin
 PKGS    := ./...
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-short vet bench bench-outbox soak run screenshots clean
+.PHONY: all deps build test test-short vet bench soak run screenshots package windows clean
 
 all: build
 
@@ -41,5 +41,14 @@ bench: deps
 run: build
 	@scripts/run.sh
 
+# .deb packages for a device (kiosk + syncd + units + cage session) and a
+# server (central + unit), into dist/. See packaging/README.md.
+package: deps
+	@scripts/package.sh
+
+# The kiosk for Windows, cross-compiled with mingw-w64, into dist/.
+windows: deps
+	@scripts/windows.sh
+
 clean:
-	rm -rf $(BIN) var
+	rm -rf $(BIN) dist

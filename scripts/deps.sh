@@ -6,7 +6,8 @@ set -euo pipefail
 # Build: Fyne needs cgo and the X11/GL headers. Test: Xvfb for the kiosk
 # under a real X server, PostgreSQL for the second central store, Chromium
 # for the dashboard, poppler for reading exported PDFs, imagemagick and
-# x11-apps for screenshots.
+# x11-apps for screenshots; mingw-w64 for the Windows kiosk; file,
+# desktop-file-utils and systemd (systemd-analyze) for the packaging tests.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
@@ -14,6 +15,7 @@ packages=(
   postgresql
   chromium
   poppler-utils
+  gcc-mingw-w64-x86-64 file desktop-file-utils systemd
 )
 
 missing=()

@@ -27,6 +27,7 @@ var (
 	ErrCodeExpired   = errors.New("provisioning code has expired")
 	ErrRevoked       = errors.New("device has been revoked")
 	ErrVersionExists = errors.New("campaign version already published")
+	ErrExists        = errors.New("already exists")
 	ErrClosed        = errors.New("central server is closed")
 )
 

@@ -132,6 +132,8 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
 	s.Logger.Info("device enrolled", "device", d.ID, "mode", d.Mode)
 	writeJSON(w, http.StatusOK, protocol.EnrollResponse{
 		DeviceID:   d.ID,
+		Name:       d.Name,
+		Mode:       d.Mode,
 		CampaignID: latest.CampaignID,
 		SealKey:    s.keys.SealPublic[:],
 		DedupeKey:  s.keys.Dedupe,

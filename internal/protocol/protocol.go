@@ -103,6 +103,8 @@ type EnrollRequest struct {
 // EnrollResponse gives the device what it needs to collect and sync.
 type EnrollResponse struct {
 	DeviceID   string    `json:"device_id"`
+	Name       string    `json:"name"` // as central recorded it: a token may fix it
+	Mode       string    `json:"mode"` // as central recorded it: a token may fix it
 	CampaignID string    `json:"campaign_id"`
 	SealKey    []byte    `json:"seal_key"`   // campaign X25519 public key
 	DedupeKey  []byte    `json:"dedupe_key"` // HMAC key for blind signer indexes

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/fieldsim"
 	"github.com/voces-cdmx/voces/internal/protocol"
@@ -165,4 +166,29 @@ func TestAgainstCentral(t *testing.T) {
 			t.Fatalf("an expired code: %v", err)
 		}
 	})
+}
+
+// TestTokenModeAndNameWin enrolls a device that asks to be a kiosk with a
+// code a technician issued for a named canvasser tablet: the device must
+// collect as central will count it.
+func TestTokenModeAndNameWin(t *testing.T) {
+	ctx := context.Background()
+	c := centraltest.Start(t)
+	pc, err := central.IssueToken(ctx, c.Store, c.Keys, c.URL, record.ModeCanvasser, "tableta Coyoacán 3", time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := openOutbox(t)
+	s := quietSyncer(store)
+	e, err := s.Enroll(ctx, pc.String(), "kiosco", record.ModeKiosk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := store.Identity(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Mode != record.ModeCanvasser || e.Mode != record.ModeCanvasser || id.Name != "tableta Coyoacán 3" {
+		t.Fatalf("device enrolled as %q %q (reported %q), want the code's canvasser and name", id.Mode, id.Name, e.Mode)
+	}
 }

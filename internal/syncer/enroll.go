@@ -130,6 +130,14 @@ func (s *Syncer) Enroll(ctx context.Context, code, name, mode string) (*Enrollme
 	if resp.DeviceID == "" || len(resp.SealKey) != 32 || len(resp.ServerKey) != ed25519.PublicKeySize || len(resp.DedupeKey) == 0 {
 		return nil, fmt.Errorf("%w: %w: enrollment answer is missing the device id or keys", ErrEnrollRefused, ErrBadAnswer)
 	}
+	// Central's record wins: a technician's code may fix the mode and
+	// name, and the device must collect as central will count it.
+	if resp.Mode == record.ModeKiosk || resp.Mode == record.ModeCanvasser {
+		mode = resp.Mode
+	}
+	if resp.Name != "" {
+		name = resp.Name
+	}
 	now := s.Clock.Now()
 	id := &outbox.Identity{
 		DeviceID:   resp.DeviceID,

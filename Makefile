@@ -7,7 +7,7 @@ BIN     := bin
 PKGS    := ./...
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-short vet bench soak run screenshots package windows clean
+.PHONY: all deps build test test-short vet bench soak run screenshots kiosk package windows clean
 
 all: build
 
@@ -40,6 +40,16 @@ bench: deps
 
 run: build
 	@scripts/run.sh
+
+# Every kiosk screen (es/en × default/high contrast/large text) rendered
+# to PNG with Fyne's software renderer, into screenshots-out/.
+screenshots: deps
+	$(GO) run ./cmd/screenshots --out screenshots-out --large
+	@echo "screenshots in screenshots-out/"
+
+# The kiosk alone on a stand-alone demo outbox (no central, no syncd).
+kiosk: build
+	$(BIN)/kiosk --db var/kiosk-demo.db --demo
 
 # .deb packages for a device (kiosk + syncd + units + cage session) and a
 # server (central + unit), into dist/. See packaging/README.md.

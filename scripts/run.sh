@@ -46,6 +46,9 @@ if [ -z "${DISPLAY:-}" ]; then
   export DISPLAY=:98
   sleep 1
 fi
+# Fyne reads the locale at start and complains about "C"; the kiosk picks
+# its language itself, so any well-formed locale will do.
+case "${LANG:-C}" in C|C.*|POSIX) export LANG=es_MX.UTF-8 ;; esac
 echo "run: kiosk window opening; Ctrl-C stops everything"
 "$BIN/kiosk" --db "$DEMO/device.db" &
 pids+=($!)

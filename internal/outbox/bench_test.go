@@ -114,3 +114,31 @@ func median(xs []float64) float64 {
 	slices.Sort(s)
 	return s[len(s)/2]
 }
+
+// BenchmarkCommitWithoutSync is BenchmarkCommitLatency's commit with
+// synchronous=OFF: the CPU share of a commit (SQL, signing, encoding, page
+// writes to the OS), which is what separates the commit from the bare
+// fdatasync loop on a disk whose flushes are fast.
+func BenchmarkCommitWithoutSync(b *testing.B) {
+	dev := outboxtest.NewEnrolled(b, record.ModeKiosk)
+	db := dev.Store.DB()
+	db.SetMaxOpenConns(1) // the pragma is per connection
+	if _, err := db.Exec(`PRAGMA synchronous = OFF`); err != nil {
+		b.Fatal(err)
+	}
+	d := newDrafts(dev.Campaign, 4)
+	recs := make([]*record.Record, b.N)
+	for i := range recs {
+		r, err := record.Build(d.signature(), dev.Campaign, dev.Identity.Keys(), time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs[i] = r
+	}
+	b.ResetTimer()
+	for _, r := range recs {
+		if err := dev.Store.AppendRecord(ctx, r, dev.Identity); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -77,8 +77,7 @@ func (s *Store) AppendRecords(ctx context.Context, rs []*record.Record, id *Iden
 		// inside the write lock, which the other process waits on.
 		var current sql.NullString
 		var last uint64
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM config WHERE key = 'device_id'),
-			(SELECT coalesce(max(seq), 0) FROM records)`).Scan(&current, &last); err != nil {
+		if err := tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx).Scan(&current, &last); err != nil {
 			return err
 		}
 		if current.String != id.DeviceID {
@@ -107,8 +106,7 @@ func (s *Store) AppendRecords(ctx context.Context, rs []*record.Record, id *Iden
 func (s *Store) insert(ctx context.Context, tx *sql.Tx, r *record.Record, seq uint64, id *Identity) error {
 	if r.Kind == record.KindSignature {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`,
-			r.SubjectID, r.SignerIndex).Scan(&n); err != nil {
+		if err := tx.StmtContext(ctx, s.stmtSigned).QueryRowContext(ctx, r.SubjectID, r.SignerIndex).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
@@ -123,9 +121,7 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, r *record.Record, seq ui
 	if r.SignerIndex != nil {
 		signer = r.SignerIndex
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO records
-			(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+	_, err := tx.StmtContext(ctx, s.stmtInsert).ExecContext(ctx,
 		r.Seq, r.ID.String(), string(r.Kind), r.SubjectID, r.EventID, signer,
 		r.DeviceTime.UnixMilli(), now, len(data), data, now)
 	return err

@@ -45,6 +45,10 @@ type Store struct {
 	db   *sql.DB
 	path string
 
+	stmtHead   *sql.Stmt // device id and last sequence number
+	stmtSigned *sql.Stmt // has this signer supported this subject
+	stmtInsert *sql.Stmt // one record
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -83,7 +87,33 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open outbox %s: %w", path, err)
 	}
+	if err := s.prepare(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open outbox %s: %w", path, err)
+	}
 	return s, nil
+}
+
+// prepare compiles the statements of the append path once: compiling them
+// per record cost as much CPU as the insert itself, and all of it is spent
+// holding the write lock the other process waits on.
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		text string
+	}{
+		{&s.stmtHead, `SELECT (SELECT value FROM config WHERE key = 'device_id'), (SELECT coalesce(max(seq), 0) FROM records)`},
+		{&s.stmtSigned, `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`},
+		{&s.stmtInsert, `INSERT INTO records
+			(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`},
+	} {
+		if *p.stmt, err = s.db.PrepareContext(ctx, p.text); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) check(ctx context.Context) error {
@@ -143,7 +173,14 @@ func compareVersions(a, b string) int {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtSigned, s.stmtInsert} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	return s.db.Close()
+}
 
 // DB exposes the handle for tests and tools that need raw SQL (integrity
 // checks, fault injection). Application code uses the methods.

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # make run: the whole system on embedded defaults, under ./var/demo.
-#   central (SQLite) on 127.0.0.1:8080 → a provisioning code → an enrolled
-#   demo device → syncd → the kiosk window.
+#   central (SQLite) on 127.0.0.1:8080 with the operator dashboard and an
+#   operator login → a provisioning code → an enrolled demo device → syncd
+#   → the kiosk window.
 # Running it again reuses the data. Ctrl-C stops every process it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BIN=bin
-DEMO=var/demo
+# Overridable for the smoke test, which runs this script on its own
+# binaries, data directory and port.
+BIN=${VOCES_BIN:-bin}
+DEMO=${VOCES_DEMO_DIR:-var/demo}
 ADDR=${VOCES_ADDR:-127.0.0.1:8080}
 mkdir -p "$DEMO"
-chmod 700 var "$DEMO"
+chmod 700 "$DEMO"
 
 pids=()
 cleanup() {
@@ -29,6 +32,13 @@ for _ in $(seq 100); do [ -s "$DEMO/central.addr" ] && break; sleep 0.1; done
 [ -s "$DEMO/central.addr" ] || { echo "run: central did not start; see $DEMO/central.log" >&2; exit 1; }
 url="http://$(cat "$DEMO/central.addr")"
 echo "run: central at $url (log: $DEMO/central.log)"
+
+# An operator login for the dashboard, made once and kept with the data.
+if [ ! -s "$DEMO/operator-password" ]; then
+  (umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=' > "$DEMO/operator-password")
+  printf '%s\n' "$(cat "$DEMO/operator-password")" | "$BIN/central" operators --data "$DEMO/central" add operador >/dev/null
+fi
+echo "run: dashboard at $url/ — sign in as: operador / $(cat "$DEMO/operator-password")"
 
 if ! "$BIN/syncd" status --db "$DEMO/device.db" --json 2>/dev/null | grep -q '"device_id": *"dev-'; then
   code=$("$BIN/central" token --data "$DEMO/central" --name "demo kiosk" --mode kiosk)

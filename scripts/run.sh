@@ -40,10 +40,23 @@ if [ ! -s "$DEMO/operator-password" ]; then
 fi
 echo "run: dashboard at $url/ — sign in as: operador / $(cat "$DEMO/operator-password")"
 
+# VOCES_SETUP=wizard leaves the device unenrolled, as a fresh device out of
+# the box: the kiosk opens its setup wizard, and the technician types the
+# code printed here (or loads it with "Load from USB": it is also written to
+# $DEMO/provisioning-code.txt, a directory the wizard searches).
+kiosk_args=()
 if ! "$BIN/syncd" status --db "$DEMO/device.db" --json 2>/dev/null | grep -q '"device_id": *"dev-'; then
-  code=$("$BIN/central" token --data "$DEMO/central" --name "demo kiosk" --mode kiosk)
-  "$BIN/syncd" enroll --db "$DEMO/device.db" --code "$code" --name "demo kiosk" --mode kiosk
+  if [ "${VOCES_SETUP:-}" = "wizard" ]; then
+    code=$("$BIN/central" token --data "$DEMO/central" --ttl 2h)
+    (umask 077; printf '%s\n' "$code" > "$DEMO/provisioning-code.txt")
+    echo "run: device not enrolled: enroll it in the kiosk's setup wizard with this code:"
+    echo "       $code"
+  else
+    code=$("$BIN/central" token --data "$DEMO/central" --name "demo kiosk" --mode kiosk)
+    "$BIN/syncd" enroll --db "$DEMO/device.db" --code "$code" --name "demo kiosk" --mode kiosk
+  fi
 fi
+kiosk_args+=(--code-dir "$DEMO")
 
 "$BIN/syncd" run --db "$DEMO/device.db" >>"$DEMO/syncd.log" 2>&1 &
 pids+=($!)
@@ -60,6 +73,6 @@ fi
 # its language itself, so any well-formed locale will do.
 case "${LANG:-C}" in C|C.*|POSIX) export LANG=es_MX.UTF-8 ;; esac
 echo "run: kiosk window opening; Ctrl-C stops everything"
-"$BIN/kiosk" --db "$DEMO/device.db" &
+"$BIN/kiosk" --db "$DEMO/device.db" "${kiosk_args[@]}" &
 pids+=($!)
 wait "${pids[-1]}"

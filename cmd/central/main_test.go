@@ -209,7 +209,7 @@ func TestCommandLine(t *testing.T) {
 		{"token without --data", []string{"token"}, true, "--data DIR is required"},
 		{"token before serve ever ran", []string{"token", "--data", empty}, false, "not initialised"},
 		{"stats before serve ever ran", []string{"stats", "--data", empty, "--json"}, false, "not initialised"},
-		{"a postgres URL", []string{"stats", "--data", empty, "--db", "postgres://db.example/voces"}, false, "PostgreSQL is not available"},
+		{"an unreachable postgres URL", []string{"stats", "--data", empty, "--db", "postgres://voces@127.0.0.1:1/voces?connect_timeout=5"}, false, "open database"},
 		{"an unknown devices action", []string{"devices", "--data", empty, "reboot"}, true, "unknown devices action"},
 		{"revoke without a device", []string{"devices", "--data", empty, "revoke"}, true, "revoke DEVICE"},
 		{"an unknown flag", []string{"stats", "--verbose"}, true, "verbose"},

@@ -1,5 +1,6 @@
-// Package sqlitestore is central's embedded database: a central.Store in
-// one SQLite file, for a single server on one disk.
+// Package sqlitestore is central's embedded database: a central.Store and
+// central.OperationsStore in one SQLite file, for a single server on one
+// disk.
 //
 // Writes go through one connection, in BEGIN IMMEDIATE transactions, so
 // they queue in Go rather than fail with SQLITE_BUSY; reads use a pool of

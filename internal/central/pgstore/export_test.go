@@ -1,0 +1,13 @@
+package pgstore
+
+import (
+	"context"
+	"time"
+)
+
+// Fold runs a fold now, for tests.
+func (s *Store) Fold(ctx context.Context) error { return s.fold(ctx) }
+
+// HoldFolds stops ingest from folding for an hour, so a test decides when
+// folds happen.
+func (s *Store) HoldFolds() { s.lastFold.Store(time.Now().Add(time.Hour).UnixNano()) }

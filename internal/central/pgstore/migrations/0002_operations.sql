@@ -1,0 +1,78 @@
+-- What the operator side reads: counters kept in the ingest transaction so
+-- tallies never scan records, survey aggregates, and dashboard accounts.
+
+-- Records by what they name and where they came from. Small: kinds ×
+-- subjects × channels × alcaldías, whatever the number of records.
+CREATE TABLE subject_counts (
+	kind       TEXT NOT NULL,
+	subject_id TEXT NOT NULL,
+	channel    TEXT NOT NULL,
+	alcaldia   TEXT NOT NULL,
+	records    BIGINT NOT NULL,
+	PRIMARY KEY (kind, subject_id, channel, alcaldia)
+);
+
+-- Records by quarter hour of receipt (Unix milliseconds / 900000): every
+-- time zone's midnight falls on a quarter hour, so days in any zone are
+-- exact. minute_counts does the same for "the last hour".
+CREATE TABLE quarter_counts (
+	quarter BIGINT PRIMARY KEY,
+	records BIGINT NOT NULL
+);
+CREATE TABLE minute_counts (
+	minute  BIGINT PRIMARY KEY,
+	records BIGINT NOT NULL
+);
+
+-- Each blind signer index once per proposal, so unique signers are a
+-- counter rather than a DISTINCT over millions of index entries.
+CREATE TABLE signers (
+	subject_id   TEXT NOT NULL,
+	signer_index BYTEA NOT NULL,
+	PRIMARY KEY (subject_id, signer_index)
+);
+CREATE TABLE signer_counts (
+	subject_id TEXT PRIMARY KEY,
+	signers    BIGINT NOT NULL
+);
+
+INSERT INTO subject_counts (kind, subject_id, channel, alcaldia, records)
+	SELECT kind, subject_id, channel, alcaldia, count(*) FROM records GROUP BY 1, 2, 3, 4;
+INSERT INTO quarter_counts (quarter, records)
+	SELECT received_at / 900000, count(*) FROM records GROUP BY 1;
+INSERT INTO minute_counts (minute, records)
+	SELECT received_at / 60000, count(*) FROM records GROUP BY 1;
+INSERT INTO signers (subject_id, signer_index)
+	SELECT DISTINCT subject_id, signer_index FROM records WHERE kind = 'signature' AND signer_index IS NOT NULL;
+INSERT INTO signer_counts (subject_id, signers)
+	SELECT subject_id, count(*) FROM signers GROUP BY 1;
+
+-- Survey answers, aggregated once per record by central's survey worker.
+ALTER TABLE records ADD COLUMN aggregated BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX records_unaggregated ON records (received_at) WHERE kind = 'survey_response' AND NOT aggregated;
+-- bucket is 'options' or 'values'; key '' with bucket '' counts answers.
+CREATE TABLE survey_counts (
+	question_id TEXT NOT NULL,
+	bucket      TEXT NOT NULL,
+	key         TEXT NOT NULL,
+	n           BIGINT NOT NULL,
+	PRIMARY KEY (question_id, bucket, key)
+);
+CREATE TABLE counters (
+	name TEXT PRIMARY KEY,
+	n    BIGINT NOT NULL
+);
+
+CREATE TABLE operators (
+	name          TEXT PRIMARY KEY,
+	password_hash TEXT NOT NULL,
+	created_at    BIGINT NOT NULL,
+	disabled_at   BIGINT
+);
+CREATE TABLE sessions (
+	token_hash BYTEA PRIMARY KEY,
+	operator   TEXT NOT NULL REFERENCES operators (name),
+	csrf_token TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	expires_at BIGINT NOT NULL
+);

@@ -1,0 +1,497 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+var _ central.OperationsStore = (*Store)(nil)
+
+// surveyResponses is the counters row of survey responses aggregated.
+const surveyResponses = "survey_responses"
+
+// recordPage is how many records EachRecord reads per query.
+const recordPage = 1000
+
+// Tallies counts everything from the counter tables, in one snapshot.
+func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) (*central.Tallies, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t := newTallies()
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		proposals := map[string]*central.ProposalTally{}
+		events, articles := map[string]int64{}, map[string]int64{}
+		if err := eachRow(ctx, tx, `SELECT kind, subject_id, channel, alcaldia, records FROM subject_counts`, func(rows *sql.Rows) error {
+			var k subjectKey
+			var n int64
+			if err := rows.Scan(&k.kind, &k.subject, &k.channel, &k.alcaldia, &n); err != nil {
+				return err
+			}
+			addSubject(t, proposals, events, articles, k, n)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("count subjects: %w", err)
+		}
+		if err := eachRow(ctx, tx, `SELECT subject_id, signers FROM signer_counts`, func(rows *sql.Rows) error {
+			var id string
+			var n int64
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			if p := proposals[id]; p != nil {
+				p.UniqueSigners = n
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("count signers: %w", err)
+		}
+		finishSubjects(t, proposals, events, articles)
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(duplicates), 0) FROM devices`).Scan(&t.Duplicates); err != nil {
+			return fmt.Errorf("count duplicates: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conflicts`).Scan(&t.Conflicts); err != nil {
+			return fmt.Errorf("count conflicts: %w", err)
+		}
+		days := map[string]int64{}
+		midnight := localMidnight(now, loc).UnixMilli()
+		if err := eachRow(ctx, tx, `SELECT quarter, records FROM quarter_counts ORDER BY quarter`, func(rows *sql.Rows) error {
+			var q, n int64
+			if err := rows.Scan(&q, &n); err != nil {
+				return err
+			}
+			start := q * quarterMS
+			days[time.UnixMilli(start).In(loc).Format(time.DateOnly)] += n
+			if start >= midnight && start <= now.UnixMilli() {
+				t.Today += n
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("count days: %w", err)
+		}
+		t.ByDay = dayCounts(days)
+		from, to := lastHour(now)
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(records), 0) FROM minute_counts WHERE minute BETWEEN ? AND ?`, from, to).
+			Scan(&t.LastHour); err != nil {
+			return fmt.Errorf("count last hour: %w", err)
+		}
+		if err := eachRow(ctx, tx, `SELECT question_id, bucket, key, n FROM survey_counts`, func(rows *sql.Rows) error {
+			var q, bucket, key string
+			var n int64
+			if err := rows.Scan(&q, &bucket, &key, &n); err != nil {
+				return err
+			}
+			addSurvey(&t.Survey, q, bucket, key, n)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("count survey answers: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM counters WHERE name = ?`, surveyResponses).
+			Scan(&t.Survey.Responses); err != nil {
+			return fmt.Errorf("count survey responses: %w", err)
+		}
+		t.SurveyClosed = t.ByKind[string(record.KindSurvey)] - t.Survey.Responses
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tallies: %w", err)
+	}
+	return t, nil
+}
+
+func newTallies() *central.Tallies {
+	t := &central.Tallies{
+		ByKind:     map[string]int64{},
+		ByChannel:  map[string]int64{},
+		ByAlcaldia: map[string]int64{},
+		ByDay:      []central.DayCount{},
+		Proposals:  []central.ProposalTally{},
+		Events:     []central.SubjectCount{},
+		Articles:   []central.SubjectCount{},
+		Survey:     central.SurveyTally{Questions: map[string]central.QuestionTally{}},
+	}
+	for _, k := range record.Kinds {
+		t.ByKind[string(k)] = 0
+	}
+	for _, c := range []string{central.ChannelKiosk, central.ChannelCanvasser, central.ChannelBundle} {
+		t.ByChannel[c] = 0
+	}
+	return t
+}
+
+func addSubject(t *central.Tallies, proposals map[string]*central.ProposalTally, events, articles map[string]int64, k subjectKey, n int64) {
+	t.Records += n
+	t.ByKind[k.kind] += n
+	t.ByChannel[k.channel] += n
+	t.ByAlcaldia[k.alcaldia] += n
+	switch record.Kind(k.kind) {
+	case record.KindSignature:
+		p := proposals[k.subject]
+		if p == nil {
+			p = &central.ProposalTally{ID: k.subject, ByChannel: map[string]int64{}, ByAlcaldia: map[string]int64{}}
+			proposals[k.subject] = p
+		}
+		p.Supports += n
+		p.ByChannel[k.channel] += n
+		p.ByAlcaldia[k.alcaldia] += n
+	case record.KindEvent:
+		events[k.subject] += n
+	case record.KindComment:
+		articles[k.subject] += n
+	}
+}
+
+func finishSubjects(t *central.Tallies, proposals map[string]*central.ProposalTally, events, articles map[string]int64) {
+	for _, p := range proposals {
+		p.Repeats = p.Supports - p.UniqueSigners
+		t.Proposals = append(t.Proposals, *p)
+	}
+	slices.SortFunc(t.Proposals, func(a, b central.ProposalTally) int { return strings.Compare(a.ID, b.ID) })
+	t.Events = subjectCounts(events)
+	t.Articles = subjectCounts(articles)
+}
+
+func subjectCounts(m map[string]int64) []central.SubjectCount {
+	out := make([]central.SubjectCount, 0, len(m))
+	for id, n := range m {
+		out = append(out, central.SubjectCount{ID: id, Records: n})
+	}
+	slices.SortFunc(out, func(a, b central.SubjectCount) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+func dayCounts(days map[string]int64) []central.DayCount {
+	out := make([]central.DayCount, 0, len(days))
+	for d, n := range days {
+		out = append(out, central.DayCount{Day: d, Records: n})
+	}
+	slices.SortFunc(out, func(a, b central.DayCount) int { return strings.Compare(a.Day, b.Day) })
+	return out
+}
+
+func localMidnight(now time.Time, loc *time.Location) time.Time {
+	l := now.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+}
+
+// lastHour is the inclusive range of minute buckets that make "the hour
+// before now", to the minute: the bucket holding now and the 59 before it.
+func lastHour(now time.Time) (from, to int64) {
+	to = now.UnixMilli() / minuteMS
+	return to - 59, to
+}
+
+func addSurvey(st *central.SurveyTally, q, bucket, key string, n int64) {
+	qt := st.Questions[q]
+	switch bucket {
+	case "":
+		qt.Answered += n
+	case central.SurveyBucketValues:
+		if qt.Values == nil {
+			qt.Values = map[string]int64{}
+		}
+		qt.Values[key] += n
+	default:
+		if qt.Options == nil {
+			qt.Options = map[string]int64{}
+		}
+		qt.Options[key] += n
+	}
+	st.Questions[q] = qt
+}
+
+const recordColumns = `id, device_id, seq, kind, subject_id, event_id, alcaldia, mode, channel, device_time, received_at, receipt, data`
+
+func scanRecord(rows *sql.Rows) (central.StoredRecord, error) {
+	var (
+		r              central.StoredRecord
+		id             []byte
+		seq, dt, recvd int64
+	)
+	if err := rows.Scan(&id, &r.DeviceID, &seq, &r.Kind, &r.SubjectID, &r.EventID, &r.Alcaldia, &r.Mode, &r.Channel,
+		&dt, &recvd, &r.Receipt, &r.Data); err != nil {
+		return r, err
+	}
+	if len(id) != len(r.ID) {
+		return r, fmt.Errorf("stored record id has %d bytes", len(id))
+	}
+	copy(r.ID[:], id)
+	r.Seq = uint64(seq)
+	r.DeviceTime = time.UnixMilli(dt).UTC()
+	r.ReceivedAt = time.UnixMilli(recvd).UTC()
+	return r, nil
+}
+
+func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]central.StoredRecord, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []central.StoredRecord
+	for rows.Next() {
+		r, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// UnaggregatedSurveys returns survey responses not aggregated yet, oldest
+// first, from the partial index.
+func (s *Store) UnaggregatedSurveys(ctx context.Context, limit int) ([]central.StoredRecord, error) {
+	out, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records
+		WHERE kind = 'survey_response' AND aggregated = 0 ORDER BY received_at, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("unaggregated surveys: %w", err)
+	}
+	return out, nil
+}
+
+// AggregateSurvey files one response's answers once.
+func (s *Store) AggregateSurvey(ctx context.Context, recordID [16]byte, answers map[string][]string) error {
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE records SET aggregated = 1 WHERE id = ? AND kind = 'survey_response' AND aggregated = 0`, recordID[:])
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			var held int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE id = ? AND kind = 'survey_response'`, recordID[:]).Scan(&held); err != nil {
+				return err
+			}
+			if held == 0 {
+				return central.ErrNotFound
+			}
+			return nil
+		}
+		for _, c := range surveyCounts(answers) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO survey_counts (question_id, bucket, key, n) VALUES (?, ?, ?, ?)
+				ON CONFLICT (question_id, bucket, key) DO UPDATE SET n = n + excluded.n`, c.question, c.bucket, c.key, c.n); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO counters (name, n) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1`, surveyResponses)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("aggregate survey %x: %w", recordID, err)
+	}
+	return nil
+}
+
+type surveyCount struct {
+	question, bucket, key string
+	n                     int64
+}
+
+// surveyCounts flattens one response's answers into counter rows, in a
+// stable order: an "answered" row per question and a row per key.
+func surveyCounts(answers map[string][]string) []surveyCount {
+	m := map[surveyCount]int64{}
+	for q, keys := range answers {
+		m[surveyCount{question: q}]++
+		for _, k := range keys {
+			bucket, key := central.SplitSurveyKey(k)
+			m[surveyCount{question: q, bucket: bucket, key: key}]++
+		}
+	}
+	out := make([]surveyCount, 0, len(m))
+	for c, n := range m {
+		c.n = n
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b surveyCount) int {
+		return strings.Compare(a.question+"\x00"+a.bucket+"\x00"+a.key, b.question+"\x00"+b.bucket+"\x00"+b.key)
+	})
+	return out
+}
+
+// EachRecord pages through records by (device, seq, id), one query per
+// page, so no read transaction stays open while fn works.
+func (s *Store) EachRecord(ctx context.Context, kind string, fn func(central.StoredRecord) error) error {
+	var (
+		device string
+		seq    int64 = -1
+		id           = []byte{} // not NULL: a row comparison with NULL is never true
+	)
+	for {
+		page, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records
+			WHERE (? = '' OR kind = ?) AND (device_id, seq, id) > (?, ?, ?)
+			ORDER BY device_id, seq, id LIMIT ?`, kind, kind, device, seq, id, recordPage)
+		if err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
+		for _, r := range page {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(page) < recordPage {
+			return nil
+		}
+		last := page[len(page)-1]
+		device, seq, id = last.DeviceID, int64(last.Seq), last.ID[:]
+	}
+}
+
+// CountRecords counts stored records of a kind from the counters.
+func (s *Store) CountRecords(ctx context.Context, kind string) (int64, error) {
+	var n int64
+	if err := s.read.QueryRowContext(ctx, `SELECT coalesce(sum(records), 0) FROM subject_counts WHERE ? = '' OR kind = ?`, kind, kind).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count records: %w", err)
+	}
+	return n, nil
+}
+
+// RecordsByReceipt finds records by receipt code.
+func (s *Store) RecordsByReceipt(ctx context.Context, code string) ([]central.StoredRecord, error) {
+	out, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records WHERE receipt = ? ORDER BY received_at, id`, code)
+	if err != nil {
+		return nil, fmt.Errorf("find receipt: %w", err)
+	}
+	return out, nil
+}
+
+// CreateOperator adds an account.
+func (s *Store) CreateOperator(ctx context.Context, o central.Operator) error {
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO operators (name, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (name) DO NOTHING`, o.Name, o.PasswordHash, o.CreatedAt.UnixMilli(), ms(o.DisabledAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return central.ErrExists
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create operator %q: %w", o.Name, err)
+	}
+	return nil
+}
+
+// SetOperatorPassword replaces an account's password hash.
+func (s *Store) SetOperatorPassword(ctx context.Context, name, hash string) error {
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE operators SET password_hash = ? WHERE name = ?`, hash, name)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return central.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("set password of operator %q: %w", name, err)
+	}
+	return nil
+}
+
+func scanOperator(sc interface{ Scan(...any) error }) (central.Operator, error) {
+	var (
+		o        central.Operator
+		created  int64
+		disabled sql.NullInt64
+	)
+	if err := sc.Scan(&o.Name, &o.PasswordHash, &created, &disabled); err != nil {
+		return o, err
+	}
+	o.CreatedAt = time.UnixMilli(created).UTC()
+	o.DisabledAt = fromMS(disabled)
+	return o, nil
+}
+
+// GetOperator returns one account.
+func (s *Store) GetOperator(ctx context.Context, name string) (central.Operator, error) {
+	o, err := scanOperator(s.read.QueryRowContext(ctx, `SELECT name, password_hash, created_at, disabled_at FROM operators WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = central.ErrNotFound
+	}
+	if err != nil {
+		return central.Operator{}, fmt.Errorf("operator %q: %w", name, err)
+	}
+	return o, nil
+}
+
+// ListOperators lists accounts by name.
+func (s *Store) ListOperators(ctx context.Context) ([]central.Operator, error) {
+	out := []central.Operator{}
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		return eachRow(ctx, tx, `SELECT name, password_hash, created_at, disabled_at FROM operators ORDER BY name`, func(rows *sql.Rows) error {
+			o, err := scanOperator(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, o)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list operators: %w", err)
+	}
+	return out, nil
+}
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, se central.Session) error {
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, operator, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			se.TokenHash, se.Operator, se.CSRFToken, se.CreatedAt.UnixMilli(), se.ExpiresAt.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// GetSession returns an unexpired session.
+func (s *Store) GetSession(ctx context.Context, tokenHash []byte, now time.Time) (central.Session, error) {
+	var (
+		se               central.Session
+		created, expires int64
+	)
+	err := s.read.QueryRowContext(ctx, `SELECT token_hash, operator, csrf_token, created_at, expires_at FROM sessions
+		WHERE token_hash = ? AND expires_at > ?`, tokenHash, now.UnixMilli()).
+		Scan(&se.TokenHash, &se.Operator, &se.CSRFToken, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = central.ErrNotFound
+	}
+	if err != nil {
+		return central.Session{}, fmt.Errorf("session: %w", err)
+	}
+	se.CreatedAt = time.UnixMilli(created).UTC()
+	se.ExpiresAt = time.UnixMilli(expires).UTC()
+	return se, nil
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	err := s.update(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package central_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/voces-cdmx/voces/assets"
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/sqlitestore"
+	"github.com/voces-cdmx/voces/internal/central/storetest"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// sealedSurvey makes a stored-ready survey response whose body is sealed
+// to pub.
+func sealedSurvey(t *testing.T, c *campaign.Campaign, device string, seq uint64, answers campaign.Answers, pub *[32]byte) central.Incoming {
+	t.Helper()
+	in := storetest.Incoming(t, storetest.Rec{Device: device, Seq: seq, Kind: record.KindSurvey, Subject: c.Survey.ID})
+	r := in.Record
+	r.CampaignID, r.CampaignVersion = c.ID, c.Version
+	body, err := record.SealBody(&record.Body{Answers: answers}, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body = body
+	in.Data = r.Marshal()
+	in.Hash = sha256.Sum256(in.Data)
+	return in
+}
+
+func TestAggregateSurveys(t *testing.T) {
+	ctx := context.Background()
+	c, err := campaign.Parse("default", assets.DefaultCampaign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), central.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.PublishCampaign(ctx, central.PublishedCampaign{Version: c.Version, CampaignID: c.ID, Content: assets.DefaultCampaign,
+		Signature: []byte{1}, PublishedAt: storetest.Base}); err != nil {
+		t.Fatal(err)
+	}
+	storetest.Enrolled(t, store, "dev-s", record.ModeKiosk)
+	pub, priv, err := record.NewCampaignKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPub, _, err := record.NewCampaignKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// One answer per question, the same in both responses, and the
+	// expected tally of two such responses.
+	answers := campaign.Answers{}
+	want := map[string]central.QuestionTally{}
+	for _, q := range c.Survey.Questions {
+		switch q.Type {
+		case campaign.TypeSingle:
+			answers[q.ID] = campaign.Answer{Choice: q.Options[0].ID}
+			want[q.ID] = central.QuestionTally{Answered: 2, Options: map[string]int64{q.Options[0].ID: 2}}
+		case campaign.TypeMultiple:
+			answers[q.ID] = campaign.Answer{Choices: []string{q.Options[0].ID, q.Options[1].ID}}
+			want[q.ID] = central.QuestionTally{Answered: 2, Options: map[string]int64{q.Options[0].ID: 2, q.Options[1].ID: 2}}
+		case campaign.TypeAlcaldia:
+			answers[q.ID] = campaign.Answer{Choice: "coyoacan"}
+			want[q.ID] = central.QuestionTally{Answered: 2, Options: map[string]int64{"coyoacan": 2}}
+		case campaign.TypeScale, campaign.TypeNumber:
+			v := float64(q.Min) + 0.6
+			answers[q.ID] = campaign.Answer{Number: &v}
+			want[q.ID] = central.QuestionTally{Answered: 2, Values: map[string]int64{fmt.Sprint(q.Min + 1): 2}}
+		case campaign.TypeText:
+			answers[q.ID] = campaign.Answer{Text: "algo personal"}
+			want[q.ID] = central.QuestionTally{Answered: 2}
+		}
+	}
+	recs := []central.Incoming{
+		sealedSurvey(t, c, "dev-s", 1, answers, pub),
+		sealedSurvey(t, c, "dev-s", 2, answers, pub),
+		sealedSurvey(t, c, "dev-s", 3, answers, otherPub), // sealed to another key: stays closed
+	}
+	if _, err := store.Ingest(ctx, storetest.Base, []central.IngestBatch{{DeviceID: "dev-s", Records: recs}}); err != nil {
+		t.Fatal(err)
+	}
+
+	passes := []struct {
+		name        string
+		n, skipped  int
+		closedAfter int64
+	}{
+		{"the first pass aggregates what opens", 2, 1, 1},
+		{"a second pass adds nothing", 0, 1, 1},
+	}
+	for _, p := range passes {
+		t.Run(p.name, func(t *testing.T) {
+			n, skipped, err := central.AggregateStoredSurveys(ctx, store, pub, priv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != p.n || skipped != p.skipped {
+				t.Errorf("aggregated %d, skipped %d; want %d, %d", n, skipped, p.n, p.skipped)
+			}
+			tl, err := store.Tallies(ctx, storetest.Base, time.UTC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tl.Survey.Responses != 2 || tl.SurveyClosed != p.closedAfter || fmt.Sprint(tl.Survey.Questions) != fmt.Sprint(want) {
+				t.Errorf("survey tally %+v closed %d\nwant %v", tl.Survey, tl.SurveyClosed, want)
+			}
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/dashboard"
 )
 
 // Defaults of central serve.
@@ -41,7 +42,14 @@ content differs from the newest published one; central numbers versions
 itself. It records in DIR the URL devices must use (--public-url, or
 http://ADDR), which "central token" embeds in provisioning codes.
 It prints "listening on http://HOST:PORT" to stderr once it accepts
-connections. SIGTERM or SIGINT stops it after in-flight requests finish.`
+connections. SIGTERM or SIGINT stops it after in-flight requests finish.
+
+The same address serves the device API under /api/v1/, Prometheus metrics
+at /metrics, the public receipt check at /receipt and the operator
+dashboard at / (create accounts with "central operators add NAME").
+Dashboard cookies are Secure unless the request is plain HTTP to a
+loopback address (localhost, 127.0.0.1, ::1): a demo on the same machine
+works over http://, anything else needs HTTPS in front of central.`
 
 // Run starts the server and blocks until ctx ends.
 func (c *ServeCommand) Run(ctx context.Context, args []string) error {
@@ -71,10 +79,15 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	defer store.Close()
 	srv := central.NewServer(store, keys)
 	srv.Logger = log
+	srv.Metrics = central.NewMetrics(store, time.Now)
 	if err := srv.Open(ctx); err != nil {
 		return err
 	}
 	defer srv.Close()
+	handler, err := mountSite(srv, store, log)
+	if err != nil {
+		return err
+	}
 
 	name, content := "built-in campaign", assets.DefaultCampaign
 	if *campaignFile != "" {
@@ -88,6 +101,7 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("campaign", "version", version, "published_now", changed, "source", filepath.Base(name))
+	defer startSurveys(ctx, store, keys, log)()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -110,7 +124,7 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	}
 
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           handler,
 		ReadHeaderTimeout: 30 * time.Second,
 		// A 1 MB batch over a 2G link takes minutes; anything slower is a
 		// stuck client holding a connection.
@@ -123,6 +137,7 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(c.main.Stderr, "listening on http://%s\n", bound)
+	fmt.Fprintf(c.main.Stderr, "dashboard on http://%s/ (accounts: central operators add NAME)\n", bound)
 	if c.ready != nil {
 		close(c.ready)
 	}
@@ -144,6 +159,25 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// mountSite puts the device API under /api/, Prometheus metrics at
+// /metrics, and the operator dashboard and public receipt check (/receipt)
+// everywhere else.
+func mountSite(srv *central.Server, store central.Store, log *slog.Logger) (http.Handler, error) {
+	ops, ok := store.(central.OperationsStore)
+	if !ok {
+		return nil, errors.New("this database does not provide the operator views the dashboard needs")
+	}
+	dash, err := dashboard.New(dashboard.Config{Store: ops, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", srv)
+	mux.Handle("/metrics", srv.Metrics.Handler())
+	mux.Handle("/", dash)
+	return mux, nil
 }
 
 // defaultPublicURL is http://ADDR, with an address devices can reach when

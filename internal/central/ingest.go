@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -80,7 +81,9 @@ func (s *Server) Ingest(ctx context.Context, deviceID string, records [][]byte, 
 }
 
 func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel string) ([]protocol.Result, error) {
+	start := time.Now()
 	results := make([]protocol.Result, len(records))
+	kinds := make([]string, len(records)) // for metrics
 	batch := IngestBatch{DeviceID: d.ID, Records: make([]Incoming, 0, len(records))}
 	at := make([]int, 0, len(records)) // results index of each batch record
 	seen := make(map[uuid.UUID]bool, len(records))
@@ -88,6 +91,7 @@ func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel
 	for i, data := range records {
 		rec, reason := chk.check(data)
 		if rec != nil {
+			kinds[i] = string(rec.Kind)
 			results[i].ID, results[i].Seq = rec.ID.String(), rec.Seq
 			if reason == "" && seen[rec.ID] {
 				reason = protocol.ReasonDuplicateInBatch
@@ -121,6 +125,7 @@ func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel
 	for j, st := range statuses {
 		results[at[j]].Status = st
 	}
+	s.Metrics.observe(kinds, results, time.Since(start))
 	return results, nil
 }
 

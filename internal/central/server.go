@@ -40,6 +40,8 @@ type Server struct {
 	MaxGroupRecords int
 	// WriterQueue is how many batches may wait for a commit.
 	WriterQueue int
+	// Metrics counts ingested records; nil counts nothing.
+	Metrics *Metrics
 }
 
 // NewServer returns a server over store with defaults set.

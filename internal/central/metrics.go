@@ -1,0 +1,131 @@
+package central
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/voces-cdmx/voces/internal/protocol"
+)
+
+// StaleAfter is how long an active device may go unseen before operators
+// are told it needs a look: a kiosk that syncs sends a heartbeat every few
+// minutes, so half an hour of silence means it is off, offline or broken.
+const StaleAfter = 30 * time.Minute
+
+// Device states as metrics and the fleet page report them: an active
+// device is online or stale depending on when it was last seen.
+const (
+	FleetOnline  = "online"
+	FleetStale   = "stale"
+	FleetRevoked = "revoked"
+)
+
+// FleetState says whether d is online, stale (active but not seen within
+// StaleAfter of now, or never seen) or revoked.
+func FleetState(d *Device, now time.Time) string {
+	switch {
+	case d.State() == DeviceRevoked:
+		return FleetRevoked
+	case d.LastSeen.IsZero() || now.Sub(d.LastSeen) > StaleAfter:
+		return FleetStale
+	}
+	return FleetOnline
+}
+
+// Metrics are central's Prometheus metrics. Labels hold only kinds,
+// results, reasons and states, never an id or anything a person gave.
+type Metrics struct {
+	registry   *prometheus.Registry
+	records    *prometheus.CounterVec
+	rejections *prometheus.CounterVec
+	batch      prometheus.Histogram
+}
+
+// NewMetrics registers central's metrics, the Go runtime's and a device
+// gauge that asks store for the fleet at each scrape.
+func NewMetrics(store Store, now func() time.Time) *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		records: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "voces_ingested_records_total",
+			Help: "Records received in uploads and bundle imports, by kind and result (accepted, duplicate, conflict, rejected).",
+		}, []string{"kind", "result"}),
+		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "voces_rejected_records_total",
+			Help: "Records rejected, by reason.",
+		}, []string{"reason"}),
+		batch: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "voces_batch_seconds",
+			Help: "Time from a batch's arrival to its durable commit, checks included.",
+			// Group commits take milliseconds; a batch that waits seconds
+			// means the writer is the bottleneck.
+			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
+		}),
+	}
+	m.registry.MustRegister(m.records, m.rejections, m.batch,
+		prometheus.NewGoCollector(),
+		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		&deviceCollector{store: store, now: now, desc: prometheus.NewDesc(
+			"voces_devices", "Enrolled devices by state (online, stale, revoked).", []string{"state"}, nil)},
+	)
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// Registry is where the metrics live, for tests and extra collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
+
+// observe counts one batch's records. kinds holds each record's kind, ""
+// for one that could not be decoded. A nil Metrics counts nothing.
+func (m *Metrics) observe(kinds []string, results []protocol.Result, took time.Duration) {
+	if m == nil {
+		return
+	}
+	for i, res := range results {
+		kind := kinds[i]
+		if kind == "" {
+			kind = "unknown"
+		}
+		m.records.WithLabelValues(kind, string(res.Status)).Inc()
+		if res.Status == protocol.Rejected {
+			m.rejections.WithLabelValues(res.Reason).Inc()
+		}
+	}
+	m.batch.Observe(took.Seconds())
+}
+
+// deviceCollector reads the fleet from the store at scrape time, so every
+// ingest node behind a load balancer reports the same numbers.
+type deviceCollector struct {
+	store Store
+	now   func() time.Time
+	desc  *prometheus.Desc
+}
+
+func (c *deviceCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *deviceCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	devices, err := c.store.Devices(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	counts := map[string]float64{FleetOnline: 0, FleetStale: 0, FleetRevoked: 0}
+	now := c.now()
+	for i := range devices {
+		counts[FleetState(&devices[i].Device, now)]++
+	}
+	for state, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, state)
+	}
+}

@@ -1,0 +1,246 @@
+// Package dashboard is central's operator dashboard and the public receipt
+// check: server-rendered pages in Spanish and English that work without
+// JavaScript, on a laptop and on a phone. It shows counts, fleet health and
+// campaign labels, never anything a person gave (names, voter ids,
+// contacts, comment text).
+package dashboard
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/central"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Limits of the in-memory rate limiters.
+const (
+	LoginAttempts   = 5 // per IP and per account per minute
+	ReceiptAttempts = 20
+	limitWindow     = time.Minute
+	// SessionTTL is how long a sign-in lasts.
+	SessionTTL = 12 * time.Hour
+)
+
+// DefaultLocation is the campaign's time zone: what "today" means.
+const DefaultLocation = "America/Mexico_City"
+
+// Config is what the dashboard needs.
+type Config struct {
+	Store  central.OperationsStore
+	Logger *slog.Logger // nil: slog.Default()
+	// Now returns the current time; tests replace it. nil: time.Now.
+	Now func() time.Time
+	// Location decides what "today" is and how times are shown. nil:
+	// DefaultLocation.
+	Location *time.Location
+	// SecureCookies decides the cookies' Secure attribute. CookiesAuto
+	// (the default) sets it unless the request came over plain HTTP to a
+	// loopback address, so a localhost demo works while a deployment
+	// (behind TLS, or reached by any other name) always gets it.
+	SecureCookies CookieSecurity
+}
+
+// CookieSecurity chooses when cookies are marked Secure.
+type CookieSecurity int
+
+// Cookie security modes.
+const (
+	CookiesAuto   CookieSecurity = iota // Secure except plain HTTP to loopback
+	CookiesSecure                       // always Secure
+)
+
+// Handler serves the dashboard and the receipt check.
+type Handler struct {
+	cfg     Config
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	mux     *http.ServeMux
+	logins  *limiter
+	receipt *limiter
+
+	mu        sync.Mutex
+	campaigns *campaignSet // parsed published versions; replaced when a new one appears
+}
+
+// New returns the dashboard handler.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Store == nil {
+		return nil, fmt.Errorf("dashboard: no store")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		loc, err := time.LoadLocation(DefaultLocation)
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: %w", err)
+		}
+		cfg.Location = loc
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		pages:   pages,
+		logins:  newLimiter(LoginAttempts, limitWindow),
+		receipt: newLimiter(ReceiptAttempts, limitWindow),
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
+	mux.HandleFunc("GET /lang", h.handleLang)
+	mux.HandleFunc("GET /login", h.handleLoginForm)
+	mux.HandleFunc("POST /login", h.handleLogin)
+	mux.HandleFunc("POST /logout", h.withSession(h.handleLogout))
+	mux.HandleFunc("GET /receipt", h.handleReceiptForm)
+	mux.HandleFunc("POST /receipt", h.handleReceipt)
+	mux.HandleFunc("GET /{$}", h.withSession(h.handleOverview))
+	mux.HandleFunc("GET /proposals", h.withSession(h.handleProposals))
+	mux.HandleFunc("GET /survey", h.withSession(h.handleSurvey))
+	mux.HandleFunc("GET /participation", h.withSession(h.handleParticipation))
+	mux.HandleFunc("GET /fleet", h.withSession(h.handleFleet))
+	mux.HandleFunc("GET /fleet/revoke", h.withSession(h.handleRevokeConfirm))
+	mux.HandleFunc("POST /fleet/revoke", h.withSession(h.handleRevoke))
+	mux.HandleFunc("/", h.handleNotFound)
+	h.mux = mux
+	return h, nil
+}
+
+// ServeHTTP serves a page and logs one line for it: method, path (never
+// the query or a form value), status and duration.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	// Pages are never framed, sniffed or cached by a shared proxy, and
+	// run no script at all.
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Referrer-Policy", "same-origin")
+	h.mux.ServeHTTP(sw, r)
+	h.log.LogAttrs(r.Context(), slog.LevelInfo, "dashboard request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", sw.status), slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func staticHandler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// campaignSet is every published campaign version, for labels. Records
+// made under an old version name subjects by ids that later versions keep,
+// so the newest version that has a subject supplies its title.
+type campaignSet struct {
+	latestVersion int
+	latest        *campaign.Campaign
+	versions      []*campaign.Campaign // newest first
+}
+
+// campaignsFor returns the parsed campaigns, parsing again only when a new
+// version has been published.
+func (h *Handler) campaignsFor(ctx context.Context) (*campaignSet, error) {
+	v, err := h.cfg.Store.LatestCampaignVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("campaign version: %w", err)
+	}
+	h.mu.Lock()
+	cs := h.campaigns
+	h.mu.Unlock()
+	if cs != nil && cs.latestVersion == v {
+		return cs, nil
+	}
+	pubs, err := h.cfg.Store.Campaigns(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("campaigns: %w", err)
+	}
+	cs = &campaignSet{}
+	for i := len(pubs) - 1; i >= 0; i-- {
+		c, err := campaign.Parse(fmt.Sprintf("campaign version %d", pubs[i].Version), pubs[i].Content)
+		if err != nil {
+			return nil, err
+		}
+		cs.versions = append(cs.versions, c)
+	}
+	if len(cs.versions) > 0 {
+		cs.latest, cs.latestVersion = cs.versions[0], pubs[len(pubs)-1].Version
+	}
+	h.mu.Lock()
+	h.campaigns = cs
+	h.mu.Unlock()
+	return cs, nil
+}
+
+func (cs *campaignSet) proposal(id string) *campaign.Proposal {
+	for _, c := range cs.versions {
+		if p := c.Proposal(id); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+func (cs *campaignSet) event(id string) *campaign.Event {
+	for _, c := range cs.versions {
+		if e := c.Event(id); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func (cs *campaignSet) article(id string) *campaign.Article {
+	for _, c := range cs.versions {
+		if a := c.Article(id); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+func (cs *campaignSet) survey(id string) *campaign.Survey {
+	for _, c := range cs.versions {
+		if c.Survey.ID == id {
+			return &c.Survey
+		}
+	}
+	return nil
+}

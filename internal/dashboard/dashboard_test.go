@@ -1,0 +1,410 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/tls"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+func TestPasswordHash(t *testing.T) {
+	hash, err := HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=65536,t=3,p=4$") {
+		t.Fatalf("hash %q is not argon2id in PHC form", hash)
+	}
+	other, err := HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other == hash {
+		t.Error("two hashes of one password are equal: the salt is not random")
+	}
+	tests := []struct {
+		name     string
+		hash     string
+		password string
+		match    bool
+		fails    bool
+	}{
+		{"the right password matches", hash, testPassword, true, false},
+		{"a wrong password does not", hash, testPassword + "!", false, false},
+		{"an empty password does not", hash, "", false, false},
+		{"a bcrypt hash is refused", "$2a$10$abcdefghijklmnopqrstuv", testPassword, false, true},
+		{"absurd memory is refused", strings.Replace(hash, "m=65536", "m=99999999", 1), testPassword, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			match, err := CheckPassword(tt.hash, tt.password)
+			if (err != nil) != tt.fails || match != tt.match {
+				t.Errorf("CheckPassword = %v, %v; want match %v, error %v", match, err, tt.match, tt.fails)
+			}
+		})
+	}
+	if _, err := HashPassword("short"); err != ErrWeakPassword {
+		t.Errorf("HashPassword(short) = %v, want ErrWeakPassword", err)
+	}
+}
+
+func TestLimiterAllowsFiveAMinute(t *testing.T) {
+	l := newLimiter(5, time.Minute)
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		if ok, _ := l.allow("a", t0.Add(time.Duration(i)*time.Second)); !ok {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	ok, wait := l.allow("a", t0.Add(10*time.Second))
+	if ok || wait != 50*time.Second {
+		t.Errorf("sixth attempt: allowed %v, wait %s; want refused, 50s", ok, wait)
+	}
+	if ok, _ := l.allow("b", t0.Add(10*time.Second)); !ok {
+		t.Error("another key was refused")
+	}
+	if ok, _ := l.allow("a", t0.Add(time.Minute)); !ok {
+		t.Error("refused after the window ended")
+	}
+}
+
+func TestCatalogueHasEveryMessageInBothLanguages(t *testing.T) {
+	used := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFS, path)
+		if err != nil {
+			return err
+		}
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := catalogue[m[1]]; !ok {
+				t.Errorf("%s uses message %q, which the catalogue lacks", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, m := range catalogue {
+		if m.es == "" || m.en == "" {
+			t.Errorf("message %q is missing a language", id)
+		}
+	}
+}
+
+func TestPagesNeedSignIn(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	for _, path := range []string{"/", "/proposals", "/survey", "/participation", "/fleet", "/fleet/revoke?device=x"} {
+		t.Run(path, func(t *testing.T) {
+			p := b.get(path)
+			if p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" {
+				t.Errorf("GET %s signed out = %d to %q, want 303 to /login", path, p.status, p.header.Get("Location"))
+			}
+		})
+	}
+}
+
+func TestSignInShowsEveryPageInBothLanguages(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	d.Upload(t, d.Records(t, 12))
+	aggregate(t, s)
+	b := s.browser(t)
+	if p := b.login(testOperator, "wrong password!"); p.status != http.StatusUnauthorized || !strings.Contains(p.body, "Usuario o contraseña incorrectos") {
+		t.Fatalf("wrong password: %d\n%s", p.status, p.body)
+	}
+	b.mustLogin()
+	c := campaignOf(t, s)
+	tests := []struct {
+		path   string
+		lang   string
+		expect []string
+	}{
+		{"/", "es", []string{"Registros hoy", `id="records-total">12<`, "Dispositivos en línea"}},
+		{"/", "en", []string{"Records today", `id="records-total">12<`, "Devices online"}},
+		{"/proposals", "es", []string{c.Proposals[0].Title.Get("es"), "Firmantes únicos", `class="progress`}},
+		{"/proposals", "en", []string{c.Proposals[0].Title.Get("en"), "Unique signers"}},
+		{"/survey", "es", []string{c.Survey.Questions[0].Prompt.Get("es"), "<svg", "2 respuestas agregadas"}},
+		{"/survey", "en", []string{c.Survey.Questions[0].Prompt.Get("en"), "<svg", "2 responses aggregated"}},
+		{"/participation", "es", []string{c.Events[0].Title.Get("es"), c.Articles[0].Title.Get("es")}},
+		{"/participation", "en", []string{c.Events[0].Title.Get("en"), c.Articles[0].Title.Get("en")}},
+		{"/fleet", "es", []string{d.ID, "en línea", "Revocar"}},
+		{"/fleet", "en", []string{d.ID, "online", "Revoke"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+tt.path, func(t *testing.T) {
+			sw := b.get("/lang?to=" + tt.lang + "&back=" + url.QueryEscape(tt.path))
+			if sw.status != http.StatusSeeOther || sw.header.Get("Location") != tt.path {
+				t.Fatalf("language switch: %d to %q", sw.status, sw.header.Get("Location"))
+			}
+			p := b.get(tt.path)
+			if p.status != http.StatusOK {
+				t.Fatalf("GET %s = %d\n%s", tt.path, p.status, p.body)
+			}
+			if !strings.Contains(p.body, `<html lang="`+tt.lang+`">`) {
+				t.Errorf("page is not in %s", tt.lang)
+			}
+			for _, want := range tt.expect {
+				if !strings.Contains(p.body, want) {
+					t.Errorf("GET %s lacks %q", tt.path, want)
+				}
+			}
+			if strings.Contains(p.body, "ZgotmplZ") {
+				t.Errorf("GET %s has a value html/template refused:\n%s", tt.path, p.body)
+			}
+		})
+	}
+}
+
+func TestLanguageSwitchStaysOnSite(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	for _, back := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+		p := b.get("/lang?to=en&back=" + url.QueryEscape(back))
+		if p.header.Get("Location") != "/" {
+			t.Errorf("back=%q redirected to %q, want /", back, p.header.Get("Location"))
+		}
+	}
+}
+
+func TestLoginIsRateLimited(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	for i := range LoginAttempts {
+		if p := b.login(testOperator, "not the password"); p.status != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i+1, p.status)
+		}
+	}
+	p := b.login(testOperator, testPassword)
+	if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") == "" {
+		t.Fatalf("attempt after the limit: %d, Retry-After %q", p.status, p.header.Get("Retry-After"))
+	}
+	if !strings.Contains(p.body, "Demasiados intentos") {
+		t.Errorf("429 page does not say why:\n%s", p.body)
+	}
+	// The account limit holds for a guesser at another address too.
+	token := strings.Repeat("t", 43)
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{
+		"csrf": {token}, "name": {testOperator}, "password": {testPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: formCookie, Value: token})
+	req.RemoteAddr = "192.0.2.7:1234"
+	rec := httptest.NewRecorder()
+	s.dash.ServeHTTP(rec, req)
+	if rec.Code != http.StatusTooManyRequests {
+		t.Errorf("same account from another address = %d, want 429", rec.Code)
+	}
+}
+
+func TestFormsWithoutTokenAreRefused(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	b := s.browser(t)
+	b.get("/login") // gets the form cookie, but the posts below leave the token out
+	if p := b.post("/login", url.Values{"name": {testOperator}, "password": {testPassword}}); p.status != http.StatusForbidden {
+		t.Errorf("login without token = %d, want 403", p.status)
+	}
+	b.mustLogin()
+	tests := []struct {
+		name string
+		form url.Values
+	}{
+		{"no token", url.Values{"device": {d.ID}}},
+		{"wrong token", url.Values{"device": {d.ID}, "csrf": {"forged"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := b.post("/fleet/revoke", tt.form)
+			if p.status != http.StatusForbidden || !strings.Contains(p.body, "El formulario caducó") {
+				t.Errorf("revoke with %s = %d\n%s", tt.name, p.status, p.body)
+			}
+		})
+	}
+	dev, err := s.central.Store.Device(context.Background(), d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dev.RevokedAt.IsZero() {
+		t.Error("a forged form revoked the device")
+	}
+	if p := b.post("/logout", nil); p.status != http.StatusForbidden {
+		t.Errorf("logout without token = %d, want 403", p.status)
+	}
+}
+
+func TestRevokeThroughDashboardStopsUploads(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeCanvasser)
+	d.Upload(t, d.Records(t, 3))
+	b := s.browser(t)
+	b.mustLogin()
+	confirm := b.get("/fleet/revoke?device=" + url.QueryEscape(d.ID))
+	if confirm.status != http.StatusOK || !strings.Contains(confirm.body, "Sí, revocar") {
+		t.Fatalf("confirmation page: %d\n%s", confirm.status, confirm.body)
+	}
+	p := b.post("/fleet/revoke", url.Values{"csrf": {b.csrf(confirm)}, "device": {d.ID}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d\n%s", p.status, p.body)
+	}
+	fleet := b.get(p.header.Get("Location"))
+	if !strings.Contains(fleet.body, `class="state-revoked" id="device-`+d.ID) || !strings.Contains(fleet.body, "revocado") {
+		t.Errorf("fleet page does not show the device revoked:\n%s", fleet.body)
+	}
+	resp := centraltest.Do(t, s.central.Client, d.BatchRequest(t, d.Records(t, 1)))
+	if resp.Status != http.StatusForbidden || resp.Error(t).Code != protocol.CodeRevoked {
+		t.Errorf("upload after revoke = %d %s, want 403 revoked", resp.Status, resp.Body)
+	}
+	if !strings.Contains(s.logs.String(), `"device revoked"`) {
+		t.Error("revocation not logged")
+	}
+}
+
+func TestLogoutEndsTheSession(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	b.mustLogin()
+	home := b.get("/")
+	if p := b.post("/logout", url.Values{"csrf": {b.csrf(home)}}); p.status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", p.status)
+	}
+	if p := b.get("/"); p.status != http.StatusSeeOther {
+		t.Errorf("after logout GET / = %d, want a redirect to sign in", p.status)
+	}
+}
+
+func TestCookieFlags(t *testing.T) {
+	h := &Handler{}
+	tests := []struct {
+		name   string
+		host   string
+		tls    bool
+		secure bool
+	}{
+		{"plain HTTP to 127.0.0.1", "127.0.0.1:8080", false, false},
+		{"plain HTTP to localhost", "localhost:8080", false, false},
+		{"plain HTTP to ::1", "[::1]:8080", false, false},
+		{"plain HTTP to a LAN address", "192.168.1.10:8080", false, true},
+		{"plain HTTP to a name", "central.example.org", false, true},
+		{"HTTPS to localhost", "localhost:8443", true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Host = tt.host
+			if tt.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			if got := h.secure(r); got != tt.secure {
+				t.Errorf("secure = %v, want %v", got, tt.secure)
+			}
+		})
+	}
+	s := newSite(t)
+	b := s.browser(t)
+	form := b.get("/login")
+	p := b.post("/login", url.Values{"csrf": {b.csrf(form)}, "name": {testOperator}, "password": {testPassword}})
+	var sc *http.Cookie
+	for _, c := range (&http.Response{Header: p.header}).Cookies() {
+		if c.Name == sessionCookie {
+			sc = c
+		}
+	}
+	if sc == nil || !sc.HttpOnly || sc.SameSite != http.SameSiteStrictMode || sc.MaxAge <= 0 {
+		t.Fatalf("session cookie = %+v", sc)
+	}
+	ctx := context.Background()
+	if _, err := s.central.Store.GetSession(ctx, []byte(sc.Value), time.Now()); err == nil {
+		t.Error("the store holds the session token itself, not its hash")
+	}
+	if _, err := s.central.Store.GetSession(ctx, hashToken(sc.Value), time.Now()); err != nil {
+		t.Errorf("session not stored by hash: %v", err)
+	}
+}
+
+func TestTemplatesUseNoInlineStyles(t *testing.T) {
+	// The Content-Security-Policy allows stylesheets from the site only,
+	// so a style attribute would silently do nothing in a browser.
+	err := fs.WalkDir(templateFS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFS, path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), "style=") || strings.Contains(string(b), "<script") {
+			t.Errorf("%s has an inline style or a script", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNumberBars(t *testing.T) {
+	tests := []struct {
+		name   string
+		values map[string]int64
+		want   []labelled
+	}{
+		{"few values get a bar each, in order", map[string]int64{"10": 2, "3": 1}, []labelled{{"3", 1}, {"10", 2}}},
+		{"many values are grouped into ranges", func() map[string]int64 {
+			m := map[string]int64{}
+			for n := 1; n <= 24; n++ {
+				m[strconv.Itoa(n)] = 1
+			}
+			return m
+		}(), []labelled{{"1–2", 2}, {"3–4", 2}, {"5–6", 2}, {"7–8", 2}, {"9–10", 2}, {"11–12", 2}, {"13–14", 2}, {"15–16", 2}, {"17–18", 2}, {"19–20", 2}, {"21–22", 2}, {"23–24", 2}}},
+		{"nothing answered", map[string]int64{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := numberBars(tt.values); !slices.Equal(got, tt.want) {
+				t.Errorf("numberBars = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFleetHighlightsStaleDevices(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	d.Heartbeat(t, protocol.Heartbeat{DeviceID: d.ID, SentAt: time.Now(), Pending: 12, OldestPending: time.Now().Add(-3 * time.Hour), Dead: 1, AppVersion: "1.2.3", CampaignVersion: 1, Mode: record.ModeKiosk})
+	b := s.browser(t)
+	b.mustLogin()
+	p := b.get("/fleet")
+	if !strings.Contains(p.body, `class="state-online" id="device-`+d.ID) {
+		t.Errorf("a device just seen is not online:\n%s", p.body)
+	}
+	for _, want := range []string{">12<", "hace 3 h", "app 1.2.3", "campaña v1"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("fleet page lacks %q", want)
+		}
+	}
+	s.dash.cfg.Now = func() time.Time { return time.Now().Add(central.StaleAfter + time.Minute) }
+	p = b.get("/fleet")
+	if !strings.Contains(p.body, `class="state-stale" id="device-`+d.ID) {
+		t.Errorf("a device unseen for longer than StaleAfter is not stale:\n%s", p.body)
+	}
+	if o := b.get("/"); !strings.Contains(o.body, `<div class="tile warn"><span class="big" id="devices-stale">1<`) {
+		t.Errorf("overview does not count the stale device:\n%s", o.body)
+	}
+}

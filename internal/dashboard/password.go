@@ -1,0 +1,93 @@
+package dashboard
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters for operator passwords: RFC 9106's second
+// recommended setting (64 MiB, 3 passes). A login costs the server about a
+// tenth of a second, which the login rate limit keeps affordable, and costs
+// an attacker with a stolen database the same per guess.
+const (
+	argonTime    = 3
+	argonMemory  = 64 * 1024 // KiB
+	argonThreads = 4
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+// MinPasswordLength is the shortest operator password accepted.
+const MinPasswordLength = 10
+
+// ErrWeakPassword is returned for a password shorter than MinPasswordLength.
+var ErrWeakPassword = fmt.Errorf("password must have at least %d characters", MinPasswordLength)
+
+// HashPassword returns password's argon2id hash in PHC string form
+// ($argon2id$v=19$m=…,t=…,p=…$salt$hash), which records its parameters so
+// they can be raised later without breaking stored hashes.
+func HashPassword(password string) (string, error) {
+	if len([]rune(password)) < MinPasswordLength {
+		return "", ErrWeakPassword
+	}
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// CheckPassword reports whether password matches a hash from HashPassword.
+// It returns an error only for a hash it cannot read.
+func CheckPassword(hash, password string) (bool, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errors.New("check password: not an argon2id hash")
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, fmt.Errorf("check password: unsupported argon2 version %q", parts[2])
+	}
+	var memory, time uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &time, &threads); err != nil {
+		return false, fmt.Errorf("check password: parameters %q: %w", parts[3], err)
+	}
+	// Bounds keep a tampered hash from making the server allocate
+	// gigabytes or spin for minutes.
+	if memory == 0 || memory > 1<<21 || time == 0 || time > 20 || threads == 0 {
+		return false, fmt.Errorf("check password: parameters %q out of range", parts[3])
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, fmt.Errorf("check password: salt: %w", err)
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false, errors.New("check password: bad hash encoding")
+	}
+	got := argon2.IDKey([]byte(password), salt, time, memory, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is checked against when an account does not exist, so a login
+// for an unknown name takes as long as one for a known name.
+// It is made on first use so commands that never log in do not pay for it.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("voces-dummy-password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})

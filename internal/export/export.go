@@ -1,0 +1,192 @@
+// Package export writes what central holds for the people who read it: a
+// CSV of every record with its sealed body opened, and PDF signature sheets
+// per proposal for the electoral authority.
+//
+// Exports need the campaign private key, which may live on a trusted
+// machine rather than on the server. A record the key cannot open stops the
+// export: a file missing some records would look complete to whoever reads
+// it.
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"time"
+	_ "time/tzdata" // the campaign time zone must load on machines without a zoneinfo database
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/curve25519"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// DefaultTimeZone is the zone times are shown in unless Options.Location
+// says otherwise: the campaign's, so a sheet reads as the signers lived it.
+const DefaultTimeZone = "America/Mexico_City"
+
+// Phases an export reports progress in.
+const (
+	PhaseWriting   = "writing"   // CSV: opening records and writing rows
+	PhaseReading   = "reading"   // PDF: opening signature records
+	PhaseRendering = "rendering" // PDF: drawing signatures onto the sheets
+)
+
+// ErrNoKey means the campaign private key file does not exist.
+var ErrNoKey = errors.New("campaign private key not found")
+
+// Key is the campaign key pair that opens sealed bodies.
+type Key struct {
+	Public  *[32]byte
+	Private *[32]byte
+}
+
+// LoadKey reads a campaign private key file in the format of central's
+// seal.key (32 raw bytes) and derives its public half. A missing file is
+// ErrNoKey.
+func LoadKey(path string) (*Key, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s", ErrNoKey, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read campaign key: %w", err)
+	}
+	if len(b) != 32 {
+		return nil, fmt.Errorf("read campaign key %s: %d bytes, want 32 (the format of %s)", path, len(b), central.SealKeyFile)
+	}
+	pub, err := curve25519.X25519(b, curve25519.Basepoint)
+	if err != nil {
+		return nil, fmt.Errorf("derive campaign public key: %w", err)
+	}
+	k := &Key{Public: new([32]byte), Private: new([32]byte)}
+	copy(k.Public[:], pub)
+	copy(k.Private[:], b)
+	return k, nil
+}
+
+// Options are the settings both formats share.
+type Options struct {
+	// Kind limits the export to one record kind; "" exports all.
+	Kind record.Kind
+	// Campaigns are the published versions, for subject titles and survey
+	// columns; the newest wins when versions disagree.
+	Campaigns []*campaign.Campaign
+	// Location is the time zone times are written in; nil means
+	// DefaultTimeZone.
+	Location *time.Location
+	// Now is the generation time printed on PDF sheets; zero means
+	// time.Now.
+	Now time.Time
+	// Progress, if set, is called after each record with the phase
+	// (PhaseWriting for CSV; PhaseReading, then PhaseRendering for PDF),
+	// the records done in it and the total expected.
+	Progress func(phase string, done, total int64)
+}
+
+// Summary says what an export wrote.
+type Summary struct {
+	Records int64                 // records exported
+	ByKind  map[record.Kind]int64 // records exported by kind
+	Files   []string              // files and directories written, the main output first
+}
+
+// openedRecord is a stored record with its body opened.
+type openedRecord struct {
+	central.StoredRecord
+	ID   uuid.UUID
+	Body *record.Body
+}
+
+// open decodes a stored record and opens its body. Its errors name the
+// record, so an operator knows which one and from which device.
+func open(sr central.StoredRecord, key *Key) (*openedRecord, error) {
+	id := uuid.UUID(sr.ID)
+	rec, err := record.Unmarshal(sr.Data)
+	if err != nil {
+		return nil, fmt.Errorf("record %s (device %s, seq %d): %w", id, sr.DeviceID, sr.Seq, err)
+	}
+	body, err := record.OpenBody(rec.Body, key.Public, key.Private)
+	if errors.Is(err, record.ErrOpen) {
+		return nil, fmt.Errorf("record %s (device %s, seq %d): the campaign key does not open its body; is this the campaign's private key? (%w)", id, sr.DeviceID, sr.Seq, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record %s (device %s, seq %d): %w", id, sr.DeviceID, sr.Seq, err)
+	}
+	return &openedRecord{StoredRecord: sr, ID: id, Body: body}, nil
+}
+
+func (o *Options) location() (*time.Location, error) {
+	if o.Location != nil {
+		return o.Location, nil
+	}
+	loc, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("load time zone: %w", err)
+	}
+	return loc, nil
+}
+
+func (o *Options) now() time.Time {
+	if o.Now.IsZero() {
+		return time.Now()
+	}
+	return o.Now
+}
+
+// newestFirst returns the campaigns newest version first, so lookups find
+// the current wording before an older one.
+func (o *Options) newestFirst() []*campaign.Campaign {
+	cs := slices.Clone(o.Campaigns)
+	slices.SortStableFunc(cs, func(a, b *campaign.Campaign) int { return b.Version - a.Version })
+	return cs
+}
+
+// subjectTitle is the Spanish title of what a record names, from the
+// newest campaign version that has it; "" if none does.
+func subjectTitle(cs []*campaign.Campaign, kind, subjectID string) string {
+	for _, c := range cs {
+		switch record.Kind(kind) {
+		case record.KindSignature:
+			if p := c.Proposal(subjectID); p != nil {
+				return p.Title.Get("es")
+			}
+		case record.KindEvent:
+			if e := c.Event(subjectID); e != nil {
+				return e.Title.Get("es")
+			}
+		case record.KindComment:
+			if a := c.Article(subjectID); a != nil {
+				return "Artículo " + a.Number + ". " + a.Title.Get("es")
+			}
+		case record.KindSurvey:
+			if c.Survey.ID == subjectID {
+				return c.Survey.Title.Get("es")
+			}
+		}
+	}
+	return ""
+}
+
+// alcaldiaName is an alcaldía's official name, or the id as given if it
+// is not one (a record from a misbehaving device is still shown as sent).
+func alcaldiaName(id string) string {
+	if a, ok := campaign.AlcaldiaByID(id); ok {
+		return a.Name
+	}
+	return id
+}
+
+// count asks the reader for the total, for progress.
+func count(ctx context.Context, r central.RecordReader, kind record.Kind) (int64, error) {
+	n, err := r.CountRecords(ctx, string(kind))
+	if err != nil {
+		return 0, fmt.Errorf("count records: %w", err)
+	}
+	return n, nil
+}

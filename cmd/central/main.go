@@ -57,6 +57,9 @@ Usage:
   central token   --data DIR [--db …] [--url URL] [--mode kiosk|canvasser] [--name NAME] [--ttl DURATION]
   central devices --data DIR [--db …] [--json] [list | revoke DEVICE]
   central stats   --data DIR [--db …] [--json]
+  central operators --data DIR [--db …] [list | add NAME | passwd NAME]
+  central export  --data DIR [--db …] --out FILE [--format csv|pdf] [--key FILE] [--kind KIND]
+  central import  --data DIR [--db …] [--allow-revoked] BUNDLE…
 
 Run "central COMMAND --help" for a command's flags.
 `
@@ -77,6 +80,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return (&DevicesCommand{main: m}).Run(ctx, rest)
 	case "stats":
 		return (&StatsCommand{main: m}).Run(ctx, rest)
+	case "operators":
+		return (&OperatorsCommand{main: m}).Run(ctx, rest)
+	case "import":
+		return (&ImportCommand{main: m}).Run(ctx, rest)
+	case "export":
+		return (&ExportCommand{main: m}).Run(ctx, rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

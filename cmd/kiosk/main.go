@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -31,8 +32,10 @@ import (
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/syncer"
 	"github.com/voces-cdmx/voces/internal/ui"
 	"github.com/voces-cdmx/voces/internal/ui/demo"
+	"github.com/voces-cdmx/voces/internal/ui/tech"
 	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
@@ -65,6 +68,8 @@ type Main struct {
 	SetPIN     bool
 	Demo       bool
 	Measure    bool
+	CodeDir    string
+	ExportDir  string
 }
 
 // ParseFlags reads the command line.
@@ -79,6 +84,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&m.Size, "size", "1280x800", "window size when not full screen, WIDTHxHEIGHT")
 	fs.BoolVar(&m.SetPIN, "set-pin", false, "read a technician PIN (6 to 12 digits) from the first line of stdin, store its hash, and exit")
 	fs.BoolVar(&m.Demo, "demo", false, "if the outbox is not enrolled, enroll it as a stand-alone demo device with the default campaign")
+	fs.StringVar(&m.CodeDir, "code-dir", "", "directory the setup wizard also searches for provisioning code files (*.txt, *.code), besides /media and /run/media")
+	fs.StringVar(&m.ExportDir, "export-dir", "", "directory the technician's bundle export also offers, besides mounted USB sticks")
 	fs.BoolVar(&m.Measure, "measure-startup", false, "print the time from process start to the first painted attract screen and the resident memory, then exit")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: kiosk --db PATH [--mode kiosk|canvasser] [--fullscreen] [--lang es|en] [flags]\n\n")
@@ -145,6 +152,14 @@ func (m *Main) setPIN(ctx context.Context, store *outbox.Store) error {
 func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
 	a := app.NewWithID("mx.voces.kiosk")
 	cfg := ui.Config{Mode: m.Mode, Idle: m.Idle, Countdown: m.Countdown, Logger: m.Log}
+	opt := tech.Options{Versions: fmt.Sprintf("voces %s, %s", syncer.AppVersion(), runtime.Version())}
+	if m.CodeDir != "" {
+		cfg.CodeDirs = []string{m.CodeDir}
+	}
+	if m.ExportDir != "" {
+		opt.ExportDirs = []string{m.ExportDir}
+	}
+	cfg.Tools = tech.Tools(opt)
 	painted := make(chan struct{})
 	var once sync.Once
 	cfg.OnFirstFrame = func() {

@@ -69,6 +69,11 @@ func run(ctx context.Context, args []string) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", dir, err)
 			}
+			m, err := shootField(ctx, dir, l, lk.look, fyne.NewSize(w, h))
+			if err != nil {
+				return fmt.Errorf("%s: field screens: %w", dir, err)
+			}
+			n += m
 			fmt.Printf("%s: %d screens\n", dir, n)
 		}
 	}

@@ -34,3 +34,25 @@ func TestBadSizeIsRefused(t *testing.T) {
 		t.Fatal("--size huge was accepted")
 	}
 }
+
+func TestShootFieldWritesTheWizardToolsAndCanvasserLoop(t *testing.T) {
+	dir := t.TempDir()
+	n, err := shootField(context.Background(), dir, i18n.Spanish, ui.Look{}, fyne.NewSize(1280, 800))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prefix := range []string{"setup-", "tech-", "canvass-"} {
+		files, _ := filepath.Glob(filepath.Join(dir, prefix+"*.png"))
+		if len(files) < 5 {
+			t.Errorf("%d %s screens", len(files), prefix)
+		}
+		for _, f := range files {
+			if st, err := os.Stat(f); err != nil || st.Size() < 5000 {
+				t.Errorf("%s is missing or nearly empty", f)
+			}
+		}
+	}
+	if all, _ := filepath.Glob(filepath.Join(dir, "*.png")); len(all) != n {
+		t.Errorf("wrote %d files for %d screens", len(all), n)
+	}
+}

@@ -6,6 +6,7 @@
 //	syncd run    --db PATH
 //	syncd push   --db PATH [--retry-for DURATION]
 //	syncd status --db PATH [--json]
+//	syncd export --db PATH --out FILE
 //
 // Exit status: 0 success; 1 failure; 2 bad command line; 3 push left
 // records pending; 4 central refused the device for good.
@@ -71,6 +72,7 @@ Commands:
 	run      the daemon: sync continuously until SIGTERM or SIGINT
 	push     upload everything pending once, then exit
 	status   show the device's sync state
+	export   write every pending record to an offline bundle file
 
 Run "syncd <command> --help" for a command's flags.
 
@@ -97,6 +99,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		cmd = &PushCommand{m: m}
 	case "status":
 		cmd = &StatusCommand{m: m}
+	case "export":
+		cmd = &ExportCommand{m: m}
 	case "", "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		if name == "" {

@@ -92,7 +92,7 @@ func TestStartOverWhileOutOfServiceForgetsThePendingInput(t *testing.T) {
 	}
 }
 
-func TestUnenrolledDeviceAsksForATechnician(t *testing.T) {
+func TestUnenrolledDeviceOpensTheSetupWizard(t *testing.T) {
 	test.NewTempApp(t)
 	path := t.TempDir() + "/outbox.db"
 	store, err := outbox.Open(context.Background(), path)
@@ -101,13 +101,13 @@ func TestUnenrolledDeviceAsksForATechnician(t *testing.T) {
 	}
 	t.Cleanup(func() { store.Close() })
 	r := newRigOn(t, nil, store, Config{})
-	r.expect(kindNotSetUp)
+	r.expect(kindSetupCode)
 	shown := textsOn(r.k.win.Canvas())
-	if _, ok := shown[i18n.Spanish.T("setup.call")]; !ok {
-		t.Fatalf("the not-set-up screen does not say to call a technician: %v", shown)
+	if _, ok := shown[i18n.Spanish.T("setup.code.help")]; !ok {
+		t.Fatalf("the setup wizard does not say what to type: %v", shown)
 	}
 	r.tick(setupEvery)
-	r.expect(kindNotSetUp)
+	r.expect(kindSetupCode)
 
 	// Enrolled from a shell meanwhile: the kiosk comes up by itself.
 	store.Close()

@@ -53,6 +53,9 @@ type Config struct {
 	Now func() time.Time
 	// Tools are the technician screens plugged into the technician menu.
 	Tools []TechTool
+	// CodeDirs are searched, besides /media and /run/media, for files
+	// holding a provisioning code, for the setup wizard.
+	CodeDirs []string
 	// OnExit runs when a technician chooses "exit kiosk"; nil quits the app.
 	OnExit func()
 	// Logger gets operational events, never personal data.
@@ -92,6 +95,9 @@ type Kiosk struct {
 
 	pending     *record.Draft // out of service: what is waiting to be saved
 	pendingDone func()        // forgets the pending draft's input once saved
+
+	canv     *canvass    // canvasser mode: who is signed in and where; nil when locked
+	canvLock canvassLock // canvasser mode: wrong PINs
 }
 
 // New builds the kiosk in a new window of app. It reads the device
@@ -189,7 +195,7 @@ func (k *Kiosk) reload() {
 	switch {
 	case errors.Is(err, outbox.ErrNotEnrolled):
 		k.ident, k.camp = nil, nil
-		k.showNotSetup("setup.reason.enroll")
+		k.showSetup()
 		return
 	case err != nil:
 		k.log.Error("read identity", "err", err)
@@ -217,7 +223,7 @@ func (k *Kiosk) reload() {
 			return
 		}
 	}
-	k.show(newAttract(k))
+	k.show(k.restScreen())
 }
 
 // showNotSetup shows why the device cannot work yet, unless it already
@@ -315,7 +321,10 @@ func (k *Kiosk) forget() {
 		k.pending = nil
 	}
 	k.sess.wipe()
+	// Settings a technician changed apply from the next person on.
+	k.readSettings()
 	k.sess = newSession(k.defLang, k.defLook)
+	k.canv = nil
 	k.promptEnd = time.Time{}
 	k.fr.hidePrompt()
 	k.win.Canvas().Unfocus()
@@ -327,18 +336,24 @@ func (k *Kiosk) forget() {
 	if err := k.loadCampaign(context.Background()); err != nil {
 		k.log.Error("load campaign", "err", err)
 	}
-	k.show(newAttract(k))
+	k.show(k.restScreen())
 }
 
 // StartOver is the "start over" button: it asks first when the person has
 // typed or chosen something, then forgets.
 func (k *Kiosk) StartOver() {
 	k.Touch()
+	forget := k.forget
+	if k.canv != nil && k.canv.attending {
+		// A canvasser's attendee starting over: back to the hub, still
+		// signed in.
+		forget = k.canvassAbandon
+	}
 	if !k.sess.dirty() {
-		k.forget()
+		forget()
 		return
 	}
-	k.fr.showConfirm(k.T("startover.confirm"), k.T("startover.yes"), k.T("startover.no"), k.forget)
+	k.fr.showConfirm(k.T("startover.confirm"), k.T("startover.yes"), k.T("startover.no"), forget)
 }
 
 // SetLang switches the language on screen, keeping everything typed.

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/syncer"
+)
+
+// Tours of the field-operations screens, for screenshots and by-hand
+// review, like Tour. Each names its shots "NN-name" with its own prefix.
+
+// tourCode is a well-formed provisioning code for pictures; no central
+// knows it.
+var tourCode = protocol.ProvisioningCode{URL: "http://10.0.0.5:8080", Token: "7K2M9QX4T8VB", Fingerprint: "R3N5W8Y2C6H1J4P7"}.String()
+
+// SetupTour walks the first-start setup wizard on a device with no
+// identity, with made-up answers from syncd for success and failure. It
+// hands no request to syncd.
+func (k *Kiosk) SetupTour(shot func(name string)) error {
+	if _, ok := k.store.(*outbox.Store); !ok {
+		return fmt.Errorf("setup tour: the store is not an outbox")
+	}
+	if k.ident != nil {
+		return fmt.Errorf("setup tour: the device is enrolled")
+	}
+	n := 0
+	snap := func(name string) {
+		n++
+		shot(fmt.Sprintf("setup-%02d-%s", n, name))
+	}
+	st := &setupState{mode: record.ModeKiosk}
+	k.show(&setupCode{k: k, st: st})
+	snap("code-empty")
+	st.code = tourCode[:len(tourCode)-1] + "Z"
+	c := &setupCode{k: k, st: st}
+	k.show(c)
+	c.submit()
+	snap("code-mistyped")
+	st.code = tourCode
+	k.show(&setupFiles{k: k, st: st})
+	snap("code-files")
+	k.show(&setupMode{k: k, st: st})
+	snap("mode")
+	st.name = "Módulo Zócalo 2"
+	k.show(&setupDevice{k: k, st: st})
+	snap("name")
+	k.show(&setupPIN{k: k, st: st})
+	snap("pin")
+	st.started = k.now()
+	k.show(&setupRun{k: k, st: st})
+	snap("enrolling")
+	st.started = k.now().Add(-setupQuietAfter)
+	k.show(&setupRun{k: k, st: st})
+	snap("enrolling-quiet")
+	st.outcome = &syncer.EnrollOutcome{DeviceID: "dev-7f3a9c2e", ClockFarOff: true, ClockSkew: -(72 * time.Hour).Seconds()}
+	k.show(&setupDone{k: k, st: st})
+	snap("done")
+	for _, kind := range []string{syncer.KindCodeUsed, syncer.KindCodeExpired, syncer.KindUnknownCode, syncer.KindUnreachable} {
+		st.outcome = &syncer.EnrollOutcome{Kind: kind, Message: "sample: " + kind}
+		k.show(&setupDone{k: k, st: st})
+		snap("failed-" + kind)
+	}
+	k.forget()
+	return nil
+}
+
+// TechTour opens the technician menu and each plugged-in tool.
+func (k *Kiosk) TechTour(shot func(name string)) error {
+	n := 0
+	snap := func(name string) {
+		n++
+		shot(fmt.Sprintf("tech-%02d-%s", n, name))
+	}
+	k.forget()
+	k.show(&pinScreen{k: k})
+	snap("pin")
+	k.show(&techMenu{k: k})
+	snap("menu")
+	for _, t := range k.cfg.Tools {
+		k.show(&toolScreen{k: k, tool: t})
+		snap(t.ID)
+	}
+	k.forget()
+	return nil
+}
+
+// CanvassTour signs a canvasser in (making the account if the device has
+// none), picks an assembly and walks one attendee through, saving the
+// signature: use a demo or test outbox enrolled in canvasser mode.
+func (k *Kiosk) CanvassTour(shot func(name string)) error {
+	if k.mode != record.ModeCanvasser || k.camp == nil || len(k.camp.Events) == 0 {
+		return fmt.Errorf("canvass tour: the device is not a canvasser device with assemblies")
+	}
+	ctx := context.Background()
+	list, err := Canvassers(ctx, k.store)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		if err := SetCanvasser(ctx, k.store, "Rosa Promotora", "246810"); err != nil {
+			return err
+		}
+		if err := SetCanvasser(ctx, k.store, "Julián Promotor", "135790"); err != nil {
+			return err
+		}
+		list, _ = Canvassers(ctx, k.store)
+	}
+	n := 0
+	snap := func(name string) {
+		n++
+		shot(fmt.Sprintf("canvass-%02d-%s", n, name))
+	}
+	k.forget()
+	in := &canvassSignIn{k: k}
+	k.show(in)
+	snap("signin")
+	in.pick(list[len(list)-1].Name)
+	snap("signin-pin")
+	k.canv = &canvass{name: in.name, since: k.now()}
+	k.show(&canvassEvent{k: k})
+	snap("assembly")
+	k.canv.event = k.camp.Events[0].ID
+	props := eventProposals(k.camp, k.canv.event)
+	for i := range min(2, len(props)) {
+		k.canv.proposals = append(k.canv.proposals, props[i].ID)
+	}
+	k.show(&canvassProposals{k: k})
+	snap("proposals")
+	k.show(&canvassReady{k: k})
+	snap("ready")
+	k.canv.attending = true
+	k.show(&canvassPick{k: k})
+	snap("attendee-proposal")
+	s := k.sess
+	s.proposal = k.canv.proposals[0]
+	s.signerName = tourName
+	k.show(k.canvassName())
+	snap("attendee-name")
+	s.voterID = tourVoterID
+	k.show(k.canvassID())
+	snap("attendee-voterid")
+	s.signerArea = "coyoacan"
+	k.show(k.canvassArea())
+	snap("attendee-alcaldia")
+	s.signerConsent = true
+	k.show(k.canvassConsent())
+	snap("attendee-consent")
+	s.signature = sampleSignature()
+	k.show(&canvassPad{k: k})
+	snap("attendee-signature")
+	if err := k.sendCanvass(); err != nil {
+		return err
+	}
+	snap("ready-after-save")
+	k.forget()
+	snap("locked")
+	return nil
+}

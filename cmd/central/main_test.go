@@ -278,3 +278,46 @@ func TestCommandLineAgainstAServedDirectory(t *testing.T) {
 		t.Errorf("serve ended with %v", serveErr)
 	}
 }
+
+// TestServeRunsWithTheCampaignKeyOffTheServer moves seal.key out of the
+// data directory, as an operator keeping it offline does: the real server
+// restarts, enrolls a device and takes its records; only the key opens
+// them, on another machine.
+func TestServeRunsWithTheCampaignKeyOffTheServer(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	p := centraltest.StartProcess(t, bin, dir)
+	p.Stop(t)
+	if _, err := os.Stat(filepath.Join(dir, central.SealPublicFile)); err != nil {
+		t.Fatalf("no %s beside the private key: %v", central.SealPublicFile, err)
+	}
+	offline := filepath.Join(t.TempDir(), "campaign.key")
+	if err := os.Rename(filepath.Join(dir, central.SealKeyFile), offline); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := central.LoadKeys(dir)
+	if err != nil {
+		t.Fatalf("load keys without seal.key: %v", err)
+	}
+	if keys.SealPrivate != nil {
+		t.Fatal("a private key appeared from nowhere")
+	}
+
+	p = centraltest.StartProcess(t, bin, dir)
+	code := strings.TrimSpace(string(p.Run(t, "token")))
+	d := centraltest.Enroll(t, centraltest.NewClient(), code, record.ModeKiosk)
+	resp := d.Upload(t, d.Records(t, 8))
+	for _, r := range resp.Results {
+		if r.Status != protocol.Accepted {
+			t.Fatalf("record %s: %s %s", r.ID, r.Status, r.Reason)
+		}
+	}
+	p.Stop(t)
+
+	out := filepath.Join(t.TempDir(), "records.csv")
+	if _, _, err := run(t, "export", "--data", dir, "--out", out); err == nil {
+		t.Fatal("export without the key succeeded")
+	}
+	if _, stderr, err := run(t, "export", "--data", dir, "--out", out, "--key", offline); err != nil {
+		t.Fatalf("export with the offline key: %v\n%s", err, stderr)
+	}
+}

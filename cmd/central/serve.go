@@ -15,6 +15,7 @@ import (
 	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/dashboard"
+	"github.com/voces-cdmx/voces/internal/protocol"
 )
 
 // Defaults of central serve.
@@ -68,6 +69,8 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	}
 	log := c.main.Logger
 
+	_, statErr := os.Stat(filepath.Join(*dataDir, central.ServerKeyFile))
+	fresh := errors.Is(statErr, os.ErrNotExist)
 	keys, err := central.InitDir(*dataDir)
 	if err != nil {
 		return err
@@ -77,6 +80,16 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := checkKeysMatchStore(ctx, store, keys); err != nil {
+		if fresh {
+			// Keys made a moment ago for a database that already has
+			// its own: remove them so the right ones can be copied in.
+			for _, name := range []string{central.SealKeyFile, central.SealPublicFile, central.DedupeKeyFile, central.ServerKeyFile} {
+				os.Remove(filepath.Join(*dataDir, name))
+			}
+		}
+		return err
+	}
 	srv := central.NewServer(store, keys)
 	srv.Logger = log
 	srv.Metrics = central.NewMetrics(store, time.Now)
@@ -211,6 +224,26 @@ func writeAddrFile(name, addr string) error {
 	}
 	if err := os.Rename(tmp, name); err != nil {
 		return fmt.Errorf("write addr file: %w", err)
+	}
+	return nil
+}
+
+// checkKeysMatchStore refuses to serve a database with keys it was not
+// made with: a second central node started on a shared PostgreSQL with an
+// empty data directory would otherwise make new keys, hand devices a
+// campaign key nobody can open and a dedupe key that splits signers.
+func checkKeysMatchStore(ctx context.Context, store central.Store, keys *central.Keys) error {
+	versions, err := store.Campaigns(ctx)
+	if err != nil {
+		return fmt.Errorf("check keys: %w", err)
+	}
+	if len(versions) == 0 {
+		return nil
+	}
+	c := versions[len(versions)-1]
+	if !protocol.VerifyCampaign(keys.ServerKey(), c.Version, c.Content, c.Signature) {
+		return fmt.Errorf("the database was published with other keys than this data directory's: copy %s, %s, %s and %s from an existing node (or a backup) into the data directory",
+			central.ServerKeyFile, central.DedupeKeyFile, central.SealPublicFile, central.SealKeyFile)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package central
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
@@ -21,12 +22,18 @@ import (
 // must be backed up with the database: without seal.key no sealed body can
 // ever be opened, and without server.key enrolled devices reject every new
 // campaign version.
+//
+// seal.key may be moved off the server once seal.pub is there: central
+// only needs the public half to enroll devices, and exports take the
+// private key from a trusted machine (central export --key). Without it,
+// survey answers are not aggregated on the server.
 const (
-	DBFile        = "central.db" // SQLite database (with -wal and -shm next to it)
-	SealKeyFile   = "seal.key"   // campaign X25519 private key, 32 bytes
-	DedupeKeyFile = "dedupe.key" // HMAC key for blind signer indexes, 32 bytes
-	ServerKeyFile = "server.key" // central's Ed25519 seed, 32 bytes
-	PublicURLFile = "public-url" // the URL devices use, one line, for `central token`
+	DBFile         = "central.db" // SQLite database (with -wal and -shm next to it)
+	SealKeyFile    = "seal.key"   // campaign X25519 private key, 32 bytes; may live elsewhere
+	SealPublicFile = "seal.pub"   // campaign X25519 public key, 32 bytes
+	DedupeKeyFile  = "dedupe.key" // HMAC key for blind signer indexes, 32 bytes
+	ServerKeyFile  = "server.key" // central's Ed25519 seed, 32 bytes
+	PublicURLFile  = "public-url" // the URL devices use, one line, for `central token`
 )
 
 // DedupeKeySize is the length of the blind-index key.
@@ -39,7 +46,7 @@ var ErrNotInitialized = errors.New("data directory is not initialised: run `cent
 // Keys are central's secrets.
 type Keys struct {
 	SealPublic  *[32]byte          // devices seal bodies to it
-	SealPrivate *[32]byte          // opens sealed bodies; never leaves central
+	SealPrivate *[32]byte          // opens sealed bodies; nil when kept off the server
 	Dedupe      []byte             // devices make blind signer indexes with it
 	Signing     ed25519.PrivateKey // signs campaign content
 }
@@ -54,7 +61,10 @@ func (k *Keys) Fingerprint() string {
 	return protocol.Fingerprint(k.ServerKey())
 }
 
-var keyFiles = []string{SealKeyFile, DedupeKeyFile, ServerKeyFile}
+// keyFiles are written on first start, in this order; a directory is
+// complete with all of them, or with all but seal.key (moved off the
+// server on purpose).
+var keyFiles = []string{SealKeyFile, SealPublicFile, DedupeKeyFile, ServerKeyFile}
 
 // InitDir creates dir (0700) and, if it holds no keys yet, generates them.
 // It refuses a directory with only some of the key files, or with a
@@ -64,18 +74,20 @@ func InitDir(dir string) (*Keys, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	present := 0
+	present := map[string]bool{}
 	for _, name := range keyFiles {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			present++
+			present[name] = true
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("check key file: %w", err)
 		}
 	}
 	switch {
-	case present == len(keyFiles):
+	case present[DedupeKeyFile] && present[ServerKeyFile] && (present[SealKeyFile] || present[SealPublicFile]):
+		// Complete, or made before seal.pub existed: LoadKeys derives
+		// and records the public half.
 		return LoadKeys(dir)
-	case present > 0:
+	case len(present) > 0:
 		return nil, fmt.Errorf("data directory %s has only some of its key files (%s); restore them from a backup",
 			dir, strings.Join(keyFiles, ", "))
 	}
@@ -88,12 +100,13 @@ func InitDir(dir string) (*Keys, error) {
 		return nil, err
 	}
 	files := map[string][]byte{
-		SealKeyFile:   k.SealPrivate[:],
-		DedupeKeyFile: k.Dedupe,
-		ServerKeyFile: k.Signing.Seed(),
+		SealKeyFile:    k.SealPrivate[:],
+		SealPublicFile: k.SealPublic[:],
+		DedupeKeyFile:  k.Dedupe,
+		ServerKeyFile:  k.Signing.Seed(),
 	}
 	// The server key is written last: LoadKeys and InitDir treat a
-	// directory with all three as complete.
+	// directory with it and the others as complete.
 	for _, name := range keyFiles {
 		if err := writeFileAtomic(filepath.Join(dir, name), files[name], 0o600); err != nil {
 			return nil, fmt.Errorf("write %s: %w", name, err)
@@ -133,10 +146,6 @@ func LoadKeys(dir string) (*Keys, error) {
 		}
 		return b, nil
 	}
-	seal, err := read(SealKeyFile, 32)
-	if err != nil {
-		return nil, err
-	}
 	dedupe, err := read(DedupeKeyFile, DedupeKeySize)
 	if err != nil {
 		return nil, err
@@ -145,14 +154,41 @@ func LoadKeys(dir string) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	pubBytes, err := curve25519.X25519(seal, curve25519.Basepoint)
-	if err != nil {
-		return nil, fmt.Errorf("derive campaign public key: %w", err)
+	k := &Keys{Dedupe: dedupe, Signing: ed25519.NewKeyFromSeed(seed)}
+	seal, err := read(SealKeyFile, 32)
+	switch {
+	case err == nil:
+		pubBytes, err := curve25519.X25519(seal, curve25519.Basepoint)
+		if err != nil {
+			return nil, fmt.Errorf("derive campaign public key: %w", err)
+		}
+		var pub, priv [32]byte
+		copy(pub[:], pubBytes)
+		copy(priv[:], seal)
+		k.SealPublic, k.SealPrivate = &pub, &priv
+	case !errors.Is(err, ErrNotInitialized):
+		return nil, err
 	}
-	var pub, priv [32]byte
-	copy(pub[:], pubBytes)
-	copy(priv[:], seal)
-	return &Keys{SealPublic: &pub, SealPrivate: &priv, Dedupe: dedupe, Signing: ed25519.NewKeyFromSeed(seed)}, nil
+	sealPub, err := read(SealPublicFile, 32)
+	switch {
+	case err == nil && k.SealPublic != nil && !bytes.Equal(sealPub, k.SealPublic[:]):
+		return nil, fmt.Errorf("%s and %s in %s are not a key pair; restore them from a backup", SealKeyFile, SealPublicFile, dir)
+	case err == nil:
+		var pub [32]byte
+		copy(pub[:], sealPub)
+		k.SealPublic = &pub
+	case errors.Is(err, ErrNotInitialized) && k.SealPublic != nil:
+		// A directory from before seal.pub: record the public half so the
+		// private key can later be moved off the server.
+		if err := writeFileAtomic(filepath.Join(dir, SealPublicFile), k.SealPublic[:], 0o600); err != nil {
+			return nil, fmt.Errorf("write %s: %w", SealPublicFile, err)
+		}
+	case errors.Is(err, ErrNotInitialized):
+		return nil, fmt.Errorf("%w (%s has neither %s nor %s)", ErrNotInitialized, dir, SealKeyFile, SealPublicFile)
+	default:
+		return nil, err
+	}
+	return k, nil
 }
 
 // WritePublicURL records the URL devices must use, for `central token`.

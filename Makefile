@@ -33,10 +33,16 @@ test-short: vet
 soak:
 	VOCES_CRASH_KILLS=1000 $(GO) test -count=1 -timeout 60m -run 'TestCrash' ./internal/outbox/
 
-# Benchmarks; figures and how to read them are in the README.
+# Benchmarks; figures and how to read them are in the README. The store
+# benchmarks need PostgreSQL (scripts/test-env.sh starts it); the shaped
+# link drain takes about two minutes.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/outbox/
 	$(GO) test -run '^$$' -bench . ./internal/record/ ./internal/stroke/
+	$(GO) test -run '^$$' -bench 'Ingest|Ed25519' -benchtime 10x ./internal/central/
+	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'IngestStores|Tallies' -benchtime 3x ./internal/central/storetest/
+	$(GO) test -run '^$$' -bench DrainShapedLink -benchtime 1x ./internal/e2e/
+	$(GO) run ./cmd/kiosk --db $$(mktemp -d)/kiosk.db --demo --measure-startup
 
 run: build
 	@scripts/run.sh

@@ -220,38 +220,13 @@ func checkWipe(ctx context.Context, store *outbox.Store) (wipeState, error) {
 	return st, nil
 }
 
-// wipeOutbox erases records, identity, settings and campaign content in
-// one transaction, then rewrites the file so erased pages do not linger.
-// It checks again inside the transaction that nothing unexported is
-// pending: the kiosk is in the technician menu, but syncd runs on.
+// wipeOutbox erases the device (outbox.Wipe), allowing pending records only
+// when they are all in the last bundle, up to allowedUpTo.
 func wipeOutbox(ctx context.Context, store *outbox.Store, allowedUpTo uint64, anyPending bool) error {
-	db := store.DB()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("wipe device: %w", err)
+	if !anyPending {
+		allowedUpTo = 0
 	}
-	defer tx.Rollback()
-	var maxPending uint64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM records WHERE state = 0`).Scan(&maxPending); err != nil {
-		return fmt.Errorf("wipe device: %w", err)
-	}
-	if maxPending > 0 && (!anyPending || maxPending > allowedUpTo) {
-		return errors.New("wipe device: new records arrived that are in no bundle")
-	}
-	for _, q := range []string{`DELETE FROM records`, `DELETE FROM campaigns`, `DELETE FROM config`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("wipe device: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("wipe device: %w", err)
-	}
-	for _, q := range []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("wipe device: %s: %w", q, err)
-		}
-	}
-	return nil
+	return store.Wipe(ctx, allowedUpTo)
 }
 
 // wipe erases the device after two confirmations.

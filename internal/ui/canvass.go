@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -59,10 +60,40 @@ type canvass struct {
 	attending bool      // an attendee is between "next attendee" and the save
 }
 
-// canvassLock counts wrong canvasser PINs across sign-in screens.
+// canvassLock counts wrong canvasser PINs across sign-in screens. It is
+// kept in the outbox's settings, so restarting the kiosk buys no guesses.
 type canvassLock struct {
 	failures int
 	until    time.Time
+}
+
+// settingCanvassLock holds canvassLock as "failures unix-nanoseconds".
+const settingCanvassLock = "canvass.lock"
+
+// loadCanvassLock reads the stored lock; a damaged value locks.
+func (k *Kiosk) loadCanvassLock(ctx context.Context, now time.Time) canvassLock {
+	v, err := k.store.Setting(ctx, settingCanvassLock, "")
+	if err != nil || v == "" {
+		return canvassLock{}
+	}
+	var l canvassLock
+	var until int64
+	if _, err := fmt.Sscanf(v, "%d %d", &l.failures, &until); err != nil || l.failures < 0 {
+		return canvassLock{until: now.Add(canvassCooldown)}
+	}
+	if until > 0 {
+		l.until = time.Unix(0, until)
+	}
+	return l
+}
+
+func (k *Kiosk) saveCanvassLock(ctx context.Context, l canvassLock) error {
+	var until int64
+	if !l.until.IsZero() {
+		until = l.until.UnixNano()
+	}
+	k.canvLock = l
+	return k.store.SetSetting(ctx, settingCanvassLock, fmt.Sprintf("%d %d", l.failures, until))
 }
 
 // canvassSteps is the attendee's steps: name, voter id, alcaldía,
@@ -149,29 +180,44 @@ func (s *canvassSignIn) submit() {
 	s.typed = ""
 	s.input.SetText("")
 	now := k.now()
+	ctx := context.Background()
+	lock := k.loadCanvassLock(ctx, now)
 	switch {
 	case s.name == "":
 		return
-	case now.Before(k.canvLock.until):
-		s.msg.fail(k.F("pin.locked", k.lang().Ago(k.canvLock.until, now)))
+	case now.Before(lock.until):
+		s.msg.fail(k.F("pin.locked", k.lang().Ago(lock.until, now)))
 		return
 	}
-	err := checkCanvasser(context.Background(), k.store, s.name, pin)
+	// Count the attempt before the slow hash runs, as the technician PIN
+	// does: killing the kiosk mid-check must not buy a free guess.
+	lock.failures++
+	lock.until = time.Time{}
+	if err := k.saveCanvassLock(ctx, lock); err != nil {
+		k.log.Error("count canvasser pin attempt", "err", err)
+		s.msg.fail(k.T("error.generic"))
+		return
+	}
+	err := checkCanvasser(ctx, k.store, s.name, pin)
 	switch {
 	case errors.Is(err, ErrCanvasserPIN), errors.Is(err, ErrNoCanvasser):
-		k.canvLock.failures++
-		k.log.Warn("canvasser pin wrong", "failures", k.canvLock.failures)
-		if k.canvLock.failures >= canvassMaxFailures {
-			k.canvLock = canvassLock{until: now.Add(canvassCooldown)}
-			s.msg.fail(k.F("pin.locked", k.lang().Ago(k.canvLock.until, now)))
+		k.log.Warn("canvasser pin wrong", "failures", lock.failures)
+		if lock.failures >= canvassMaxFailures {
+			lock = canvassLock{until: now.Add(canvassCooldown)}
+			if err := k.saveCanvassLock(ctx, lock); err != nil {
+				k.log.Error("save canvasser lockout", "err", err)
+			}
+			s.msg.fail(k.F("pin.locked", k.lang().Ago(lock.until, now)))
 			return
 		}
-		s.msg.fail(k.lang().N("pin.wrong", canvassMaxFailures-k.canvLock.failures))
+		s.msg.fail(k.lang().N("pin.wrong", canvassMaxFailures-lock.failures))
 	case err != nil:
 		k.log.Error("check canvasser pin", "err", err)
 		s.msg.fail(k.T("error.generic"))
 	default:
-		k.canvLock = canvassLock{}
+		if err := k.saveCanvassLock(ctx, canvassLock{}); err != nil {
+			k.log.Error("reset canvasser pin failures", "err", err)
+		}
 		k.canv = &canvass{name: s.name, since: now}
 		k.log.Info("canvasser signed in")
 		k.show(&canvassEvent{k: k})

@@ -224,6 +224,18 @@ func TestCanvasserSignIn(t *testing.T) {
 		r.signIn(canvasserPIN)
 		r.expect(kindCanvassEvent)
 	})
+	t.Run("the lockout survives a restart", func(t *testing.T) {
+		r := newCanvassRig(t)
+		for range canvassMaxFailures {
+			r.signIn("999999")
+		}
+		r.k.canvLock = canvassLock{} // all a restarted kiosk would remember
+		r.signIn(canvasserPIN)
+		r.expect(kindCanvassSignIn)
+		r.tick(canvassCooldown)
+		r.signIn(canvasserPIN)
+		r.expect(kindCanvassEvent)
+	})
 	t.Run("start over on an attendee keeps the canvasser signed in", func(t *testing.T) {
 		r := newCanvassRig(t)
 		r.toHub()

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/voces-cdmx/voces/internal/bundle"
 	"github.com/voces-cdmx/voces/internal/central"
@@ -115,11 +114,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 		bundles = append(bundles, b)
 	}
 
-	var ingestStore central.Store = store
-	if *allowRevoked {
-		ingestStore = unrevoked{store}
-	}
-	srv := central.NewServer(ingestStore, keys)
+	srv := central.NewServer(store, keys)
 	srv.Logger = c.main.Logger
 	if srv.Logger == nil {
 		srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -131,7 +126,7 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 
 	var total importCounts
 	for i, b := range bundles {
-		n, err := c.ingest(ctx, srv, b)
+		n, err := c.ingest(ctx, srv, b, *allowRevoked)
 		if err != nil {
 			return fmt.Errorf("import %s: %w (%d of %d bundles fully imported; importing again is safe)", paths[i], err, i, len(bundles))
 		}
@@ -185,7 +180,11 @@ func (c *ImportCommand) check(ctx context.Context, store central.Store, path str
 
 // ingest sends a verified bundle's records through central's ingest path
 // in batches.
-func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bundle.Bundle) (*importCounts, error) {
+func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bundle.Bundle, allowRevoked bool) (*importCounts, error) {
+	ingest := srv.Ingest
+	if allowRevoked {
+		ingest = srv.IngestFromRevoked
+	}
 	size := c.batch
 	if size <= 0 {
 		size = DefaultImportBatch
@@ -199,7 +198,7 @@ func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bund
 		if len(batch) == 0 {
 			return nil
 		}
-		results, err := srv.Ingest(ctx, b.Header.DeviceID, batch, central.ChannelBundle)
+		results, err := ingest(ctx, b.Header.DeviceID, batch, central.ChannelBundle)
 		if err != nil {
 			return err
 		}
@@ -223,17 +222,6 @@ func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bund
 		return nil, err
 	}
 	return n, nil
-}
-
-// unrevoked presents every device as active to the ingest path, for an
-// operator who asked with --allow-revoked to recover a revoked device's
-// records. The revocation itself stays in the database.
-type unrevoked struct{ central.Store }
-
-func (u unrevoked) Device(ctx context.Context, id string) (central.Device, error) {
-	d, err := u.Store.Device(ctx, id)
-	d.RevokedAt = time.Time{}
-	return d, err
 }
 
 // progressBar draws "[#####     ] done/total what" on one terminal line.

@@ -70,11 +70,23 @@ func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
 // an error wrapping ErrNotFound or ErrRevoked for a device that may not
 // deliver records; nothing is stored then.
 func (s *Server) Ingest(ctx context.Context, deviceID string, records [][]byte, channel string) ([]protocol.Result, error) {
+	return s.ingestFrom(ctx, deviceID, records, channel, false)
+}
+
+// IngestFromRevoked is Ingest for a device that has been revoked, for an
+// operator recovering a stolen device's earlier, honest records from a
+// bundle (central import --allow-revoked). Every record is still checked
+// against the device's enrolled key; the revocation stays in force.
+func (s *Server) IngestFromRevoked(ctx context.Context, deviceID string, records [][]byte, channel string) ([]protocol.Result, error) {
+	return s.ingestFrom(ctx, deviceID, records, channel, true)
+}
+
+func (s *Server) ingestFrom(ctx context.Context, deviceID string, records [][]byte, channel string, allowRevoked bool) ([]protocol.Result, error) {
 	d, err := s.store.Device(ctx, deviceID)
 	if err != nil {
 		return nil, fmt.Errorf("ingest from device %q: %w", deviceID, err)
 	}
-	if d.State() == DeviceRevoked {
+	if d.State() == DeviceRevoked && !allowRevoked {
 		return nil, fmt.Errorf("ingest from device %q: %w", deviceID, ErrRevoked)
 	}
 	return s.ingest(ctx, d, records, channel)

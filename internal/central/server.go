@@ -59,7 +59,8 @@ func NewServer(store Store, keys *Keys) *Server {
 	s.route(mux, "POST "+protocol.PathBatches, s.handleBatches)
 	s.route(mux, "POST "+protocol.PathHeartbeat, s.handleHeartbeat)
 	s.route(mux, "GET "+protocol.PathCampaign, s.handleCampaign)
-	for _, p := range []string{protocol.PathEnroll, protocol.PathBatches, protocol.PathHeartbeat, protocol.PathCampaign} {
+	s.route(mux, "GET "+protocol.PathHealth, s.handleHealth)
+	for _, p := range []string{protocol.PathEnroll, protocol.PathBatches, protocol.PathHeartbeat, protocol.PathCampaign, protocol.PathHealth} {
 		s.route(mux, p, methodNotAllowed)
 	}
 	s.route(mux, "/", func(w http.ResponseWriter, r *http.Request) error {
@@ -105,7 +106,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) error {
 	allow := http.MethodPost
-	if r.URL.Path == protocol.PathCampaign {
+	if r.URL.Path == protocol.PathCampaign || r.URL.Path == protocol.PathHealth {
 		allow = "GET, HEAD"
 	}
 	w.Header().Set("Allow", allow)
@@ -212,3 +213,25 @@ func (w *logWriter) Write(p []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection.
 func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// healthTimeout bounds the health check's database round trip: a load
+// balancer must hear "unavailable" rather than wait.
+const healthTimeout = 2 * time.Second
+
+// handleHealth answers a load balancer: 200 when the database answers a
+// query, 503 (unavailable) when it does not. It tells nothing else.
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	v, err := s.store.LatestCampaignVersion(ctx)
+	if err != nil {
+		s.Logger.Warn("health check: database does not answer", "err", err)
+		w.Header().Set("Retry-After", "5")
+		return refuse(protocol.CodeUnavailable, "the database does not answer")
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Status          string `json:"status"`
+		CampaignVersion int    `json:"campaign_version"`
+	}{"ok", v})
+	return nil
+}

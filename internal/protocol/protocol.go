@@ -19,6 +19,7 @@ const (
 	PathBatches   = "/api/v1/batches"
 	PathCampaign  = "/api/v1/campaign"
 	PathHeartbeat = "/api/v1/heartbeat"
+	PathHealth    = "/api/v1/health" // for load balancers: 200 when the database answers
 )
 
 // Headers a device sets on signed requests.

@@ -15,16 +15,17 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/voces-cdmx/voces/internal/sqlitex"
 )
 
 // MinSQLiteVersion is the oldest SQLite this store accepts: earlier versions
 // can corrupt a WAL database written by two processes at once.
-const MinSQLiteVersion = "3.51.3"
+const MinSQLiteVersion = sqlitex.MinVersion
 
 // DefaultBusyTimeout is how long a writer waits for the other process's
 // write lock. Transactions here are milliseconds long; a long wait means the
@@ -33,7 +34,7 @@ const DefaultBusyTimeout = 10 * time.Second
 
 // Errors callers act on.
 var (
-	ErrOldSQLite   = errors.New("bundled SQLite is too old")
+	ErrOldSQLite   = sqlitex.ErrOldSQLite
 	ErrCorrupt     = errors.New("outbox file failed its integrity check")
 	ErrNotEnrolled = errors.New("device is not enrolled")
 	ErrNoCampaign  = errors.New("no campaign content on this device")
@@ -117,12 +118,8 @@ func (s *Store) prepare(ctx context.Context) error {
 }
 
 func (s *Store) check(ctx context.Context) error {
-	var v string
-	if err := s.db.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&v); err != nil {
+	if err := sqlitex.CheckVersion(ctx, s.db); err != nil {
 		return fmt.Errorf("open outbox %s: %w", s.path, err)
-	}
-	if compareVersions(v, MinSQLiteVersion) < 0 {
-		return fmt.Errorf("%w: %s, need %s or later", ErrOldSQLite, v, MinSQLiteVersion)
 	}
 	rows, err := s.db.QueryContext(ctx, `PRAGMA integrity_check`)
 	if err != nil {
@@ -146,27 +143,6 @@ func (s *Store) check(ctx context.Context) error {
 		return fmt.Errorf("%w: %s: %s", ErrCorrupt, s.path, strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-// compareVersions compares dotted version strings numerically.
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) || i < len(bs); i++ {
-		var x, y int
-		if i < len(as) {
-			x, _ = strconv.Atoi(as[i])
-		}
-		if i < len(bs) {
-			y, _ = strconv.Atoi(bs[i])
-		}
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
 }
 
 // Path is the file the store was opened from.

@@ -11,32 +11,30 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/sqlitex"
 )
 
 var _ central.Store = (*Store)(nil)
 
 // MinSQLiteVersion is the oldest SQLite this store accepts: earlier versions
 // can corrupt a WAL database written by two processes at once.
-const MinSQLiteVersion = "3.51.3"
+const MinSQLiteVersion = sqlitex.MinVersion
 
 // DefaultBusyTimeout is how long a writer waits for another process's
 // write lock before giving up.
 const DefaultBusyTimeout = 10 * time.Second
 
 // ErrOldSQLite means the bundled SQLite is older than MinSQLiteVersion.
-var ErrOldSQLite = errors.New("bundled SQLite is too old")
+var ErrOldSQLite = sqlitex.ErrOldSQLite
 
 // Store is an open central database.
 type Store struct {
@@ -103,12 +101,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 func (s *Store) open(ctx context.Context) error {
-	var v string
-	if err := s.write.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&v); err != nil {
+	if err := sqlitex.CheckVersion(ctx, s.write); err != nil {
 		return err
-	}
-	if compareVersions(v, MinSQLiteVersion) < 0 {
-		return fmt.Errorf("%w: %s, need %s or later", ErrOldSQLite, v, MinSQLiteVersion)
 	}
 	if err := migrate(ctx, s.write); err != nil {
 		return err
@@ -186,27 +180,6 @@ func (s *Store) view(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	return fn(tx)
-}
-
-// compareVersions compares dotted version strings numerically.
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) || i < len(bs); i++ {
-		var x, y int
-		if i < len(as) {
-			x, _ = strconv.Atoi(as[i])
-		}
-		if i < len(bs) {
-			y, _ = strconv.Atoi(bs[i])
-		}
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
 }
 
 // ms and fromMS convert times; the zero time is stored as NULL.

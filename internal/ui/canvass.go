@@ -67,12 +67,13 @@ type canvassLock struct {
 	until    time.Time
 }
 
-// settingCanvassLock holds canvassLock as "failures unix-nanoseconds".
-const settingCanvassLock = "canvass.lock"
+// SettingCanvassLock is the device setting holding canvassLock as
+// "failures unix-nanoseconds".
+const SettingCanvassLock = "canvass.lock"
 
 // loadCanvassLock reads the stored lock; a damaged value locks.
 func (k *Kiosk) loadCanvassLock(ctx context.Context, now time.Time) canvassLock {
-	v, err := k.store.Setting(ctx, settingCanvassLock, "")
+	v, err := k.store.Setting(ctx, SettingCanvassLock, "")
 	if err != nil || v == "" {
 		return canvassLock{}
 	}
@@ -93,7 +94,7 @@ func (k *Kiosk) saveCanvassLock(ctx context.Context, l canvassLock) error {
 		until = l.until.UnixNano()
 	}
 	k.canvLock = l
-	return k.store.SetSetting(ctx, settingCanvassLock, fmt.Sprintf("%d %d", l.failures, until))
+	return k.store.SetSetting(ctx, SettingCanvassLock, fmt.Sprintf("%d %d", l.failures, until))
 }
 
 // canvassSteps is the attendee's steps: name, voter id, alcaldía,

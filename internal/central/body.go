@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
 
@@ -71,10 +72,11 @@ func decode(raw []byte, encoding string, max int64) ([]byte, error) {
 	if encoding != "gzip" {
 		return raw, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	zr, err := gzipReader(raw)
 	if err != nil {
 		return nil, refuse(protocol.CodeMalformed, "request body is not valid gzip: %v", err)
 	}
+	defer gzipReaders.Put(zr)
 	// Sealed bodies hardly compress: a batch inflates to about 1.5 times
 	// its size on the wire (base64 in JSON), so start there.
 	var buf bytes.Buffer
@@ -87,6 +89,23 @@ func decode(raw []byte, encoding string, max int64) ([]byte, error) {
 		return nil, refuse(protocol.CodeTooLarge, "decompressed request body is larger than the limit of %d bytes", max)
 	}
 	return plain, nil
+}
+
+// gzipReaders keeps inflaters between requests: each holds tens of
+// kilobytes of window and tables that would otherwise be allocated, and
+// collected, per upload.
+var gzipReaders sync.Pool
+
+// gzipReader returns a pooled reader over raw; put it back when done.
+func gzipReader(raw []byte) (*gzip.Reader, error) {
+	if zr, ok := gzipReaders.Get().(*gzip.Reader); ok {
+		if err := zr.Reset(bytes.NewReader(raw)); err != nil {
+			gzipReaders.Put(zr)
+			return nil, err
+		}
+		return zr, nil
+	}
+	return gzip.NewReader(bytes.NewReader(raw))
 }
 
 // decodeJSON decodes exactly one JSON value, refusing trailing data and

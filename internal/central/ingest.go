@@ -99,9 +99,14 @@ func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel
 	batch := IngestBatch{DeviceID: d.ID, Records: make([]Incoming, 0, len(records))}
 	at := make([]int, 0, len(records)) // results index of each batch record
 	seen := make(map[uuid.UUID]bool, len(records))
-	chk := checker{s: s, ctx: ctx, device: &d}
+	chk := checker{s: s, ctx: ctx}
+	opened := s.verifier.open(&d, records)
 	for i, data := range records {
-		rec, reason := chk.check(data)
+		o := &opened[i]
+		rec, reason := o.rec, o.reason
+		if reason == "" {
+			reason = chk.check(rec)
+		}
 		if rec != nil {
 			kinds[i] = string(rec.Kind)
 			results[i].ID, results[i].Seq = rec.ID.String(), rec.Seq
@@ -121,7 +126,7 @@ func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel
 		batch.Records = append(batch.Records, Incoming{
 			Record:  rec,
 			Data:    data,
-			Hash:    sha256.Sum256(data),
+			Hash:    o.hash,
 			Receipt: record.ReceiptCode(rec.ID),
 			Channel: ch,
 		})
@@ -141,52 +146,69 @@ func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel
 	return results, nil
 }
 
-// checker judges the records of one batch. It runs in the request's own
-// goroutine, outside any transaction, so signature checks of concurrent
-// uploads use every core.
+// opened is what the parallel stage learns of one record: the decoded
+// record (nil if undecodable), the reason to reject it found so far, and
+// the hash of its bytes.
+type opened struct {
+	rec    *record.Record
+	reason string
+	hash   [32]byte
+}
+
+// openRecord decodes one record and checks what needs only the record and
+// the device: its encoding, its device, its sequence number and, the
+// expensive part, its signature.
+func openRecord(d *Device, data []byte) opened {
+	rec, err := record.Unmarshal(data)
+	if err != nil {
+		return opened{reason: protocol.ReasonUndecodable}
+	}
+	o := opened{rec: rec}
+	switch {
+	case rec.DeviceID != d.ID:
+		o.reason = protocol.ReasonWrongDevice
+	// Databases hold signed 64-bit integers; no honest device gets near.
+	case rec.Seq > math.MaxInt64:
+		o.reason = protocol.ReasonInvalidEnvelope
+	// Verifying with the batch device's key is also what refuses a record
+	// another device signed and this one relays.
+	case rec.Verify(d.PublicKey) != nil:
+		o.reason = protocol.ReasonBadSignature
+	default:
+		o.hash = sha256.Sum256(data)
+	}
+	return o
+}
+
+// checker judges the records of one batch against the campaigns, in the
+// request's own goroutine, after the verifier has checked their
+// signatures.
 type checker struct {
 	s         *Server
 	ctx       context.Context
-	device    *Device
 	refreshed bool // campaigns reloaded once for this batch already
 }
 
-// check returns the decoded record (nil if undecodable) and the reason to
-// reject it, "" if it may be stored.
-func (c *checker) check(data []byte) (*record.Record, string) {
-	rec, err := record.Unmarshal(data)
-	if err != nil {
-		return nil, protocol.ReasonUndecodable
-	}
-	if rec.DeviceID != c.device.ID {
-		return rec, protocol.ReasonWrongDevice
-	}
-	// Databases hold signed 64-bit integers; no honest device gets near.
-	if rec.Seq > math.MaxInt64 {
-		return rec, protocol.ReasonInvalidEnvelope
-	}
-	// Verifying with the batch device's key is also what refuses a record
-	// another device signed and this one relays.
-	if rec.Verify(c.device.PublicKey) != nil {
-		return rec, protocol.ReasonBadSignature
-	}
+// check returns the reason to reject a decoded record whose signature
+// verified, "" if it may be stored.
+func (c *checker) check(rec *record.Record) string {
 	p := c.version(rec.CampaignVersion)
 	switch {
 	case !c.s.campaigns.knownID(rec.CampaignID):
-		return rec, protocol.ReasonUnknownCampaign
+		return protocol.ReasonUnknownCampaign
 	case p == nil || p.CampaignID != rec.CampaignID:
-		return rec, protocol.ReasonUnknownVersion
+		return protocol.ReasonUnknownVersion
 	case !subjectExists(p.campaign, rec):
-		return rec, protocol.ReasonUnknownSubject
+		return protocol.ReasonUnknownSubject
 	case rec.EventID != "" && p.campaign.Event(rec.EventID) == nil:
-		return rec, protocol.ReasonInvalidEnvelope
+		return protocol.ReasonInvalidEnvelope
 	}
 	if rec.Alcaldia != "" {
 		if _, ok := campaign.AlcaldiaByID(rec.Alcaldia); !ok {
-			return rec, protocol.ReasonInvalidEnvelope
+			return protocol.ReasonInvalidEnvelope
 		}
 	}
-	return rec, ""
+	return ""
 }
 
 // version finds a published version, reloading from the store once per

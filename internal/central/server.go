@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -30,6 +31,7 @@ type Server struct {
 	keys      *Keys         // central's secrets
 	campaigns campaignCache // every published version, parsed
 	writer    *writer       // group commits for ingest
+	verifier  *verifier     // record signature checks, on every core
 	mux       *http.ServeMux
 
 	// Logger receives one line per request and errors; never personal data.
@@ -53,6 +55,7 @@ func NewServer(store Store, keys *Keys) *Server {
 		Now:             time.Now,
 		MaxGroupRecords: DefaultMaxGroupRecords,
 		WriterQueue:     DefaultWriterQueue,
+		verifier:        newVerifier(runtime.GOMAXPROCS(0)),
 	}
 	mux := http.NewServeMux()
 	s.route(mux, "POST "+protocol.PathEnroll, s.handleEnroll)
@@ -75,7 +78,7 @@ func (s *Server) Open(ctx context.Context) error {
 	if err := s.refreshCampaigns(ctx); err != nil {
 		return fmt.Errorf("open server: %w", err)
 	}
-	s.writer = newWriter(s.store, s.Now, s.Logger, s.MaxGroupRecords, s.WriterQueue)
+	s.writer = newWriter(s.store, s.Now, s.Logger, s.MaxGroupRecords, s.WriterQueue, s.verifier.writerBusy)
 	s.writer.start()
 	return nil
 }

@@ -23,6 +23,7 @@ type writer struct {
 	now        func() time.Time
 	log        *slog.Logger
 	maxRecords int
+	busy       func(bool) // told when a commit starts and ends
 }
 
 type job struct {
@@ -35,7 +36,7 @@ type jobResult struct {
 	err      error
 }
 
-func newWriter(store Store, now func() time.Time, log *slog.Logger, maxRecords, queue int) *writer {
+func newWriter(store Store, now func() time.Time, log *slog.Logger, maxRecords, queue int, busy func(bool)) *writer {
 	return &writer{
 		jobs:       make(chan *job, queue),
 		done:       make(chan struct{}),
@@ -43,6 +44,7 @@ func newWriter(store Store, now func() time.Time, log *slog.Logger, maxRecords, 
 		now:        now,
 		log:        log,
 		maxRecords: maxRecords,
+		busy:       busy,
 	}
 }
 
@@ -105,7 +107,9 @@ func (w *writer) run() {
 				break gather
 			}
 		}
+		w.busy(true)
 		w.commit(group)
+		w.busy(false)
 	}
 }
 

@@ -109,6 +109,7 @@ func Unmarshal(data []byte) (*Record, error) {
 	if idx := d.bytes(BlindIndexLen); len(idx) > 0 {
 		r.SignerIndex = idx
 	}
+	envLen := len(data) - len(d.b)
 	r.Body = d.bytes(MaxBodySize)
 	r.Sig = d.take(ed25519.SignatureSize)
 	if d.err != nil {
@@ -124,7 +125,14 @@ func Unmarshal(data []byte) (*Record, error) {
 		return nil, fmt.Errorf("%w: empty body", ErrInvalid)
 	}
 	// Varints have more than one spelling; only the shortest is canonical.
-	if !bytes.Equal(r.Marshal(), data) {
+	// The body and signature are slices of data, so data is Marshal's
+	// output exactly when the envelope and the body's length prefix are:
+	// re-encoding those two is the same check as re-encoding the record,
+	// without copying the body.
+	var lenBuf [binary.MaxVarintLen64]byte
+	bodyLen := data[envLen : len(data)-len(r.Body)-len(r.Sig)]
+	if !bytes.Equal(appendEnvelope(make([]byte, 0, envLen), &r.Envelope), data[:envLen]) ||
+		!bytes.Equal(binary.AppendUvarint(lenBuf[:0], uint64(len(r.Body))), bodyLen) {
 		return nil, fmt.Errorf("%w: not in canonical form", ErrInvalid)
 	}
 	return &r, nil

@@ -47,6 +47,7 @@ type Store struct {
 	insertConflict *sql.Stmt
 	addTally       *sql.Stmt
 	touchDevice    *sql.Stmt
+	deviceByID     *sql.Stmt // prepared on the read pool
 }
 
 // Open opens or creates the database at path (mode 0600) and applies
@@ -130,6 +131,11 @@ func (s *Store) open(ctx context.Context) error {
 		}
 		*st.to = p
 	}
+	p, err := s.read.PrepareContext(ctx, deviceQuery)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	s.deviceByID = p
 	return nil
 }
 
@@ -139,7 +145,7 @@ func (s *Store) Path() string { return s.path }
 // Close closes the database, keeping the first error.
 func (s *Store) Close() error {
 	var first error
-	for _, st := range []*sql.Stmt{s.insertRecord, s.recordHash, s.insertConflict, s.addTally, s.touchDevice} {
+	for _, st := range []*sql.Stmt{s.insertRecord, s.recordHash, s.insertConflict, s.addTally, s.touchDevice, s.deviceByID} {
 		if st != nil {
 			if err := st.Close(); err != nil && first == nil {
 				first = err

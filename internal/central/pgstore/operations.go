@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/voces-cdmx/voces/internal/central"
-	"github.com/voces-cdmx/voces/internal/record"
 )
 
 // surveyResponses is the counters row of survey responses aggregated.
@@ -22,20 +21,16 @@ const recordPage = 1000
 
 // Tallies counts everything from the counter tables, in one snapshot.
 func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) (*central.Tallies, error) {
-	if loc == nil {
-		loc = time.UTC
-	}
-	t := newTallies()
+	b := central.NewTallyBuilder(now, loc)
+	t := b.T
 	err := s.view(ctx, func(tx pgx.Tx) error {
-		proposals := map[string]*central.ProposalTally{}
-		events, articles := map[string]int64{}, map[string]int64{}
 		if err := eachRow(ctx, tx, `SELECT kind, subject_id, channel, alcaldia, records FROM subject_totals`, nil, func(rows pgx.Rows) error {
 			var k subjectKey
 			var n int64
 			if err := rows.Scan(&k.kind, &k.subject, &k.channel, &k.alcaldia, &n); err != nil {
 				return err
 			}
-			addSubject(t, proposals, events, articles, k, n)
+			b.Subject(k.kind, k.subject, k.channel, k.alcaldia, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count subjects: %w", err)
@@ -46,38 +41,28 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 			if err := rows.Scan(&id, &n); err != nil {
 				return err
 			}
-			if p := proposals[id]; p != nil {
-				p.UniqueSigners = n
-			}
+			b.Signers(id, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count signers: %w", err)
 		}
-		finishSubjects(t, proposals, events, articles)
 		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(duplicates), 0)::bigint FROM devices`).Scan(&t.Duplicates); err != nil {
 			return fmt.Errorf("count duplicates: %w", err)
 		}
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM conflicts`).Scan(&t.Conflicts); err != nil {
 			return fmt.Errorf("count conflicts: %w", err)
 		}
-		days := map[string]int64{}
-		midnight := localMidnight(now, loc).UnixMilli()
 		if err := eachRow(ctx, tx, `SELECT quarter, records FROM quarter_totals ORDER BY quarter`, nil, func(rows pgx.Rows) error {
 			var q, n int64
 			if err := rows.Scan(&q, &n); err != nil {
 				return err
 			}
-			start := q * quarterMS
-			days[time.UnixMilli(start).In(loc).Format(time.DateOnly)] += n
-			if start >= midnight && start <= now.UnixMilli() {
-				t.Today += n
-			}
+			b.Received(q*quarterMS, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count days: %w", err)
 		}
-		t.ByDay = dayCounts(days)
-		from, to := lastHour(now)
+		from, to := central.LastHourMinutes(now)
 		if err := tx.QueryRow(ctx, `SELECT coalesce(sum(records), 0)::bigint FROM minute_totals WHERE minute BETWEEN $1 AND $2`, from, to).
 			Scan(&t.LastHour); err != nil {
 			return fmt.Errorf("count last hour: %w", err)
@@ -88,7 +73,7 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 			if err := rows.Scan(&q, &bucket, &key, &n); err != nil {
 				return err
 			}
-			addSurvey(&t.Survey, q, bucket, key, n)
+			b.Survey(q, bucket, key, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count survey answers: %w", err)
@@ -97,114 +82,12 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 			Scan(&t.Survey.Responses); err != nil {
 			return fmt.Errorf("count survey responses: %w", err)
 		}
-		t.SurveyClosed = t.ByKind[string(record.KindSurvey)] - t.Survey.Responses
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tallies: %w", err)
 	}
-	return t, nil
-}
-
-func newTallies() *central.Tallies {
-	t := &central.Tallies{
-		ByKind:     map[string]int64{},
-		ByChannel:  map[string]int64{},
-		ByAlcaldia: map[string]int64{},
-		ByDay:      []central.DayCount{},
-		Proposals:  []central.ProposalTally{},
-		Events:     []central.SubjectCount{},
-		Articles:   []central.SubjectCount{},
-		Survey:     central.SurveyTally{Questions: map[string]central.QuestionTally{}},
-	}
-	for _, k := range record.Kinds {
-		t.ByKind[string(k)] = 0
-	}
-	for _, c := range []string{central.ChannelKiosk, central.ChannelCanvasser, central.ChannelBundle} {
-		t.ByChannel[c] = 0
-	}
-	return t
-}
-
-func addSubject(t *central.Tallies, proposals map[string]*central.ProposalTally, events, articles map[string]int64, k subjectKey, n int64) {
-	t.Records += n
-	t.ByKind[k.kind] += n
-	t.ByChannel[k.channel] += n
-	t.ByAlcaldia[k.alcaldia] += n
-	switch record.Kind(k.kind) {
-	case record.KindSignature:
-		p := proposals[k.subject]
-		if p == nil {
-			p = &central.ProposalTally{ID: k.subject, ByChannel: map[string]int64{}, ByAlcaldia: map[string]int64{}}
-			proposals[k.subject] = p
-		}
-		p.Supports += n
-		p.ByChannel[k.channel] += n
-		p.ByAlcaldia[k.alcaldia] += n
-	case record.KindEvent:
-		events[k.subject] += n
-	case record.KindComment:
-		articles[k.subject] += n
-	}
-}
-
-func finishSubjects(t *central.Tallies, proposals map[string]*central.ProposalTally, events, articles map[string]int64) {
-	for _, p := range proposals {
-		p.Repeats = p.Supports - p.UniqueSigners
-		t.Proposals = append(t.Proposals, *p)
-	}
-	slices.SortFunc(t.Proposals, func(a, b central.ProposalTally) int { return strings.Compare(a.ID, b.ID) })
-	t.Events = subjectCounts(events)
-	t.Articles = subjectCounts(articles)
-}
-
-func subjectCounts(m map[string]int64) []central.SubjectCount {
-	out := make([]central.SubjectCount, 0, len(m))
-	for id, n := range m {
-		out = append(out, central.SubjectCount{ID: id, Records: n})
-	}
-	slices.SortFunc(out, func(a, b central.SubjectCount) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
-
-func dayCounts(days map[string]int64) []central.DayCount {
-	out := make([]central.DayCount, 0, len(days))
-	for d, n := range days {
-		out = append(out, central.DayCount{Day: d, Records: n})
-	}
-	slices.SortFunc(out, func(a, b central.DayCount) int { return strings.Compare(a.Day, b.Day) })
-	return out
-}
-
-func localMidnight(now time.Time, loc *time.Location) time.Time {
-	l := now.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-}
-
-// lastHour is the inclusive range of minute buckets that make "the hour
-// before now", to the minute: the bucket holding now and the 59 before it.
-func lastHour(now time.Time) (from, to int64) {
-	to = now.UnixMilli() / minuteMS
-	return to - 59, to
-}
-
-func addSurvey(st *central.SurveyTally, q, bucket, key string, n int64) {
-	qt := st.Questions[q]
-	switch bucket {
-	case "":
-		qt.Answered += n
-	case central.SurveyBucketValues:
-		if qt.Values == nil {
-			qt.Values = map[string]int64{}
-		}
-		qt.Values[key] += n
-	default:
-		if qt.Options == nil {
-			qt.Options = map[string]int64{}
-		}
-		qt.Options[key] += n
-	}
-	st.Questions[q] = qt
+	return b.Finish(), nil
 }
 
 const recordColumns = `id, device_id, seq, kind, subject_id, event_id, alcaldia, mode, channel, device_time, received_at, receipt, data`

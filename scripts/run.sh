@@ -18,8 +18,12 @@ chmod 700 "$DEMO"
 pids=()
 cleanup() {
   trap - INT TERM EXIT
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # Last started, first stopped: the kiosk goes before its X server, syncd
+  # before central.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
   echo "run: stopped"
 }
 trap cleanup INT TERM EXIT
@@ -63,11 +67,21 @@ pids+=($!)
 echo "run: syncd running (log: $DEMO/syncd.log)"
 
 if [ -z "${DISPLAY:-}" ]; then
-  echo "run: no DISPLAY; starting Xvfb on :98 (the kiosk runs there: xwd -root -display :98 | convert xwd:- shot.png)"
-  Xvfb :98 -screen 0 1280x800x24 -nolisten tcp >"$DEMO/xvfb.log" 2>&1 &
+  # Xvfb picks a free display itself (-displayfd) so a stale lock from an
+  # earlier server cannot stop the demo.
+  rm -f "$DEMO/xvfb.display"
+  # Its own session: Ctrl-C reaches the kiosk, which closes its window
+  # before the X server is stopped below.
+  setsid Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$DEMO/xvfb.display" >"$DEMO/xvfb.log" 2>&1 &
   pids+=($!)
-  export DISPLAY=:98
-  sleep 1
+  for _ in $(seq 100); do [ -s "$DEMO/xvfb.display" ] && break; sleep 0.1; done
+  n=$(tr -dc '0-9' <"$DEMO/xvfb.display" 2>/dev/null)
+  if [ -z "$n" ]; then
+    echo "run: no DISPLAY and Xvfb did not start (see $DEMO/xvfb.log)" >&2
+    exit 1
+  fi
+  export DISPLAY=":$n"
+  echo "run: no DISPLAY; started Xvfb on $DISPLAY (see the kiosk with: xwd -root -display $DISPLAY | convert xwd:- shot.png)"
 fi
 # Fyne reads the locale at start and complains about "C"; the kiosk picks
 # its language itself, so any well-formed locale will do.

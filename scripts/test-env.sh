@@ -12,14 +12,40 @@ fail() {
   if [ "${CI:-}" = "true" ]; then exit 1; fi
 }
 
-# X server.
+# X server. A socket left by an Xvfb that has since died (a reboot of the
+# container, a killed session) must not pass for a running server: the
+# lock file names the server's pid, and a display counts only while that
+# process is alive.
+xvfb_alive() { # display number
+  local lock="/tmp/.X$1-lock" pid state
+  [ -e "$lock" ] && [ -e "/tmp/.X11-unix/X$1" ] || return 1
+  pid=$(tr -dc '0-9' <"$lock")
+  [ -n "$pid" ] || return 1
+  # A killed server whose parent never reaped it still answers kill -0 as
+  # a zombie: read its state instead.
+  state=$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ]
+}
 if [ -z "${DISPLAY:-}" ]; then
   if command -v Xvfb >/dev/null; then
-    if ! [ -e /tmp/.X11-unix/X99 ]; then
-      (Xvfb :99 -screen 0 1280x800x24 -nolisten tcp >/tmp/voces-xvfb.log 2>&1 &)
-      for _ in $(seq 50); do [ -e /tmp/.X11-unix/X99 ] && break; sleep 0.1; done
+    display=""
+    for n in $(seq 99 119); do
+      if xvfb_alive "$n"; then display=$n; break; fi
+      if [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; then
+        # Stale: the server is gone. Clear its files if they are ours to clear.
+        rm -f "/tmp/.X$n-lock" "/tmp/.X11-unix/X$n" 2>/dev/null
+        if [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; then continue; fi
+      fi
+      (Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"/tmp/voces-xvfb-$n.log" 2>&1 &)
+      for _ in $(seq 50); do xvfb_alive "$n" && break; sleep 0.1; done
+      if xvfb_alive "$n"; then display=$n; fi
+      break
+    done
+    if [ -n "$display" ]; then
+      echo "export DISPLAY=:$display"
+    else
+      fail "Xvfb did not start (see /tmp/voces-xvfb-*.log)"
     fi
-    [ -e /tmp/.X11-unix/X99 ] && echo "export DISPLAY=:99" || fail "Xvfb did not start (see /tmp/voces-xvfb.log)"
   else
     fail "Xvfb is not installed"
   fi

@@ -150,6 +150,9 @@ func (m *Main) setPIN(ctx context.Context, store *outbox.Store) error {
 }
 
 func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
+	if err := checkDisplay(os.Getenv); err != nil {
+		return err
+	}
 	a := app.NewWithID("mx.voces.kiosk")
 	cfg := ui.Config{Mode: m.Mode, Idle: m.Idle, Countdown: m.Countdown, Logger: m.Log}
 	opt := tech.Options{Versions: fmt.Sprintf("voces %s, %s", syncer.AppVersion(), runtime.Version())}

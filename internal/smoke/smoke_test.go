@@ -190,6 +190,15 @@ func TestMakeRun(t *testing.T) {
 		select {
 		case <-ctx.Done():
 			t.Fatalf("central holds %d records, want %d: syncd did not deliver them\n%s", centralRecords(t, bin, demo), n, log.String())
+		case l, ok := <-s.lines:
+			if ok {
+				log.WriteString(l + "\n")
+				continue
+			}
+			// The script ended (its kiosk, syncd or central died) before
+			// delivering: say so, with what it printed, rather than wait.
+			err := <-s.done
+			t.Fatalf("make run ended on its own (%v) with %d of %d records at central:\n%s", err, centralRecords(t, bin, demo), n, log.String())
 		case <-time.After(500 * time.Millisecond): // syncd polls the outbox every 2 s
 		}
 	}

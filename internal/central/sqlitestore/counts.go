@@ -51,30 +51,45 @@ func (c *counts) add(in *central.Incoming, at time.Time) {
 	}
 }
 
-func (c *counts) save(ctx context.Context, tx *sql.Tx) error {
+// Counter statements, prepared once on the write connection: a group
+// commit runs each several times, and parsing them every time was a
+// measurable share of the writer's CPU.
+const (
+	upsertSubjectCount = `INSERT INTO subject_counts (kind, subject_id, channel, alcaldia, records) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (kind, subject_id, channel, alcaldia) DO UPDATE SET records = records + excluded.records`
+	upsertQuarterCount = `INSERT INTO quarter_counts (quarter, records) VALUES (?, ?)
+			ON CONFLICT (quarter) DO UPDATE SET records = records + excluded.records`
+	upsertMinuteCount = `INSERT INTO minute_counts (minute, records) VALUES (?, ?)
+			ON CONFLICT (minute) DO UPDATE SET records = records + excluded.records`
+	insertSigner      = `INSERT INTO signers (subject_id, signer_index) VALUES (?, ?) ON CONFLICT DO NOTHING`
+	upsertSignerCount = `INSERT INTO signer_counts (subject_id, signers) VALUES (?, ?)
+			ON CONFLICT (subject_id) DO UPDATE SET signers = signers + excluded.signers`
+)
+
+func (c *counts) save(ctx context.Context, tx *sql.Tx, s *Store) error {
+	subjects := tx.StmtContext(ctx, s.upsertSubject)
+	quarters := tx.StmtContext(ctx, s.upsertQuarter)
+	minutes := tx.StmtContext(ctx, s.upsertMinute)
+	signers := tx.StmtContext(ctx, s.insertSigner)
+	signerCounts := tx.StmtContext(ctx, s.upsertSignerCount)
 	for k, n := range c.subjects {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO subject_counts (kind, subject_id, channel, alcaldia, records) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (kind, subject_id, channel, alcaldia) DO UPDATE SET records = records + excluded.records`,
-			k.kind, k.subject, k.channel, k.alcaldia, n); err != nil {
+		if _, err := subjects.ExecContext(ctx, k.kind, k.subject, k.channel, k.alcaldia, n); err != nil {
 			return fmt.Errorf("count subjects: %w", err)
 		}
 	}
 	for q, n := range c.quarters {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO quarter_counts (quarter, records) VALUES (?, ?)
-			ON CONFLICT (quarter) DO UPDATE SET records = records + excluded.records`, q, n); err != nil {
+		if _, err := quarters.ExecContext(ctx, q, n); err != nil {
 			return fmt.Errorf("count days: %w", err)
 		}
 	}
 	for m, n := range c.minutes {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO minute_counts (minute, records) VALUES (?, ?)
-			ON CONFLICT (minute) DO UPDATE SET records = records + excluded.records`, m, n); err != nil {
+		if _, err := minutes.ExecContext(ctx, m, n); err != nil {
 			return fmt.Errorf("count minutes: %w", err)
 		}
 	}
 	fresh := map[string]int64{}
 	for k := range c.signers {
-		res, err := tx.ExecContext(ctx, `INSERT INTO signers (subject_id, signer_index) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-			k.subject, []byte(k.index))
+		res, err := signers.ExecContext(ctx, k.subject, []byte(k.index))
 		if err != nil {
 			return fmt.Errorf("count signers: %w", err)
 		}
@@ -85,8 +100,7 @@ func (c *counts) save(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	for subject, n := range fresh {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO signer_counts (subject_id, signers) VALUES (?, ?)
-			ON CONFLICT (subject_id) DO UPDATE SET signers = signers + excluded.signers`, subject, n); err != nil {
+		if _, err := signerCounts.ExecContext(ctx, subject, n); err != nil {
 			return fmt.Errorf("count signers: %w", err)
 		}
 	}

@@ -53,7 +53,7 @@ func (s *Store) Ingest(ctx context.Context, at time.Time, batches []central.Inge
 				return fmt.Errorf("count records: %w", err)
 			}
 		}
-		return counts.save(ctx, tx)
+		return counts.save(ctx, tx, s)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)

@@ -42,12 +42,20 @@ type Store struct {
 	read  *sql.DB // read-only pool
 	path  string
 
-	insertRecord   *sql.Stmt // prepared on the write connection
-	recordHash     *sql.Stmt
-	insertConflict *sql.Stmt
-	addTally       *sql.Stmt
-	touchDevice    *sql.Stmt
-	deviceByID     *sql.Stmt // prepared on the read pool
+	insertRecord      *sql.Stmt // prepared on the write connection
+	recordHash        *sql.Stmt
+	insertConflict    *sql.Stmt
+	addTally          *sql.Stmt
+	touchDevice       *sql.Stmt
+	upsertSubject     *sql.Stmt
+	upsertQuarter     *sql.Stmt
+	upsertMinute      *sql.Stmt
+	insertSigner      *sql.Stmt
+	upsertSignerCount *sql.Stmt
+	deviceByID        *sql.Stmt // prepared on the read pool
+
+	ckptDB *sql.DB       // the checkpointer's connection
+	ckpt   *checkpointer // started once migrations have run
 }
 
 // Open opens or creates the database at path (mode 0600) and applies
@@ -73,12 +81,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	wq.Set("_txlock", "immediate")
 	// A full group commit (central.DefaultMaxGroupRecords, about 10 MB)
 	// fits in the writer's cache (32 MB) instead of spilling to the WAL
-	// half-way, and the WAL may grow to 32 MB between checkpoints so one
-	// is not run on every commit. The page size stays at 4 KB: the receipt
+	// half-way. Checkpoints are the checkpointer's (checkpoint.go); the
+	// writer's own is a backstop. The page size stays at 4 KB: the receipt
 	// and signer indexes take keys in random order, and each one dirties a
 	// whole page.
 	wq.Add("_pragma", "cache_size(-32768)")
-	wq.Add("_pragma", "wal_autocheckpoint(8000)")
+	wq.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", fallbackCheckpointPages))
 	write, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -93,7 +101,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	s := &Store{write: write, read: read, path: path}
+	cq := url.Values{}
+	for k, v := range q {
+		if k != "_pragma" {
+			cq[k] = v
+		}
+	}
+	cq.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", DefaultBusyTimeout.Milliseconds()))
+	ckpt, err := sql.Open("sqlite", "file:"+path+"?"+cq.Encode())
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	s := &Store{write: write, read: read, path: path, ckptDB: ckpt}
 	if err := s.open(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -123,6 +145,11 @@ func (s *Store) open(ctx context.Context) error {
 			ON CONFLICT (device_id, kind, channel) DO UPDATE SET records = records + excluded.records`},
 		{&s.touchDevice, `UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?), duplicates = duplicates + ?
 			WHERE id = ?`},
+		{&s.upsertSubject, upsertSubjectCount},
+		{&s.upsertQuarter, upsertQuarterCount},
+		{&s.upsertMinute, upsertMinuteCount},
+		{&s.insertSigner, insertSigner},
+		{&s.upsertSignerCount, upsertSignerCount},
 	}
 	for _, st := range stmts {
 		p, err := s.write.PrepareContext(ctx, st.sql)
@@ -136,6 +163,7 @@ func (s *Store) open(ctx context.Context) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	s.deviceByID = p
+	s.ckpt = newCheckpointer(s.ckptDB)
 	return nil
 }
 
@@ -145,14 +173,18 @@ func (s *Store) Path() string { return s.path }
 // Close closes the database, keeping the first error.
 func (s *Store) Close() error {
 	var first error
-	for _, st := range []*sql.Stmt{s.insertRecord, s.recordHash, s.insertConflict, s.addTally, s.touchDevice, s.deviceByID} {
+	if s.ckpt != nil {
+		s.ckpt.stop()
+	}
+	for _, st := range []*sql.Stmt{s.insertRecord, s.recordHash, s.insertConflict, s.addTally, s.touchDevice,
+		s.upsertSubject, s.upsertQuarter, s.upsertMinute, s.insertSigner, s.upsertSignerCount, s.deviceByID} {
 		if st != nil {
 			if err := st.Close(); err != nil && first == nil {
 				first = err
 			}
 		}
 	}
-	for _, db := range []*sql.DB{s.read, s.write} {
+	for _, db := range []*sql.DB{s.ckptDB, s.read, s.write} {
 		if err := db.Close(); err != nil && first == nil {
 			first = err
 		}
@@ -174,7 +206,17 @@ func (s *Store) update(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.ckpt.committed()
+	return nil
+}
+
+// CheckpointStats says what the background checkpointer has done so far.
+func (s *Store) CheckpointStats() CheckpointStats {
+	st, _ := s.ckpt.snapshot()
+	return st
 }
 
 // view runs fn in a read transaction: one consistent snapshot however many

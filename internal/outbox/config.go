@@ -66,12 +66,12 @@ func (s *Store) SetIdentity(ctx context.Context, id *Identity) error {
 			return err
 		}
 		if current != "" && current != id.DeviceID {
-			var pending int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE state = 0`).Scan(&pending); err != nil {
+			c, err := counts(ctx, tx)
+			if err != nil {
 				return err
 			}
-			if pending > 0 {
-				return fmt.Errorf("%d records of device %s are still pending: sync or export them first", pending, current)
+			if c.Pending > 0 {
+				return fmt.Errorf("%d records of device %s are still pending: sync or export them first", c.Pending, current)
 			}
 		}
 		for k, v := range map[string][]byte{"identity": raw, "device_id": []byte(id.DeviceID)} {

@@ -16,7 +16,8 @@ import (
 // State is where a record is on its way to central.
 type State int
 
-// Records move pending → synced or pending → dead, and never back.
+// Records move pending → synced or pending → dead, and never back: the
+// queue head that readers start from relies on it.
 const (
 	StatePending State = 0
 	StateSynced  State = 1
@@ -131,13 +132,55 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, r *record.Record, seq ui
 // supported subject on this device.
 func (s *Store) HasSigned(ctx context.Context, subject string, signerIndex []byte) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`,
-		subject, signerIndex).Scan(&n)
+	err := s.db.QueryRowContext(ctx, signedSQL, subject, signerIndex).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("check signer: %w", err)
 	}
 	return n > 0, nil
 }
+
+// The queries below need no index that a new record lands in, so a commit
+// writes one b-tree page fewer (migrations/0002_queue_head.sql): pending
+// records are read in seq order from the queue head, and finished ones
+// through the records_done partial index, which a query can only use by
+// repeating its "state != 0".
+const (
+	// headSQL is the queue head: no record below it is pending. A file
+	// without the key (just wiped) starts from the beginning.
+	headSQL = `(SELECT coalesce((SELECT value FROM config WHERE key = 'queue.head'), 0))`
+
+	// advanceHeadSQL moves the head to the first pending record at or
+	// after it, or past the last record when nothing is pending. Apply
+	// runs it in its transaction, so no record can appear or change
+	// state meanwhile. The scan covers only what Apply just finished.
+	advanceHeadSQL = `INSERT INTO config (key, value) VALUES ('queue.head', coalesce(
+		(SELECT seq FROM records WHERE seq >= ` + headSQL + ` AND state = 0 ORDER BY seq LIMIT 1),
+		(SELECT coalesce(max(seq), 0) + 1 FROM records)))
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value`
+
+	nextBatchSQL = `SELECT seq, id, data FROM records WHERE seq >= ` + headSQL + ` AND state = 0 ORDER BY seq LIMIT ?`
+
+	// eachPendingSQL reads one page of pending records after a seq.
+	eachPendingSQL = `SELECT seq, id, data FROM records WHERE seq >= max(?, ` + headSQL + `) AND state = 0 ORDER BY seq LIMIT 500`
+
+	// countsSQL is one statement, so one snapshot: pending is derived
+	// from the other three and must not mix two moments.
+	countsSQL = `SELECT
+		(SELECT count(*) FROM records WHERE state != 0 AND state = 1),
+		(SELECT count(*) FROM records WHERE state != 0 AND state = 2),
+		(SELECT coalesce(max(seq), 0) FROM records),
+		(SELECT created_at FROM records WHERE seq >= ` + headSQL + ` AND state = 0 ORDER BY seq LIMIT 1)`
+
+	deadRecordsSQL = `SELECT seq, id, kind, device_time, state_at, reason FROM records
+		WHERE state != 0 AND state = 2 ORDER BY seq DESC LIMIT ?`
+
+	purgeSQL = `UPDATE records SET data = NULL
+		WHERE state != 0 AND state = 1 AND state_at < ? AND data IS NOT NULL`
+
+	// lastPendingSQL scans down from the newest record, which is usually
+	// the pending one it looks for.
+	lastPendingSQL = `SELECT seq FROM records WHERE seq >= ` + headSQL + ` AND state = 0 ORDER BY seq DESC LIMIT 1`
+)
 
 // Pending is a record waiting to be uploaded, in its stored encoding.
 type Pending struct {
@@ -151,7 +194,7 @@ type Pending struct {
 // large, so an oversized record cannot block the queue) and at most
 // maxRecords.
 func (s *Store) NextBatch(ctx context.Context, maxBytes, maxRecords int) ([]Pending, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, id, data FROM records WHERE state = 0 ORDER BY seq LIMIT ?`, maxRecords)
+	rows, err := s.db.QueryContext(ctx, nextBatchSQL, maxRecords)
 	if err != nil {
 		return nil, fmt.Errorf("next batch: %w", err)
 	}
@@ -188,7 +231,8 @@ type Result struct {
 
 // Apply records central's answers for a batch in one transaction. Only
 // pending records change: an answer that arrives twice (a retried batch)
-// changes nothing the second time.
+// changes nothing the second time. The same transaction moves the queue
+// head past the records that are no longer pending.
 func (s *Store) Apply(ctx context.Context, results []Result) error {
 	if len(results) == 0 {
 		return nil
@@ -208,7 +252,8 @@ func (s *Store) Apply(ctx context.Context, results []Result) error {
 				return err
 			}
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, advanceHeadSQL)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("apply results: %w", err)
@@ -241,38 +286,28 @@ type Counts struct {
 // Total is every record the device ever made, purged ones included.
 func (c Counts) Total() int { return c.Pending + c.Synced + c.Dead }
 
-// Counts returns the queue's counters.
+// Counts returns the queue's counters. OldestPending is when the pending
+// record with the lowest sequence number was stored.
 func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	return counts(ctx, s.db)
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func counts(ctx context.Context, q querier) (Counts, error) {
 	var c Counts
-	rows, err := s.db.QueryContext(ctx, `SELECT state, count(*), min(created_at) FROM records GROUP BY state`)
-	if err != nil {
+	var oldest sql.NullInt64
+	if err := q.QueryRowContext(ctx, countsSQL).Scan(&c.Synced, &c.Dead, &c.LastSeq, &oldest); err != nil {
 		return c, fmt.Errorf("counts: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var st State
-		var n int
-		var oldest sql.NullInt64
-		if err := rows.Scan(&st, &n, &oldest); err != nil {
-			return c, fmt.Errorf("counts: %w", err)
-		}
-		switch st {
-		case StatePending:
-			c.Pending = n
-			if oldest.Valid {
-				c.OldestPending = time.UnixMilli(oldest.Int64)
-			}
-		case StateSynced:
-			c.Synced = n
-		case StateDead:
-			c.Dead = n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return c, fmt.Errorf("counts: %w", err)
-	}
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM records`).Scan(&c.LastSeq); err != nil {
-		return c, fmt.Errorf("counts: %w", err)
+	// Sequence numbers run from 1 without gaps and rows are only ever
+	// deleted all together (Wipe), so every number not finished is pending.
+	c.Pending = int(c.LastSeq) - c.Synced - c.Dead
+	if oldest.Valid {
+		c.OldestPending = time.UnixMilli(oldest.Int64)
 	}
 	return c, nil
 }
@@ -303,8 +338,7 @@ type DeadRecord struct {
 
 // DeadRecords lists refused records, newest first.
 func (s *Store) DeadRecords(ctx context.Context, limit int) ([]DeadRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, id, kind, device_time, state_at, reason FROM records
-		WHERE state = 2 ORDER BY seq DESC LIMIT ?`, limit)
+	rows, err := s.db.QueryContext(ctx, deadRecordsSQL, limit)
 	if err != nil {
 		return nil, fmt.Errorf("dead records: %w", err)
 	}
@@ -331,7 +365,7 @@ func (s *Store) DeadRecords(ctx context.Context, limit int) ([]DeadRecord, error
 func (s *Store) EachPending(ctx context.Context, fn func(Pending) error) error {
 	var after uint64
 	for {
-		rows, err := s.db.QueryContext(ctx, `SELECT seq, id, data FROM records WHERE state = 0 AND seq > ? ORDER BY seq LIMIT 500`, after)
+		rows, err := s.db.QueryContext(ctx, eachPendingSQL, after+1)
 		if err != nil {
 			return fmt.Errorf("read pending: %w", err)
 		}
@@ -370,7 +404,7 @@ func (s *Store) EachPending(ctx context.Context, fn func(Pending) error) error {
 func (s *Store) Purge(ctx context.Context, t time.Time) (int, error) {
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE records SET data = NULL WHERE state = 1 AND data IS NOT NULL AND state_at < ?`, t.UnixMilli())
+		res, err := tx.ExecContext(ctx, purgeSQL, t.UnixMilli())
 		if err != nil {
 			return err
 		}

@@ -95,6 +95,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+const (
+	// headOfAppendSQL is the enrolled device and the last sequence number.
+	headOfAppendSQL = `SELECT (SELECT value FROM config WHERE key = 'device_id'), (SELECT coalesce(max(seq), 0) FROM records)`
+	// signedSQL counts the records of one signer for one subject.
+	signedSQL = `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`
+)
+
 // prepare compiles the statements of the append path once: compiling them
 // per record cost as much CPU as the insert itself, and all of it is spent
 // holding the write lock the other process waits on.
@@ -104,8 +111,8 @@ func (s *Store) prepare(ctx context.Context) error {
 		stmt **sql.Stmt
 		text string
 	}{
-		{&s.stmtHead, `SELECT (SELECT value FROM config WHERE key = 'device_id'), (SELECT coalesce(max(seq), 0) FROM records)`},
-		{&s.stmtSigned, `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`},
+		{&s.stmtHead, headOfAppendSQL},
+		{&s.stmtSigned, signedSQL},
 		{&s.stmtInsert, `INSERT INTO records
 			(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`},

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -260,7 +262,18 @@ func TestOpenRefusesADamagedFile(t *testing.T) {
 		}
 	}
 	path := dev.Store.Path()
-	if _, err := dev.Store.DB().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	db := dev.Store.DB()
+	if _, err := db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	// Damage a page that surely holds records, wherever the schema puts
+	// it: a leaf of the records table.
+	var pageSize, leaf int64
+	if err := db.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	err := db.QueryRow(`SELECT pageno FROM dbstat WHERE name = 'records' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1`).Scan(&leaf)
+	if err != nil {
 		t.Fatal(err)
 	}
 	dev.Store.Close()
@@ -268,12 +281,12 @@ func TestOpenRefusesADamagedFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Scribble over the middle of a table page, past the header.
-	junk := make([]byte, 600)
+	// Scribble over its b-tree header and cell pointer array.
+	junk := make([]byte, 64)
 	for i := range junk {
 		junk[i] = 0xA5
 	}
-	if _, err := f.WriteAt(junk, 4096*3+100); err != nil {
+	if _, err := f.WriteAt(junk, (leaf-1)*pageSize); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -378,5 +391,77 @@ func TestReenrollingRefusesToStrandPendingRecords(t *testing.T) {
 	}
 	if id, _ := dev.Store.Identity(ctx); id.DeviceID != dev.Identity.DeviceID {
 		t.Fatalf("identity changed to %s", id.DeviceID)
+	}
+}
+
+// TestQueueFollowsAnswersInAnyOrder answers records out of order, twice,
+// between new records and once until nothing is pending, and after each
+// step compares the queue with every record's state read one by one: the
+// queue head that readers start from must never pass a pending record.
+func TestQueueFollowsAnswersInAnyOrder(t *testing.T) {
+	dev := outboxtest.NewEnrolled(t, record.ModeKiosk)
+	s := dev.Store
+	d := newDrafts(dev.Campaign, 13)
+	rng := rand.New(rand.NewPCG(13, 13))
+	appendN := func(n int) {
+		for i := 0; i < n; i++ {
+			if _, err := s.Append(ctx, d.comment(), dev.Campaign); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appendN(20)
+	for step := 0; step < 30; step++ {
+		c, err := s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var results []outbox.Result
+		for i := 0; i < 1+rng.IntN(6); i++ {
+			st := outbox.StateSynced
+			if rng.IntN(5) == 0 {
+				st = outbox.StateDead
+			}
+			results = append(results, outbox.Result{Seq: 1 + rng.Uint64N(c.LastSeq), State: st})
+		}
+		if step == 15 {
+			// Empty the queue once: the head then passes the last record.
+			for seq := uint64(1); seq <= c.LastSeq; seq++ {
+				results = append(results, outbox.Result{Seq: seq, State: outbox.StateSynced})
+			}
+		}
+		if err := s.Apply(ctx, results); err != nil {
+			t.Fatal(err)
+		}
+		if step%4 == 0 {
+			appendN(3)
+		}
+
+		var want []uint64
+		synced, dead := 0, 0
+		c, err = s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for seq := uint64(1); seq <= c.LastSeq; seq++ {
+			_, st, err := s.Get(ctx, seq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch st {
+			case outbox.StatePending:
+				want = append(want, seq)
+			case outbox.StateSynced:
+				synced++
+			case outbox.StateDead:
+				dead++
+			}
+		}
+		if got := batchSeqs(t, s); !slices.Equal(got, want) {
+			t.Fatalf("step %d: next batch = %v, want %v", step, got, want)
+		}
+		if c.Pending != len(want) || c.Synced != synced || c.Dead != dead {
+			t.Fatalf("step %d: counts = %+v, want %d pending, %d synced, %d dead", step, c, len(want), synced, dead)
+		}
 	}
 }

@@ -20,12 +20,15 @@ var ErrWipeWouldLose = errors.New("pending records are in no bundle")
 func (s *Store) Wipe(ctx context.Context, coveredUpTo uint64) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var maxPending uint64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM records WHERE state = 0`).Scan(&maxPending); err != nil {
+		err := tx.QueryRowContext(ctx, lastPendingSQL).Scan(&maxPending)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		if maxPending > coveredUpTo {
 			return fmt.Errorf("%w: record %d and maybe others", ErrWipeWouldLose, maxPending)
 		}
+		// Deleting config drops the queue head too: the sequence starts
+		// again from 1, and so do the readers.
 		for _, q := range []string{`DELETE FROM records`, `DELETE FROM campaigns`, `DELETE FROM config`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err

@@ -54,6 +54,8 @@ func (s *Store) Identity(ctx context.Context) (*Identity, error) {
 
 // SetIdentity stores the device identity. A device with records from
 // another identity still pending refuses: those records would be stranded.
+// Otherwise a different identity starts afresh: the old identity's records
+// and campaigns are removed in the same transaction.
 func (s *Store) SetIdentity(ctx context.Context, id *Identity) error {
 	raw, err := json.Marshal(id)
 	if err != nil {
@@ -72,6 +74,17 @@ func (s *Store) SetIdentity(ctx context.Context, id *Identity) error {
 			}
 			if c.Pending > 0 {
 				return fmt.Errorf("%d records of device %s are still pending: sync or export them first", c.Pending, current)
+			}
+			// A new identity is a new device to central: its sequence
+			// starts at 1 (numbering on from the old records would show
+			// central a gap it can never fill), and the old campaign was
+			// signed for the old enrollment. Every old record is at
+			// central or was refused by it. Settings and the PIN belong
+			// to the hardware and stay.
+			for _, q := range []string{`DELETE FROM records`, `DELETE FROM campaigns`, `DELETE FROM config WHERE key = 'queue.head'`} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return err
+				}
 			}
 		}
 		for k, v := range map[string][]byte{"identity": raw, "device_id": []byte(id.DeviceID)} {

@@ -465,3 +465,55 @@ func TestQueueFollowsAnswersInAnyOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestReenrollingStartsANewDevice: once nothing is pending, a new identity
+// numbers its records from 1, as central expects of a new device, and
+// does not show the old enrollment's campaign.
+func TestReenrollingStartsANewDevice(t *testing.T) {
+	dev := outboxtest.NewEnrolled(t, record.ModeKiosk)
+	s := dev.Store
+	d := newDrafts(dev.Campaign, 21)
+	for i := 0; i < 3; i++ {
+		if _, err := s.Append(ctx, d.comment(), dev.Campaign); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Apply(ctx, []outbox.Result{{Seq: 1, State: outbox.StateSynced}, {Seq: 2, State: outbox.StateSynced},
+		{Seq: 3, State: outbox.StateDead, Reason: "unknown_campaign"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSetting(ctx, "idle", "60s"); err != nil {
+		t.Fatal(err)
+	}
+	other := *dev.Identity
+	other.DeviceID = "dev-OTHER00000"
+	if err := s.SetIdentity(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Counts(ctx); err != nil || c.Total() != 0 || c.LastSeq != 0 {
+		t.Fatalf("after re-enrolling: counts %+v, %v; want an empty queue", c, err)
+	}
+	if _, err := s.LatestCampaign(ctx); !errors.Is(err, outbox.ErrNoCampaign) {
+		t.Fatalf("the old enrollment's campaign is still served: %v", err)
+	}
+	if v, _ := s.Setting(ctx, "idle", "45s"); v != "60s" {
+		t.Fatalf("device setting lost on re-enrolling: %q", v)
+	}
+	r, err := s.Append(ctx, d.comment(), dev.Campaign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Seq != 1 || r.DeviceID != other.DeviceID {
+		t.Fatalf("first record of the new identity: seq %d from %s, want 1 from %s", r.Seq, r.DeviceID, other.DeviceID)
+	}
+	if c, _ := s.Counts(ctx); c.Pending != 1 {
+		t.Fatalf("pending %d, want 1", c.Pending)
+	}
+	// Saving the identity it already has changes nothing.
+	if err := s.SetIdentity(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Counts(ctx); c.Pending != 1 {
+		t.Fatalf("re-saving the same identity dropped records: pending %d", c.Pending)
+	}
+}

@@ -79,9 +79,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wq[k] = v
 	}
 	wq.Set("_txlock", "immediate")
-	// A full group commit (central.DefaultMaxGroupRecords, about 10 MB)
-	// fits in the writer's cache (32 MB) instead of spilling to the WAL
-	// half-way. Checkpoints are the checkpointer's (checkpoint.go); the
+	// A full group commit (central.DefaultMaxGroupRecords records, with
+	// the index pages they touch) fits in the writer's cache (32 MB)
+	// instead of spilling to the WAL half-way. Checkpoints are the checkpointer's (checkpoint.go); the
 	// writer's own is a backstop. The page size stays at 4 KB: the receipt
 	// and signer indexes take keys in random order, and each one dirties a
 	// whole page.

@@ -87,11 +87,19 @@ type SurveyAggregator interface {
 	// UnaggregatedSurveys returns up to limit stored survey_response
 	// records whose answers are not aggregated yet, oldest first.
 	UnaggregatedSurveys(ctx context.Context, limit int) ([]StoredRecord, error)
-	// AggregateSurvey adds one record's answers (question id → the
-	// QuestionTally keys it counts under, one entry per answer) and marks
-	// the record aggregated, in one transaction. A record already
-	// aggregated changes nothing.
-	AggregateSurvey(ctx context.Context, recordID [16]byte, answers map[string][]string) error
+	// AggregateSurveys adds the answers of several records and marks
+	// them aggregated, all in one transaction. A record already
+	// aggregated, or not held as a survey response, adds nothing. It
+	// returns how many records it aggregated.
+	AggregateSurveys(ctx context.Context, responses []SurveyAnswers) (int, error)
+}
+
+// SurveyAnswers is one survey response as AggregateSurveys files it: the
+// QuestionTally keys each answered question counts under (question id →
+// keys, one entry per answer; see SurveyKeys).
+type SurveyAnswers struct {
+	RecordID [16]byte
+	Answers  map[string][]string
 }
 
 // StoredRecord is a record as central holds it: its exact bytes and the

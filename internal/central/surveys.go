@@ -1,11 +1,13 @@
 package central
 
 import (
+	"cmp"
 	"context"
-	"errors"
+
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +16,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
-// Survey answer keys, as AggregateSurvey takes them: the prefix says which
+// Survey answer keys, as AggregateSurveys takes them: the prefix says which
 // map of QuestionTally the rest of the key counts in.
 const (
 	SurveyOptionPrefix = "option:" // QuestionTally.Options: an option or alcaldía id
@@ -40,7 +42,7 @@ func SplitSurveyKey(key string) (bucket, k string) {
 	return SurveyBucketOptions, key
 }
 
-// SurveyKeys turns one response's answers into what AggregateSurvey files:
+// SurveyKeys turns one response's answers into what AggregateSurveys files:
 // an entry per answered question of the survey, holding the keys it counts
 // under. Free text is only counted as answered; questions the survey does
 // not have, and skipped ones, are left out.
@@ -74,15 +76,49 @@ func SurveyKeys(s *campaign.Survey, answers campaign.Answers) map[string][]strin
 	return out
 }
 
+// SurveyCount is one counter row of aggregated survey answers: Bucket ""
+// and Key "" count the responses that answered Question.
+type SurveyCount struct {
+	Question, Bucket, Key string
+	N                     int64
+}
+
+// SurveyCounts flattens responses' answers (as SurveyKeys makes them) into
+// counter rows, summed, in key order: an "answered" row per question and a
+// row per key. Stores write these in the transaction that marks the
+// responses aggregated.
+func SurveyCounts(responses ...map[string][]string) []SurveyCount {
+	m := map[SurveyCount]int64{}
+	for _, answers := range responses {
+		for q, keys := range answers {
+			m[SurveyCount{Question: q}]++
+			for _, k := range keys {
+				bucket, key := SplitSurveyKey(k)
+				m[SurveyCount{Question: q, Bucket: bucket, Key: key}]++
+			}
+		}
+	}
+	out := make([]SurveyCount, 0, len(m))
+	for c, n := range m {
+		c.N = n
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b SurveyCount) int {
+		return cmp.Or(strings.Compare(a.Question, b.Question), strings.Compare(a.Bucket, b.Bucket), strings.Compare(a.Key, b.Key))
+	})
+	return out
+}
+
 // SurveyBatch is how many records AggregateSurveys opens per store read.
 const SurveyBatch = 500
 
 // AggregateSurveys opens the survey responses not yet aggregated with the
-// campaign key pair and files their answers, until none is left. survey
-// returns the survey of a campaign version (nil if unknown). A record whose
-// body does not open or whose version is unknown is left unaggregated and
-// counted in skipped; it is retried on the next run, since a key or a
-// version may arrive later. n is the number of records aggregated.
+// campaign key pair and files their answers, up to SurveyBatch records per
+// transaction, until none is left. survey returns the survey of a campaign
+// version (nil if unknown). A record whose body does not open or whose
+// version is unknown is left unaggregated and counted in skipped; it is
+// retried on the next run, since a key or a version may arrive later. n is
+// the number of records aggregated.
 func AggregateSurveys(ctx context.Context, store SurveyAggregator, pub, priv *[32]byte, survey func(version int) *campaign.Survey) (n, skipped int, err error) {
 	seen := map[[16]byte]bool{}
 	for {
@@ -90,6 +126,7 @@ func AggregateSurveys(ctx context.Context, store SurveyAggregator, pub, priv *[3
 		if err != nil {
 			return n, skipped, fmt.Errorf("aggregate surveys: %w", err)
 		}
+		var batch []SurveyAnswers
 		progress := false
 		for _, sr := range recs {
 			if seen[sr.ID] {
@@ -102,14 +139,16 @@ func AggregateSurveys(ctx context.Context, store SurveyAggregator, pub, priv *[3
 				skipped++
 				continue
 			}
-			switch err := store.AggregateSurvey(ctx, sr.ID, keys); {
-			case errors.Is(err, ErrNotFound):
-				// Gone since it was listed: nothing to count.
-			case err != nil:
+			batch = append(batch, SurveyAnswers{RecordID: sr.ID, Answers: keys})
+		}
+		if len(batch) > 0 {
+			// One transaction for the lot: on SQLite each is an fsync on
+			// the connection the uploads' group commits need.
+			done, err := store.AggregateSurveys(ctx, batch)
+			if err != nil {
 				return n, skipped, fmt.Errorf("aggregate surveys: %w", err)
-			default:
-				n++
 			}
+			n += done
 		}
 		if !progress {
 			return n, skipped, nil

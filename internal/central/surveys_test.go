@@ -118,3 +118,80 @@ func TestAggregateSurveys(t *testing.T) {
 		})
 	}
 }
+
+// TestAggregateSurveysBacklog: a backlog larger than several store reads,
+// with responses that do not open scattered through it, is aggregated in
+// one run, each response counted once.
+func TestAggregateSurveysBacklog(t *testing.T) {
+	ctx := context.Background()
+	c, err := campaign.Parse("default", assets.DefaultCampaign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), central.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.PublishCampaign(ctx, central.PublishedCampaign{Version: c.Version, CampaignID: c.ID, Content: assets.DefaultCampaign,
+		Signature: []byte{1}, PublishedAt: storetest.Base}); err != nil {
+		t.Fatal(err)
+	}
+	storetest.Enrolled(t, store, "dev-s", record.ModeKiosk)
+	pub, priv, err := record.NewCampaignKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPub, _, err := record.NewCampaignKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := c.Survey.Questions[0]
+	answers := campaign.Answers{q.ID: answerFor(q)}
+	const total, closed = 2*central.SurveyBatch + 101, 37
+	var recs []central.Incoming
+	sealedElsewhere := 0
+	for i := range total {
+		key := pub
+		if i%((total+closed-1)/closed) == 5 { // about closed of them, spread out
+			key = otherPub
+			sealedElsewhere++
+		}
+		recs = append(recs, sealedSurvey(t, c, "dev-s", uint64(i+1), answers, key))
+	}
+	if _, err := store.Ingest(ctx, storetest.Base, []central.IngestBatch{{DeviceID: "dev-s", Records: recs}}); err != nil {
+		t.Fatal(err)
+	}
+	n, skipped, err := central.AggregateStoredSurveys(ctx, store, pub, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != total-sealedElsewhere || skipped != sealedElsewhere {
+		t.Fatalf("aggregated %d, skipped %d; want %d, %d", n, skipped, total-sealedElsewhere, sealedElsewhere)
+	}
+	tl, err := store.Tallies(ctx, storetest.Base, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Survey.Responses != int64(n) || tl.Survey.Questions[q.ID].Answered != int64(n) || tl.SurveyClosed != int64(sealedElsewhere) {
+		t.Fatalf("tally: %d responses, %d answered, %d closed; want %d, %d, %d",
+			tl.Survey.Responses, tl.Survey.Questions[q.ID].Answered, tl.SurveyClosed, n, n, sealedElsewhere)
+	}
+}
+
+// answerFor is a valid answer to any question.
+func answerFor(q campaign.Question) campaign.Answer {
+	switch q.Type {
+	case campaign.TypeSingle:
+		return campaign.Answer{Choice: q.Options[0].ID}
+	case campaign.TypeMultiple:
+		return campaign.Answer{Choices: []string{q.Options[0].ID}}
+	case campaign.TypeAlcaldia:
+		return campaign.Answer{Choice: "coyoacan"}
+	case campaign.TypeScale, campaign.TypeNumber:
+		v := float64(q.Min)
+		return campaign.Answer{Number: &v}
+	default:
+		return campaign.Answer{Text: "algo"}
+	}
+}

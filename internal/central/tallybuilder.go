@@ -105,7 +105,7 @@ func LastHourMinutes(now time.Time) (from, to int64) {
 }
 
 // Survey adds n answers to question q under bucket and key, as
-// AggregateSurvey filed them.
+// AggregateSurveys filed them.
 func (b *TallyBuilder) Survey(q, bucket, key string, n int64) {
 	st := &b.T.Survey
 	qt := st.Questions[q]

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -136,70 +134,67 @@ func (s *Store) UnaggregatedSurveys(ctx context.Context, limit int) ([]central.S
 	return out, nil
 }
 
-// AggregateSurvey files one response's answers once. The UPDATE that marks
-// the record locks its row, so when two nodes aggregate the same record
-// the second finds it done and adds nothing.
-func (s *Store) AggregateSurvey(ctx context.Context, recordID [16]byte, answers map[string][]string) error {
+// AggregateSurveys files the answers of several responses, each once, in
+// one transaction. The UPDATE that marks the records locks their rows, so
+// when two nodes aggregate the same records the second finds them done
+// and adds nothing for them.
+func (s *Store) AggregateSurveys(ctx context.Context, responses []central.SurveyAnswers) (int, error) {
+	done := 0
 	err := s.update(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE records SET aggregated = true WHERE id = $1 AND kind = 'survey_response' AND NOT aggregated`, recordID[:])
+		done = 0
+		ids := make([][]byte, len(responses))
+		for i, r := range responses {
+			ids[i] = r.RecordID[:]
+		}
+		rows, err := tx.Query(ctx, `UPDATE records SET aggregated = true
+			WHERE id = ANY($1) AND kind = 'survey_response' AND NOT aggregated RETURNING id`, ids)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			var held int64
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM records WHERE id = $1 AND kind = 'survey_response'`, recordID[:]).Scan(&held); err != nil {
+		marked := map[[16]byte]bool{}
+		for rows.Next() {
+			var id []byte
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
 				return err
 			}
-			if held == 0 {
-				return central.ErrNotFound
+			marked[[16]byte(id)] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var answers []map[string][]string
+		for _, r := range responses {
+			if marked[r.RecordID] {
+				delete(marked, r.RecordID) // a record listed twice counts once
+				answers = append(answers, r.Answers)
 			}
+		}
+		if len(answers) == 0 {
 			return nil
 		}
-		rows := surveyCounts(answers)
 		var qs, buckets, keys []string
 		var ns []int64
-		for _, c := range rows {
-			qs, buckets, keys, ns = append(qs, c.question), append(buckets, c.bucket), append(keys, c.key), append(ns, c.n)
+		for _, c := range central.SurveyCounts(answers...) {
+			qs, buckets, keys, ns = append(qs, c.Question), append(buckets, c.Bucket), append(keys, c.Key), append(ns, c.N)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO survey_counts (question_id, bucket, key, n)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
 			ON CONFLICT (question_id, bucket, key) DO UPDATE SET n = survey_counts.n + excluded.n`, qs, buckets, keys, ns); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO counters (name, n) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = counters.n + 1`, surveyResponses)
-		return err
+		if _, err := tx.Exec(ctx, `INSERT INTO counters (name, n) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET n = counters.n + excluded.n`,
+			surveyResponses, int64(len(answers))); err != nil {
+			return err
+		}
+		done = len(answers)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("aggregate survey %x: %w", recordID, err)
+		return 0, fmt.Errorf("aggregate surveys: %w", err)
 	}
-	return nil
-}
-
-type surveyCount struct {
-	question, bucket, key string
-	n                     int64
-}
-
-// surveyCounts flattens one response's answers into counter rows in key
-// order: an "answered" row per question and a row per key.
-func surveyCounts(answers map[string][]string) []surveyCount {
-	m := map[surveyCount]int64{}
-	for q, keys := range answers {
-		m[surveyCount{question: q}]++
-		for _, k := range keys {
-			bucket, key := central.SplitSurveyKey(k)
-			m[surveyCount{question: q, bucket: bucket, key: key}]++
-		}
-	}
-	out := make([]surveyCount, 0, len(m))
-	for c, n := range m {
-		c.n = n
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b surveyCount) int {
-		return strings.Compare(a.question+"\x00"+a.bucket+"\x00"+a.key, b.question+"\x00"+b.bucket+"\x00"+b.key)
-	})
-	return out
+	return done, nil
 }
 
 // EachRecord pages through records by (device, seq, id), one query per

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
@@ -141,65 +139,54 @@ func (s *Store) UnaggregatedSurveys(ctx context.Context, limit int) ([]central.S
 	return out, nil
 }
 
-// AggregateSurvey files one response's answers once.
-func (s *Store) AggregateSurvey(ctx context.Context, recordID [16]byte, answers map[string][]string) error {
+// AggregateSurveys files the answers of several responses, each once, in
+// one transaction: counters are summed in memory and written once per key.
+func (s *Store) AggregateSurveys(ctx context.Context, responses []central.SurveyAnswers) (int, error) {
+	done := 0
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE records SET aggregated = 1 WHERE id = ? AND kind = 'survey_response' AND aggregated = 0`, recordID[:])
+		done = 0
+		mark, err := tx.PrepareContext(ctx, `UPDATE records SET aggregated = 1 WHERE id = ? AND kind = 'survey_response' AND aggregated = 0`)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			var held int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM records WHERE id = ? AND kind = 'survey_response'`, recordID[:]).Scan(&held); err != nil {
+		defer mark.Close()
+		var marked []map[string][]string
+		for _, r := range responses {
+			res, err := mark.ExecContext(ctx, r.RecordID[:])
+			if err != nil {
 				return err
 			}
-			if held == 0 {
-				return central.ErrNotFound
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
+				marked = append(marked, r.Answers)
 			}
+		}
+		if len(marked) == 0 {
 			return nil
 		}
-		for _, c := range surveyCounts(answers) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO survey_counts (question_id, bucket, key, n) VALUES (?, ?, ?, ?)
-				ON CONFLICT (question_id, bucket, key) DO UPDATE SET n = n + excluded.n`, c.question, c.bucket, c.key, c.n); err != nil {
+		add, err := tx.PrepareContext(ctx, `INSERT INTO survey_counts (question_id, bucket, key, n) VALUES (?, ?, ?, ?)
+			ON CONFLICT (question_id, bucket, key) DO UPDATE SET n = n + excluded.n`)
+		if err != nil {
+			return err
+		}
+		defer add.Close()
+		for _, c := range central.SurveyCounts(marked...) {
+			if _, err := add.ExecContext(ctx, c.Question, c.Bucket, c.Key, c.N); err != nil {
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO counters (name, n) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1`, surveyResponses)
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = n + excluded.n`,
+			surveyResponses, len(marked)); err != nil {
+			return err
+		}
+		done = len(marked)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("aggregate survey %x: %w", recordID, err)
+		return 0, fmt.Errorf("aggregate surveys: %w", err)
 	}
-	return nil
-}
-
-type surveyCount struct {
-	question, bucket, key string
-	n                     int64
-}
-
-// surveyCounts flattens one response's answers into counter rows, in a
-// stable order: an "answered" row per question and a row per key.
-func surveyCounts(answers map[string][]string) []surveyCount {
-	m := map[surveyCount]int64{}
-	for q, keys := range answers {
-		m[surveyCount{question: q}]++
-		for _, k := range keys {
-			bucket, key := central.SplitSurveyKey(k)
-			m[surveyCount{question: q, bucket: bucket, key: key}]++
-		}
-	}
-	out := make([]surveyCount, 0, len(m))
-	for c, n := range m {
-		c.n = n
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b surveyCount) int {
-		return strings.Compare(a.question+"\x00"+a.bucket+"\x00"+a.key, b.question+"\x00"+b.bucket+"\x00"+b.key)
-	})
-	return out
+	return done, nil
 }
 
 // EachRecord pages through records by (device, seq, id), one query per

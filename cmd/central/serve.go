@@ -14,6 +14,7 @@ import (
 
 	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/pgstore"
 	"github.com/voces-cdmx/voces/internal/dashboard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 )
@@ -80,6 +81,9 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if ps, ok := store.(*pgstore.Store); ok {
+		ps.Log = log
+	}
 	if err := checkKeysMatchStore(ctx, store, keys); err != nil {
 		if fresh {
 			// Keys made a moment ago for a database that already has

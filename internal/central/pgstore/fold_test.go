@@ -1,8 +1,11 @@
 package pgstore_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,5 +63,24 @@ func TestFoldKeepsTallies(t *testing.T) {
 	}
 	if after := tallies(); after != before {
 		t.Errorf("tallies changed by an empty fold")
+	}
+}
+
+// TestFailedFoldIsLogged: a fold that fails (here: its context is already
+// cancelled) is reported, not dropped.
+func TestFailedFoldIsLogged(t *testing.T) {
+	s := mustOpen(t)
+	var buf bytes.Buffer
+	s.Log = slog.New(slog.NewTextHandler(&buf, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.FoldOrLog(ctx)
+	if !strings.Contains(buf.String(), "fold of counter deltas failed") || !strings.Contains(buf.String(), "canceled") {
+		t.Fatalf("log after a failed fold: %q", buf.String())
+	}
+	buf.Reset()
+	s.FoldOrLog(context.Background())
+	if buf.Len() != 0 {
+		t.Fatalf("a fold that worked logged %q", buf.String())
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"runtime"
 	"sort"
 	"sync/atomic"
@@ -54,6 +55,10 @@ const FoldInterval = time.Second
 type Store struct {
 	pool     *pgxpool.Pool
 	lastFold atomic.Int64 // Unix nanoseconds of this node's last fold attempt
+
+	// Log hears of failures in bookkeeping the store does on its own
+	// (folding counter deltas); nil means slog.Default().
+	Log *slog.Logger
 }
 
 // Open connects to the database a postgres:// URL names and applies

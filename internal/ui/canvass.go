@@ -632,22 +632,31 @@ func (k *Kiosk) sendCanvass() error {
 	r, err := k.store.Append(context.Background(), d, k.camp)
 	switch {
 	case err == nil:
-		k.wipeLive()
-		s.endSigning()
-		k.canv.last, k.canv.duplicate, k.canv.attending = record.ReceiptCode(r.ID), false, false
-		k.Touch()
-		k.show(&canvassReady{k: k})
+		k.canvassSaved(r)
 	case errors.Is(err, outbox.ErrDuplicate):
 		k.canvassDuplicate()
 	default:
 		// As in kiosk mode: the draft waits in memory on the
-		// out-of-service screen, which keeps trying to save it.
+		// out-of-service screen, which keeps trying to save it, and
+		// then the canvasser is back on the hub.
 		k.log.Error("save record", "kind", d.Kind, "err", err)
-		k.pending = d
-		k.pendingDone = s.endSigning
-		k.show(&outOfServiceScreen{k: k})
+		k.waitOutOfService(d, k.canvassSaved, k.canvassDuplicate)
 	}
 	return nil
+}
+
+// canvassSaved forgets the attendee whose signature was stored and shows
+// the hub for the next one, with the receipt of this one.
+func (k *Kiosk) canvassSaved(r *record.Record) {
+	if k.canv == nil { // signed out meanwhile: show the receipt as a kiosk does
+		k.saved(r, r.Kind, k.sess.endSigning)
+		return
+	}
+	k.wipeLive()
+	k.sess.endSigning()
+	k.canv.last, k.canv.duplicate, k.canv.attending = record.ReceiptCode(r.ID), false, false
+	k.Touch()
+	k.show(&canvassReady{k: k})
 }
 
 // canvassDuplicate drops an attendee who already signed this proposal on

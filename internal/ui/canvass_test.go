@@ -79,6 +79,15 @@ func (r *rig) drawOn() {
 // counting the taps it takes before their name can be typed.
 func (r *rig) attendee(name, voterID, proposalTitle string) (taps int) {
 	r.t.Helper()
+	taps = r.attendeeSigns(name, voterID, proposalTitle)
+	r.expect(kindCanvassReady)
+	return taps
+}
+
+// attendeeSigns walks one attendee from the hub to submitting their
+// signature.
+func (r *rig) attendeeSigns(name, voterID, proposalTitle string) (taps int) {
+	r.t.Helper()
 	r.next()
 	taps++
 	if _, ok := r.k.cur.(*canvassPick); ok {
@@ -117,7 +126,6 @@ func (r *rig) attendee(name, voterID, proposalTitle string) (taps int) {
 	}
 	r.drawOn()
 	r.next()
-	r.expect(kindCanvassReady)
 	return taps
 }
 
@@ -301,5 +309,61 @@ func TestCanvasserAccounts(t *testing.T) {
 	}
 	if list, _ := Canvassers(ctx, dev.Store); len(list) != 1 {
 		t.Errorf("after removing: %+v", list)
+	}
+}
+
+// TestCanvasserOutOfServiceReturnsToTheHub: a signature that cannot be
+// saved waits on the out-of-service screen, and once it is saved the
+// canvasser is back on the hub for the next attendee, with this one's
+// receipt and nothing of them left.
+func TestCanvasserOutOfServiceReturnsToTheHub(t *testing.T) {
+	test.NewTempApp(t)
+	saved := CanvasserPINParams
+	CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	t.Cleanup(func() { CanvasserPINParams = saved })
+	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
+	if err := SetCanvasser(context.Background(), dev.Store, canvasserName, canvasserPIN); err != nil {
+		t.Fatal(err)
+	}
+	store := &failingStore{Store: dev.Store}
+	r := newRigOn(t, dev, store, Config{})
+	r.expect(kindCanvassSignIn)
+	r.toHub()
+	k := r.k
+	title := k.camp.Proposal(k.canv.proposals[0]).Title.Get("es")
+	r.attendee("Asistente Primera", "PRGRAN85031209M100", title)
+
+	store.full = true
+	const name, id = "Asistente Segunda", "PRGRAN85031209M101"
+	r.attendeeSigns(name, id, title)
+	r.expect(kindOutOfService)
+	for range 5 {
+		r.tick(retryEvery)
+	}
+	r.expect(kindOutOfService)
+	if n := len(r.records()); n != 1 {
+		t.Fatalf("%d records stored while the disk was full, want the first attendee's only", n)
+	}
+
+	store.full = false
+	r.tick(retryEvery)
+	r.expect(kindCanvassReady)
+	recs := r.records()
+	if len(recs) != 2 {
+		t.Fatalf("outbox holds %d records, want 2", len(recs))
+	}
+	if body := r.dev.Open(t, recs[1]); body.Signer == nil || body.Signer.Name != name || body.Signer.VoterID != id {
+		t.Fatalf("second record's signer %+v", body.Signer)
+	}
+	if k.canv.last != record.ReceiptCode(recs[1].ID) {
+		t.Fatalf("hub shows receipt %q, want the saved record's %q", k.canv.last, record.ReceiptCode(recs[1].ID))
+	}
+	if found := leaks(k, name, id); len(found) > 0 {
+		t.Fatalf("after saving, the kiosk still holds the attendee's input:\n%s", strings.Join(found, "\n"))
+	}
+	// The hub still counts for the next attendee.
+	r.attendee("Asistente Tercera", "PRGRAN85031209M102", title)
+	if n := len(r.records()); n != 3 {
+		t.Fatalf("outbox holds %d records after the third attendee, want 3", n)
 	}
 }

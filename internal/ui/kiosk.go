@@ -93,8 +93,12 @@ type Kiosk struct {
 	promptEnd time.Time // non-zero while "are you still there?" is up
 	lastTick  struct{ status, campaign, rotate, retry, setup time.Time }
 
-	pending     *record.Draft // out of service: what is waiting to be saved
-	pendingDone func()        // forgets the pending draft's input once saved
+	// Out of service: what is waiting to be saved, and what the flow that
+	// made it shows once it is saved, or refused as a duplicate (the kiosk
+	// receipt, or the canvasser's hub for the next attendee).
+	pending          *record.Draft
+	pendingSaved     func(*record.Record)
+	pendingDuplicate func()
 
 	canv     *canvass    // canvasser mode: who is signed in and where; nil when locked
 	canvLock canvassLock // canvasser mode: wrong PINs
@@ -318,7 +322,7 @@ func (k *Kiosk) forget() {
 	k.wipeLive()
 	if k.pending != nil {
 		k.pending.Body = record.Body{}
-		k.pending = nil
+		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
 	}
 	k.sess.wipe()
 	// Settings a technician changed apply from the next person on.

@@ -38,11 +38,17 @@ func (k *Kiosk) submit(d *record.Draft, done func()) error {
 		// Only the kind: the error of a failed write carries no personal
 		// data, but the draft does.
 		k.log.Error("save record", "kind", d.Kind, "err", err)
-		k.pending = d
-		k.pendingDone = done
-		k.show(&outOfServiceScreen{k: k})
+		k.waitOutOfService(d, func(r *record.Record) { k.saved(r, d.Kind, done) }, k.showDuplicate)
 	}
 	return nil
+}
+
+// waitOutOfService keeps d in memory on the out-of-service screen, which
+// tries to save it again every few seconds, and then calls saved or, for
+// a person who had already signed, duplicate.
+func (k *Kiosk) waitOutOfService(d *record.Draft, saved func(*record.Record), duplicate func()) {
+	k.pending, k.pendingSaved, k.pendingDuplicate = d, saved, duplicate
+	k.show(&outOfServiceScreen{k: k})
 }
 
 // saved shows the receipt of a stored record and forgets its input.
@@ -227,13 +233,13 @@ func (s *outOfServiceScreen) tick(now time.Time) {
 	r, err := k.store.Append(context.Background(), d, k.camp)
 	switch {
 	case err == nil:
-		k.pending = nil
-		done := k.pendingDone
-		k.pendingDone = nil
-		k.saved(r, d.Kind, done)
+		saved := k.pendingSaved
+		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
+		saved(r)
 	case errors.Is(err, outbox.ErrDuplicate):
-		k.pending, k.pendingDone = nil, nil
-		k.showDuplicate()
+		duplicate := k.pendingDuplicate
+		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
+		duplicate()
 	default:
 		k.log.Warn("save record again", "kind", d.Kind, "err", err)
 	}

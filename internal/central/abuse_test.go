@@ -248,3 +248,110 @@ func TestPanicInAHandlerAnswers500AndTheServerCarriesOn(t *testing.T) {
 		t.Errorf("after the panic: status %d %s", resp.Status, resp.Body)
 	}
 }
+
+// blockingStore holds every Ingest until release is closed, and says when
+// one has started.
+type blockingStore struct {
+	central.Store
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s blockingStore) Ingest(ctx context.Context, at time.Time, batches []central.IngestBatch) ([][]protocol.Status, error) {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	<-s.release
+	return s.Store.Ingest(ctx, at, batches)
+}
+
+// TestFullQueueAnswers429: when the database falls behind and the queue of
+// batches waiting for it is full, an upload is told to come back (429,
+// rate_limited, Retry-After) at once instead of being held; nothing of it
+// is stored, and it is taken when it comes back.
+func TestFullQueueAnswers429(t *testing.T) {
+	c := centraltest.Start(t)
+	store := blockingStore{Store: c.Store, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	srv := central.NewServer(store, c.Keys)
+	srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv.WriterQueue = 1
+	if err := srv.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer srv.Close()
+	defer hs.Close()
+	released := false
+	defer func() {
+		if !released {
+			close(store.release)
+		}
+	}()
+
+	const late, per = 5, 3
+	devices := make([]*centraltest.Device, 1+late)
+	batches := make([][][]byte, len(devices))
+	reqs := make([]*http.Request, len(devices))
+	for i := range devices {
+		devices[i] = c.NewDevice(t, record.ModeKiosk)
+		devices[i].URL = hs.URL
+		batches[i] = devices[i].Records(t, per)
+		reqs[i] = devices[i].BatchRequest(t, batches[i])
+	}
+	before := c.Stats(t)
+	// The first batch is being committed, and the commit hangs.
+	first := make(chan *centraltest.Response, 1)
+	go func() { first <- centraltest.Do(t, c.Client, reqs[0]) }()
+	<-store.entered
+	// Five more arrive: one fits in the queue, the others are turned away.
+	answers := make(chan *centraltest.Response, late)
+	for _, req := range reqs[1:] {
+		go func() { answers <- centraltest.Do(t, c.Client, req) }()
+	}
+	var refused []*centraltest.Response
+	for range late - 1 {
+		resp := <-answers
+		refused = append(refused, resp)
+	}
+	for _, resp := range refused {
+		if resp.Status != http.StatusTooManyRequests || resp.Error(t).Code != protocol.CodeRateLimited || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("status %d %s (Retry-After %q), want 429 rate_limited with Retry-After", resp.Status, resp.Body, resp.Header.Get("Retry-After"))
+		}
+	}
+	if after := c.Stats(t); after.Records != before.Records {
+		t.Fatalf("records stored while the commit hung: %d, want %d", after.Records, before.Records)
+	}
+
+	close(store.release)
+	released = true
+	if resp := <-first; resp.Status != http.StatusOK {
+		t.Fatalf("first batch: %d %s", resp.Status, resp.Body)
+	}
+	if resp := <-answers; resp.Status != http.StatusOK {
+		t.Fatalf("queued batch: %d %s", resp.Status, resp.Body)
+	}
+	if after := c.Stats(t); after.Records != before.Records+2*per {
+		t.Fatalf("after the hang: %d records, want %d", after.Records, before.Records+2*per)
+	}
+	// Every late device sends its batch again, as syncd does after
+	// Retry-After: the turned-away ones are taken, the queued one's come
+	// back as duplicates.
+	accepted, duplicates := 0, 0
+	for i := 1; i < len(devices); i++ {
+		for _, res := range devices[i].Upload(t, batches[i]).Results {
+			switch res.Status {
+			case protocol.Accepted:
+				accepted++
+			case protocol.Duplicate:
+				duplicates++
+			}
+		}
+	}
+	if accepted != (late-1)*per || duplicates != per {
+		t.Fatalf("retries: %d accepted, %d duplicates; want %d, %d", accepted, duplicates, (late-1)*per, per)
+	}
+	if after := c.Stats(t); after.Records != before.Records+(1+late)*per {
+		t.Fatalf("in the end %d records, want %d, each once", after.Records, before.Records+(1+late)*per)
+	}
+}

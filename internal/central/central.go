@@ -29,6 +29,7 @@ var (
 	ErrVersionExists = errors.New("campaign version already published")
 	ErrExists        = errors.New("already exists")
 	ErrClosed        = errors.New("central server is closed")
+	ErrBusy          = errors.New("central is busy: its queue of batches waiting for the database is full")
 )
 
 // Channels say how a record reached central. Devices' own uploads use the

@@ -51,6 +51,17 @@ func refuse(code protocol.ErrorCode, format string, args ...any) *apiError {
 
 // unavailable is the answer when the database fails: devices retry it with
 // backoff, and nothing was stored or acknowledged.
+// busyRetry is how long a device told central is busy waits: about what a
+// full queue of group commits takes to drain.
+const busyRetry = 5 * time.Second
+
+// busy tells a device to bring its batch back later: 429 with Retry-After.
+func busy() *apiError {
+	e := refuse(protocol.CodeRateLimited, "central is busy storing other devices' batches; nothing of this one was stored, try again in a few seconds")
+	e.retryAfter = busyRetry
+	return e
+}
+
 func unavailable(err error) *apiError {
 	e := refuse(protocol.CodeUnavailable, "central could not store the request, try again: %v", err)
 	e.retryAfter = 2 * time.Second
@@ -67,6 +78,8 @@ func asAPIError(err error) *apiError {
 		return refuse(protocol.CodeUnknownDevice, "this device is not enrolled with this server")
 	case errors.Is(err, ErrRevoked):
 		return refuse(protocol.CodeRevoked, "this device has been revoked; a technician must enroll it again")
+	case errors.Is(err, ErrBusy):
+		return busy()
 	case errors.Is(err, ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return unavailable(err)
 	}

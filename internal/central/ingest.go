@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -34,6 +35,11 @@ func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.writer.full() {
+		// Before inflating and checking the records: a batch that cannot
+		// be queued is work thrown away.
+		return busy()
+	}
 	plain, err := decode(raw, enc, protocol.MaxBatchDecoded)
 	if err != nil {
 		return err
@@ -48,8 +54,11 @@ func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
 	if len(b.Records) > protocol.MaxBatchRecords {
 		return refuse(protocol.CodeTooLarge, "batch has %d records; the limit is %d", len(b.Records), protocol.MaxBatchRecords)
 	}
-	results, err := s.ingest(r.Context(), dev, b.Records, "")
-	if err != nil {
+	results, err := s.ingest(r.Context(), dev, b.Records, "", false)
+	switch {
+	case errors.Is(err, ErrBusy):
+		return busy()
+	case err != nil:
 		return unavailable(err)
 	}
 	info := infoOf(r)
@@ -89,10 +98,13 @@ func (s *Server) ingestFrom(ctx context.Context, deviceID string, records [][]by
 	if d.State() == DeviceRevoked && !allowRevoked {
 		return nil, fmt.Errorf("ingest from device %q: %w", deviceID, ErrRevoked)
 	}
-	return s.ingest(ctx, d, records, channel)
+	return s.ingest(ctx, d, records, channel, true)
 }
 
-func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel string) ([]protocol.Result, error) {
+// ingest checks records and stores them in a group commit. wait says what
+// a full commit queue means: waiting for room (imports), or ErrBusy at
+// once (uploads, which the device brings back after Retry-After).
+func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel string, wait bool) ([]protocol.Result, error) {
 	start := time.Now()
 	results := make([]protocol.Result, len(records))
 	kinds := make([]string, len(records)) // for metrics
@@ -132,7 +144,7 @@ func (s *Server) ingest(ctx context.Context, d Device, records [][]byte, channel
 		})
 		at = append(at, i)
 	}
-	statuses, err := s.writer.submit(ctx, batch)
+	statuses, err := s.writer.submit(ctx, batch, wait)
 	if err != nil {
 		return nil, err
 	}

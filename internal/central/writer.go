@@ -66,21 +66,37 @@ func (w *writer) stop() {
 	<-w.done
 }
 
+// full reports whether the queue has no room for another batch.
+func (w *writer) full() bool { return len(w.jobs) == cap(w.jobs) }
+
 // submit queues a batch and waits for its commit. If ctx ends first the
 // batch may still be committed; the device's retry then finds duplicates.
-func (w *writer) submit(ctx context.Context, b IngestBatch) ([]protocol.Status, error) {
+// With wait false, a full queue is ErrBusy at once instead of a wait: an
+// upload is better told to come back than held, with its batch in memory,
+// behind a queue that is not shrinking.
+func (w *writer) submit(ctx context.Context, b IngestBatch, wait bool) ([]protocol.Status, error) {
 	j := &job{batch: b, result: make(chan jobResult, 1)}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
 		return nil, ErrClosed
 	}
-	select {
-	case w.jobs <- j:
-		w.mu.RUnlock()
-	case <-ctx.Done():
-		w.mu.RUnlock()
-		return nil, ctx.Err()
+	if !wait {
+		select {
+		case w.jobs <- j:
+			w.mu.RUnlock()
+		default:
+			w.mu.RUnlock()
+			return nil, ErrBusy
+		}
+	} else {
+		select {
+		case w.jobs <- j:
+			w.mu.RUnlock()
+		case <-ctx.Done():
+			w.mu.RUnlock()
+			return nil, ctx.Err()
+		}
 	}
 	select {
 	case res := <-j.result:

@@ -276,6 +276,7 @@ func TestFullQueueAnswers429(t *testing.T) {
 	srv := central.NewServer(store, c.Keys)
 	srv.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv.WriterQueue = 1
+	srv.Metrics = central.NewMetrics(store, time.Now)
 	if err := srv.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -322,6 +323,9 @@ func TestFullQueueAnswers429(t *testing.T) {
 	if after := c.Stats(t); after.Records != before.Records {
 		t.Fatalf("records stored while the commit hung: %d, want %d", after.Records, before.Records)
 	}
+	if n := busyCount(t, srv.Metrics); n != late-1 {
+		t.Fatalf("voces_batches_busy_total = %v, want %d", n, late-1)
+	}
 
 	close(store.release)
 	released = true
@@ -354,4 +358,20 @@ func TestFullQueueAnswers429(t *testing.T) {
 	if after := c.Stats(t); after.Records != before.Records+(1+late)*per {
 		t.Fatalf("in the end %d records, want %d, each once", after.Records, before.Records+(1+late)*per)
 	}
+}
+
+// busyCount reads voces_batches_busy_total from the server's registry.
+func busyCount(t *testing.T, m *central.Metrics) float64 {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "voces_batches_busy_total" {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatal("no voces_batches_busy_total metric")
+	return 0
 }

@@ -38,6 +38,7 @@ func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
 	if s.writer.full() {
 		// Before inflating and checking the records: a batch that cannot
 		// be queued is work thrown away.
+		s.Metrics.refusedBusy()
 		return busy()
 	}
 	plain, err := decode(raw, enc, protocol.MaxBatchDecoded)
@@ -57,6 +58,7 @@ func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
 	results, err := s.ingest(r.Context(), dev, b.Records, "", false)
 	switch {
 	case errors.Is(err, ErrBusy):
+		s.Metrics.refusedBusy()
 		return busy()
 	case err != nil:
 		return unavailable(err)

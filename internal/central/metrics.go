@@ -43,6 +43,7 @@ type Metrics struct {
 	records    *prometheus.CounterVec
 	rejections *prometheus.CounterVec
 	batch      prometheus.Histogram
+	busy       prometheus.Counter
 }
 
 // NewMetrics registers central's metrics, the Go runtime's and a device
@@ -65,8 +66,12 @@ func NewMetrics(store Store, now func() time.Time) *Metrics {
 			// means the writer is the bottleneck.
 			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
 		}),
+		busy: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "voces_batches_busy_total",
+			Help: "Uploads told to come back later (429) because the queue of batches waiting for the database was full.",
+		}),
 	}
-	m.registry.MustRegister(m.records, m.rejections, m.batch,
+	m.registry.MustRegister(m.records, m.rejections, m.batch, m.busy,
 		prometheus.NewGoCollector(),
 		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
 		&deviceCollector{store: store, now: now, desc: prometheus.NewDesc(
@@ -100,6 +105,14 @@ func (m *Metrics) observe(kinds []string, results []protocol.Result, took time.D
 		}
 	}
 	m.batch.Observe(took.Seconds())
+}
+
+// refusedBusy counts an upload turned away with 429. A nil Metrics counts
+// nothing.
+func (m *Metrics) refusedBusy() {
+	if m != nil {
+		m.busy.Inc()
+	}
 }
 
 // deviceCollector reads the fleet from the store at scrape time, so every

@@ -33,30 +33,38 @@ func sealedSurvey(t *testing.T, c *campaign.Campaign, device string, seq uint64,
 	return in
 }
 
-func TestAggregateSurveys(t *testing.T) {
+// surveyStore opens a central database with the default campaign
+// published and device dev-s enrolled, and makes the campaign key pair
+// (pub, priv) and another public key whose sealed bodies it cannot open.
+func surveyStore(t *testing.T) (store *sqlitestore.Store, c *campaign.Campaign, pub, priv, otherPub *[32]byte) {
+	t.Helper()
 	ctx := context.Background()
 	c, err := campaign.Parse("default", assets.DefaultCampaign)
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), central.DBFile))
+	store, err = sqlitestore.Open(ctx, filepath.Join(t.TempDir(), central.DBFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
+	t.Cleanup(func() { store.Close() })
 	if err := store.PublishCampaign(ctx, central.PublishedCampaign{Version: c.Version, CampaignID: c.ID, Content: assets.DefaultCampaign,
 		Signature: []byte{1}, PublishedAt: storetest.Base}); err != nil {
 		t.Fatal(err)
 	}
 	storetest.Enrolled(t, store, "dev-s", record.ModeKiosk)
-	pub, priv, err := record.NewCampaignKey()
-	if err != nil {
+	if pub, priv, err = record.NewCampaignKey(); err != nil {
 		t.Fatal(err)
 	}
-	otherPub, _, err := record.NewCampaignKey()
-	if err != nil {
+	if otherPub, _, err = record.NewCampaignKey(); err != nil {
 		t.Fatal(err)
 	}
+	return store, c, pub, priv, otherPub
+}
+
+func TestAggregateSurveys(t *testing.T) {
+	ctx := context.Background()
+	store, c, pub, priv, otherPub := surveyStore(t)
 
 	// One answer per question, the same in both responses, and the
 	// expected tally of two such responses.
@@ -124,28 +132,7 @@ func TestAggregateSurveys(t *testing.T) {
 // one run, each response counted once.
 func TestAggregateSurveysBacklog(t *testing.T) {
 	ctx := context.Background()
-	c, err := campaign.Parse("default", assets.DefaultCampaign)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), central.DBFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if err := store.PublishCampaign(ctx, central.PublishedCampaign{Version: c.Version, CampaignID: c.ID, Content: assets.DefaultCampaign,
-		Signature: []byte{1}, PublishedAt: storetest.Base}); err != nil {
-		t.Fatal(err)
-	}
-	storetest.Enrolled(t, store, "dev-s", record.ModeKiosk)
-	pub, priv, err := record.NewCampaignKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherPub, _, err := record.NewCampaignKey()
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, c, pub, priv, otherPub := surveyStore(t)
 	q := c.Survey.Questions[0]
 	answers := campaign.Answers{q.ID: answerFor(q)}
 	const total, closed = 2*central.SurveyBatch + 101, 37

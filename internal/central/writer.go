@@ -76,33 +76,37 @@ func (w *writer) full() bool { return len(w.jobs) == cap(w.jobs) }
 // behind a queue that is not shrinking.
 func (w *writer) submit(ctx context.Context, b IngestBatch, wait bool) ([]protocol.Status, error) {
 	j := &job{batch: b, result: make(chan jobResult, 1)}
-	w.mu.RLock()
-	if w.closed {
-		w.mu.RUnlock()
-		return nil, ErrClosed
-	}
-	if !wait {
-		select {
-		case w.jobs <- j:
-			w.mu.RUnlock()
-		default:
-			w.mu.RUnlock()
-			return nil, ErrBusy
-		}
-	} else {
-		select {
-		case w.jobs <- j:
-			w.mu.RUnlock()
-		case <-ctx.Done():
-			w.mu.RUnlock()
-			return nil, ctx.Err()
-		}
+	if err := w.enqueue(ctx, j, wait); err != nil {
+		return nil, err
 	}
 	select {
 	case res := <-j.result:
 		return res.statuses, res.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+}
+
+// enqueue hands j to the writer, or says why it could not.
+func (w *writer) enqueue(ctx context.Context, j *job, wait bool) error {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	if w.closed {
+		return ErrClosed
+	}
+	if !wait {
+		select {
+		case w.jobs <- j:
+			return nil
+		default:
+			return ErrBusy
+		}
+	}
+	select {
+	case w.jobs <- j:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

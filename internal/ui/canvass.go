@@ -648,10 +648,6 @@ func (k *Kiosk) sendCanvass() error {
 // canvassSaved forgets the attendee whose signature was stored and shows
 // the hub for the next one, with the receipt of this one.
 func (k *Kiosk) canvassSaved(r *record.Record) {
-	if k.canv == nil { // signed out meanwhile: show the receipt as a kiosk does
-		k.saved(r, r.Kind, k.sess.endSigning)
-		return
-	}
 	k.wipeLive()
 	k.sess.endSigning()
 	k.canv.last, k.canv.duplicate, k.canv.attending = record.ReceiptCode(r.ID), false, false

@@ -60,8 +60,60 @@ func (s *Store) Append(ctx context.Context, d *record.Draft, c *campaign.Campaig
 // AppendRecord assigns the next sequence number to a sealed record, signs
 // it with the device key and stores it, all in one transaction: the
 // sequence has no gaps because a number is only taken by a commit.
+//
+// The kiosk stores one record at a time, and each is a commit the person
+// at the screen waits for, so this path does its CPU work before the write
+// lock: it numbers the record after the last one this process stored,
+// signs it, and stores it with one guarded statement. When the guess was
+// wrong (first append in this process, another process appended, the
+// identity changed, a duplicate signer) nothing was stored and the record
+// goes through AppendRecords, which finds out why.
 func (s *Store) AppendRecord(ctx context.Context, r *record.Record, id *Identity) error {
-	return s.AppendRecords(ctx, []*record.Record{r}, id)
+	if r.DeviceID != id.DeviceID {
+		return fmt.Errorf("append record: made for device %q, this is %q", r.DeviceID, id.DeviceID)
+	}
+	s.appendMu.Lock()
+	defer s.appendMu.Unlock()
+	if s.last > 0 {
+		stored, err := s.insertGuarded(ctx, r, s.last+1, id)
+		if err != nil {
+			r.Seq, r.Sig = 0, nil
+			return fmt.Errorf("save record: %w", err)
+		}
+		if stored {
+			s.last = r.Seq
+			return nil
+		}
+	}
+	s.slow++
+	return s.appendRecords(ctx, []*record.Record{r}, id)
+}
+
+// insertGuarded signs r as number seq and stores it if guardedInsertSQL's
+// checks hold. It reports whether it stored it.
+func (s *Store) insertGuarded(ctx context.Context, r *record.Record, seq uint64, id *Identity) (bool, error) {
+	r.Seq = seq
+	r.Sign(id.DeviceKey)
+	data := r.Marshal()
+	now := s.nowMS()
+	var signer any
+	if r.SignerIndex != nil {
+		signer = r.SignerIndex
+	}
+	res, err := s.stmtGuard.ExecContext(ctx,
+		r.Seq, r.ID.String(), string(r.Kind), r.SubjectID, r.EventID, signer,
+		r.DeviceTime.UnixMilli(), now, len(data), data, []byte(id.DeviceID))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	if n == 0 {
+		r.Seq, r.Sig = 0, nil
+	}
+	return n == 1, nil
 }
 
 // AppendRecords stores several sealed records in one transaction: all of
@@ -73,11 +125,19 @@ func (s *Store) AppendRecords(ctx context.Context, rs []*record.Record, id *Iden
 			return fmt.Errorf("append record: made for device %q, this is %q", r.DeviceID, id.DeviceID)
 		}
 	}
+	s.appendMu.Lock()
+	defer s.appendMu.Unlock()
+	return s.appendRecords(ctx, rs, id)
+}
+
+// appendRecords is AppendRecords with appendMu held.
+func (s *Store) appendRecords(ctx context.Context, rs []*record.Record, id *Identity) error {
+	s.last = 0
+	var last uint64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		// One statement for both checks: each statement is CPU time
 		// inside the write lock, which the other process waits on.
 		var current sql.NullString
-		var last uint64
 		if err := tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx).Scan(&current, &last); err != nil {
 			return err
 		}
@@ -101,6 +161,7 @@ func (s *Store) AppendRecords(ctx context.Context, rs []*record.Record, id *Iden
 		}
 		return fmt.Errorf("save record: %w", err)
 	}
+	s.last = last
 	return nil
 }
 

@@ -4,7 +4,8 @@
 // one file is the whole state of a device.
 //
 // Both processes open the file in WAL mode with a busy timeout and take
-// write locks with BEGIN IMMEDIATE, so neither ever sees SQLITE_BUSY from a
+// write locks with BEGIN IMMEDIATE (or with a single write statement, which
+// takes the lock before it reads), so neither ever sees SQLITE_BUSY from a
 // lock upgrade half-way through a transaction.
 package outbox
 
@@ -16,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -49,6 +51,15 @@ type Store struct {
 	stmtHead   *sql.Stmt // device id and last sequence number
 	stmtSigned *sql.Stmt // has this signer supported this subject
 	stmtInsert *sql.Stmt // one record
+	stmtGuard  *sql.Stmt // one record, in one statement that checks its own preconditions
+
+	// appendMu orders this process's appends, and guards last: the
+	// sequence number this process last stored or saw stored. It is only a
+	// guess at the next number (another process may have appended since),
+	// which guardedInsertSQL checks under the write lock.
+	appendMu sync.Mutex
+	last     uint64
+	slow     int // appends that took the full transaction; tests read it
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -100,6 +111,25 @@ const (
 	headOfAppendSQL = `SELECT (SELECT value FROM config WHERE key = 'device_id'), (SELECT coalesce(max(seq), 0) FROM records)`
 	// signedSQL counts the records of one signer for one subject.
 	signedSQL = `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`
+
+	insertSQL = `INSERT INTO records
+		(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`
+
+	// guardedInsertSQL stores one record numbered and signed before the
+	// write lock was taken, in a single autocommit statement, and only if
+	// what the number and signature assumed still holds: the device is the
+	// one that signed, the number follows the last stored record, and (for
+	// a signature) the signer has not supported the subject here. A write
+	// statement takes the write lock before its first read, as BEGIN
+	// IMMEDIATE does, so the checks and the insert see one state. When a
+	// check fails nothing is inserted and AppendRecords decides why.
+	guardedInsertSQL = `INSERT INTO records
+		(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?8
+		WHERE (SELECT value FROM config WHERE key = 'device_id') = ?11 -- a BLOB, as SetIdentity stores it
+		AND (SELECT coalesce(max(seq), 0) FROM records) = ?1 - 1
+		AND (?6 IS NULL OR NOT EXISTS (SELECT 1 FROM records WHERE subject_id = ?4 AND signer_index = ?6))`
 )
 
 // prepare compiles the statements of the append path once: compiling them
@@ -113,9 +143,8 @@ func (s *Store) prepare(ctx context.Context) error {
 	}{
 		{&s.stmtHead, headOfAppendSQL},
 		{&s.stmtSigned, signedSQL},
-		{&s.stmtInsert, `INSERT INTO records
-			(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`},
+		{&s.stmtInsert, insertSQL},
+		{&s.stmtGuard, guardedInsertSQL},
 	} {
 		if *p.stmt, err = s.db.PrepareContext(ctx, p.text); err != nil {
 			return err

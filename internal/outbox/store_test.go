@@ -517,3 +517,74 @@ func TestReenrollingStartsANewDevice(t *testing.T) {
 		t.Fatalf("re-saving the same identity dropped records: pending %d", c.Pending)
 	}
 }
+
+// Each store numbers a record after the last one it stored itself, before
+// taking the write lock. Two handles on one file (kiosk and an import, say)
+// make that guess wrong on every turn: the record must still get the next
+// number, be signed for it, and a duplicate signer must still be refused.
+func TestTwoWritersKeepTheSequenceGapFree(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "outbox.db")
+	dev := outboxtest.NewEnrolledAt(t, path, record.ModeKiosk)
+	other, err := outbox.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	d := newDrafts(dev.Campaign, 31)
+	stores := []*outbox.Store{dev.Store, other}
+	var signed *record.Draft
+	const n = 40
+	for i := range n {
+		s := stores[i%2]
+		if i%3 == 0 {
+			// Two in a row from one handle: its guess is right.
+			s = stores[0]
+		}
+		draft := d.signature()
+		if signed == nil {
+			signed = draft
+		}
+		r, err := s.Append(ctx, draft, dev.Campaign)
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+		if r.Seq != uint64(i+1) {
+			t.Fatalf("append %d got seq %d", i, r.Seq)
+		}
+	}
+	again := d.signature()
+	again.SubjectID = signed.SubjectID
+	again.Body.Signer.VoterID = signed.Body.Signer.VoterID
+	for _, s := range stores {
+		if _, err := s.Append(ctx, again, dev.Campaign); !errors.Is(err, outbox.ErrDuplicate) {
+			t.Fatalf("second support err = %v, want ErrDuplicate", err)
+		}
+	}
+	pub := dev.Identity.DeviceKey.Public().(ed25519.PublicKey)
+	for seq := uint64(1); seq <= n; seq++ {
+		r, _, err := dev.Store.Get(ctx, seq)
+		if err != nil {
+			t.Fatalf("record %d: %v", seq, err)
+		}
+		if r.Seq != seq {
+			t.Fatalf("row %d holds a record numbered %d", seq, r.Seq)
+		}
+		if err := r.Verify(pub); err != nil {
+			t.Fatalf("record %d: %v", seq, err)
+		}
+	}
+	if c, err := dev.Store.Counts(ctx); err != nil || c.Pending != n {
+		t.Fatalf("counts %+v, %v; want %d pending", c, err, n)
+	}
+	// A store appending alone takes the single statement from its second
+	// record on; the full transaction is for when its guess was wrong.
+	before := other.SlowAppends()
+	for i := range 5 {
+		if _, err := other.Append(ctx, d.comment(), dev.Campaign); err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+	}
+	if got := other.SlowAppends() - before; got != 1 {
+		t.Fatalf("%d of 5 appends in a row took the full transaction, want only the first", got)
+	}
+}

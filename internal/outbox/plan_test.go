@@ -31,6 +31,7 @@ func TestQueriesDoNotScanTheTable(t *testing.T) {
 		{"queue head after apply", advanceHeadSQL, nil},
 		{"sequence head of an append", headOfAppendSQL, nil},
 		{"signer check", signedSQL, []any{"p1", []byte{1}}},
+		{"guarded insert", guardedInsertSQL, []any{1, "id", "signature", "p1", "", []byte{1}, 0, 0, 1, []byte{2}, []byte("dev")}},
 	} {
 		t.Run(q.name, func(t *testing.T) {
 			rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)

@@ -75,9 +75,8 @@ func (s *Store) AppendRecord(ctx context.Context, r *record.Record, id *Identity
 	s.appendMu.Lock()
 	defer s.appendMu.Unlock()
 	if s.last > 0 {
-		stored, err := s.insertGuarded(ctx, r, s.last+1, id)
+		stored, err := s.insert(ctx, s.stmtGuard, r, s.last+1, id)
 		if err != nil {
-			r.Seq, r.Sig = 0, nil
 			return fmt.Errorf("save record: %w", err)
 		}
 		if stored {
@@ -87,33 +86,6 @@ func (s *Store) AppendRecord(ctx context.Context, r *record.Record, id *Identity
 	}
 	s.slow++
 	return s.appendRecords(ctx, []*record.Record{r}, id)
-}
-
-// insertGuarded signs r as number seq and stores it if guardedInsertSQL's
-// checks hold. It reports whether it stored it.
-func (s *Store) insertGuarded(ctx context.Context, r *record.Record, seq uint64, id *Identity) (bool, error) {
-	r.Seq = seq
-	r.Sign(id.DeviceKey)
-	data := r.Marshal()
-	now := s.nowMS()
-	var signer any
-	if r.SignerIndex != nil {
-		signer = r.SignerIndex
-	}
-	res, err := s.stmtGuard.ExecContext(ctx,
-		r.Seq, r.ID.String(), string(r.Kind), r.SubjectID, r.EventID, signer,
-		r.DeviceTime.UnixMilli(), now, len(data), data, []byte(id.DeviceID))
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, err
-	}
-	if n == 0 {
-		r.Seq, r.Sig = 0, nil
-	}
-	return n == 1, nil
 }
 
 // AppendRecords stores several sealed records in one transaction: all of
@@ -130,13 +102,13 @@ func (s *Store) AppendRecords(ctx context.Context, rs []*record.Record, id *Iden
 	return s.appendRecords(ctx, rs, id)
 }
 
-// appendRecords is AppendRecords with appendMu held.
+// appendRecords is AppendRecords with appendMu held. It reads the device
+// and the last number under the write lock, so when the guarded insert
+// then stores nothing, the only check left to fail is the signer's.
 func (s *Store) appendRecords(ctx context.Context, rs []*record.Record, id *Identity) error {
 	s.last = 0
 	var last uint64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		// One statement for both checks: each statement is CPU time
-		// inside the write lock, which the other process waits on.
 		var current sql.NullString
 		if err := tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx).Scan(&current, &last); err != nil {
 			return err
@@ -144,10 +116,15 @@ func (s *Store) appendRecords(ctx context.Context, rs []*record.Record, id *Iden
 		if current.String != id.DeviceID {
 			return fmt.Errorf("device identity changed while saving: %w", ErrNotEnrolled)
 		}
+		stmt := tx.StmtContext(ctx, s.stmtGuard)
 		for _, r := range rs {
 			last++
-			if err := s.insert(ctx, tx, r, last, id); err != nil {
+			stored, err := s.insert(ctx, stmt, r, last, id)
+			if err != nil {
 				return err
+			}
+			if !stored {
+				return ErrDuplicate
 			}
 		}
 		return nil
@@ -165,28 +142,28 @@ func (s *Store) appendRecords(ctx context.Context, rs []*record.Record, id *Iden
 	return nil
 }
 
-func (s *Store) insert(ctx context.Context, tx *sql.Tx, r *record.Record, seq uint64, id *Identity) error {
-	if r.Kind == record.KindSignature {
-		var n int
-		if err := tx.StmtContext(ctx, s.stmtSigned).QueryRowContext(ctx, r.SubjectID, r.SignerIndex).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrDuplicate
-		}
-	}
+// insert signs r as number seq and stores it with guardedInsertSQL (stmt,
+// alone or in a transaction). It reports whether the guard let it in; when
+// it did not, or on an error, r is left unnumbered and unsigned.
+func (s *Store) insert(ctx context.Context, stmt *sql.Stmt, r *record.Record, seq uint64, id *Identity) (bool, error) {
 	r.Seq = seq
 	r.Sign(id.DeviceKey)
 	data := r.Marshal()
-	now := s.nowMS()
 	var signer any
 	if r.SignerIndex != nil {
 		signer = r.SignerIndex
 	}
-	_, err := tx.StmtContext(ctx, s.stmtInsert).ExecContext(ctx,
+	res, err := stmt.ExecContext(ctx,
 		r.Seq, r.ID.String(), string(r.Kind), r.SubjectID, r.EventID, signer,
-		r.DeviceTime.UnixMilli(), now, len(data), data, now)
-	return err
+		r.DeviceTime.UnixMilli(), s.nowMS(), len(data), data, []byte(id.DeviceID))
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err != nil || n != 1 {
+		r.Seq, r.Sig = 0, nil
+	}
+	return n == 1, err
 }
 
 // HasSigned reports whether the person behind a blind signer index already

@@ -48,10 +48,8 @@ type Store struct {
 	db   *sql.DB
 	path string
 
-	stmtHead   *sql.Stmt // device id and last sequence number
-	stmtSigned *sql.Stmt // has this signer supported this subject
-	stmtInsert *sql.Stmt // one record
-	stmtGuard  *sql.Stmt // one record, in one statement that checks its own preconditions
+	stmtHead  *sql.Stmt // device id and last sequence number
+	stmtGuard *sql.Stmt // one record, in one statement that checks its own preconditions
 
 	// appendMu orders this process's appends, and guards last: the
 	// sequence number this process last stored or saw stored. It is only a
@@ -112,10 +110,6 @@ const (
 	// signedSQL counts the records of one signer for one subject.
 	signedSQL = `SELECT count(*) FROM records WHERE subject_id = ? AND signer_index = ?`
 
-	insertSQL = `INSERT INTO records
-		(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`
-
 	// guardedInsertSQL stores one record numbered and signed before the
 	// write lock was taken, in a single autocommit statement, and only if
 	// what the number and signature assumed still holds: the device is the
@@ -123,7 +117,8 @@ const (
 	// a signature) the signer has not supported the subject here. A write
 	// statement takes the write lock before its first read, as BEGIN
 	// IMMEDIATE does, so the checks and the insert see one state. When a
-	// check fails nothing is inserted and AppendRecords decides why.
+	// check fails nothing is inserted and AppendRecords decides why. It is
+	// also AppendRecords' insert, where only the signer check can fail.
 	guardedInsertSQL = `INSERT INTO records
 		(seq, id, kind, subject_id, event_id, signer_index, device_time, created_at, size, data, state, state_at)
 		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?8
@@ -142,8 +137,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		text string
 	}{
 		{&s.stmtHead, headOfAppendSQL},
-		{&s.stmtSigned, signedSQL},
-		{&s.stmtInsert, insertSQL},
 		{&s.stmtGuard, guardedInsertSQL},
 	} {
 		if *p.stmt, err = s.db.PrepareContext(ctx, p.text); err != nil {
@@ -186,7 +179,7 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the file.
 func (s *Store) Close() error {
-	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtSigned, s.stmtInsert} {
+	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtGuard} {
 		if st != nil {
 			st.Close()
 		}

@@ -4,14 +4,15 @@
 set -euo pipefail
 
 # Build: Fyne needs cgo and the X11/GL headers. Test: Xvfb for the kiosk
-# under a real X server, PostgreSQL for the second central store, Chromium
-# for the dashboard, poppler for reading exported PDFs, imagemagick and
-# x11-apps for screenshots; mingw-w64 for the Windows kiosk; file,
+# under a real X server (x11-utils: xdpyinfo checks that it answers),
+# PostgreSQL for the second central store, Chromium for the dashboard,
+# poppler for reading exported PDFs, imagemagick and x11-apps for
+# screenshots; mingw-w64 for the Windows kiosk; file,
 # desktop-file-utils and systemd (systemd-analyze) for the packaging tests.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-  xvfb x11-apps imagemagick
+  xvfb x11-utils x11-apps imagemagick
   postgresql
   chromium
   poppler-utils

@@ -12,42 +12,47 @@ fail() {
   if [ "${CI:-}" = "true" ]; then exit 1; fi
 }
 
-# X server. A socket left by an Xvfb that has since died (a reboot of the
-# container, a killed session) must not pass for a running server: the
-# lock file names the server's pid, and a display counts only while that
-# process is alive.
-xvfb_alive() { # display number
-  local lock="/tmp/.X$1-lock" pid state
-  [ -e "$lock" ] && [ -e "/tmp/.X11-unix/X$1" ] || return 1
-  pid=$(tr -dc '0-9' <"$lock")
-  [ -n "$pid" ] || return 1
-  # A killed server whose parent never reaped it still answers kill -0 as
-  # a zombie: read its state instead.
-  state=$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
-  [ -n "$state" ] && [ "$state" != Z ]
+# X server. A display counts only if a client can open it and talk to it
+# (xdpyinfo does the whole X handshake): a DISPLAY inherited from a
+# session that is gone, or a lock file and socket left by an Xvfb that has
+# died (whose pid may since belong to another process), must not pass for
+# a running server.
+x_serves() { # display, e.g. :99
+  timeout 10 xdpyinfo -display "$1" >/dev/null 2>&1
 }
+if [ -n "${DISPLAY:-}" ] && ! x_serves "$DISPLAY"; then
+  echo "test-env: no X server answers on DISPLAY=$DISPLAY; starting Xvfb" >&2
+  DISPLAY=""
+fi
 if [ -z "${DISPLAY:-}" ]; then
-  if command -v Xvfb >/dev/null; then
-    display=""
-    for n in $(seq 99 119); do
-      if xvfb_alive "$n"; then display=$n; break; fi
-      if [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; then
-        # Stale: the server is gone. Clear its files if they are ours to clear.
-        rm -f "/tmp/.X$n-lock" "/tmp/.X11-unix/X$n" 2>/dev/null
-        if [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; then continue; fi
+  # The server this script started last time, if it still answers; else a
+  # new one on a display number Xvfb picks itself (-displayfd), which
+  # steps over stale lock files.
+  state=/tmp/voces-test-xvfb.display
+  display=""
+  if [ -s "$state" ]; then
+    n=$(tr -dc '0-9' <"$state")
+    if [ -n "$n" ] && x_serves ":$n"; then display=$n; fi
+  fi
+  if [ -z "$display" ]; then
+    if command -v Xvfb >/dev/null && command -v xdpyinfo >/dev/null; then
+      log=/tmp/voces-xvfb.log
+      rm -f "$state"
+      (setsid Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$state" >"$log" 2>&1 &)
+      # -displayfd writes the number once the server accepts clients.
+      for _ in $(seq 100); do [ -s "$state" ] && break; sleep 0.1; done
+      n=$(tr -dc '0-9' <"$state" 2>/dev/null)
+      if [ -n "$n" ] && x_serves ":$n"; then
+        display=$n
+      else
+        fail "Xvfb did not start (see $log)"
       fi
-      (Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"/tmp/voces-xvfb-$n.log" 2>&1 &)
-      for _ in $(seq 50); do xvfb_alive "$n" && break; sleep 0.1; done
-      if xvfb_alive "$n"; then display=$n; fi
-      break
-    done
-    if [ -n "$display" ]; then
-      echo "export DISPLAY=:$display"
     else
-      fail "Xvfb did not start (see /tmp/voces-xvfb-*.log)"
+      fail "Xvfb or xdpyinfo is not installed (scripts/deps.sh installs xvfb and x11-utils)"
     fi
-  else
-    fail "Xvfb is not installed"
+  fi
+  if [ -n "$display" ]; then
+    echo "export DISPLAY=:$display"
   fi
 fi
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -39,9 +40,11 @@ func TestOpensARealWindow(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "device.db")
 	cmd := exec.CommandContext(ctx, os.Args[0], "--db", db, "--demo", "--measure-startup")
 	cmd.Env = append(os.Environ(), "VOCES_KIOSK_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("kiosk: %v\n%s", err, out)
+		t.Fatalf("kiosk on DISPLAY=%s: %v\nstdout:\n%s\nstderr:\n%s", os.Getenv("DISPLAY"), err, out, stderr.Bytes())
 	}
 	m := startupLine.FindSubmatch(out)
 	if m == nil {

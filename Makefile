@@ -22,10 +22,13 @@ vet:
 	$(GO) vet $(PKGS)
 
 # The whole suite, with an X server and a PostgreSQL started for the tests
-# that need them (scripts/test-env.sh). The crash test kills a writer 200
+# that need them (scripts/test-env.sh; in CI the X server is the run's own
+# and is stopped at the end). The crash test kills a writer 200
 # times; `make soak` raises it to 1,000.
 test: deps vet
-	@eval "$$(scripts/test-env.sh)" && $(GO) test -count=1 -timeout 40m $(PKGS)
+	@eval "$$(scripts/test-env.sh)" && \
+	  trap 'test -z "$${VOCES_TEST_XVFB_PID:-}" || kill $$VOCES_TEST_XVFB_PID' EXIT && \
+	  $(GO) test -count=1 -timeout 40m $(PKGS)
 
 test-short: vet
 	$(GO) test -short -count=1 $(PKGS)

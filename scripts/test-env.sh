@@ -25,12 +25,15 @@ if [ -n "${DISPLAY:-}" ] && ! x_serves "$DISPLAY"; then
   DISPLAY=""
 fi
 if [ -z "${DISPLAY:-}" ]; then
-  # The server this script started last time, if it still answers; else a
-  # new one on a display number Xvfb picks itself (-displayfd), which
-  # steps over stale lock files.
+  # Outside CI, the server this script started last time, if it still
+  # answers. In CI always a server of this run's own, which nothing else
+  # can stop under it; it prints VOCES_TEST_XVFB_PID for make test to stop
+  # it afterwards. A new server takes a display number it picks itself
+  # (-displayfd), which steps over stale lock files.
   state=/tmp/voces-test-xvfb.display
+  if [ "${CI:-}" = "true" ]; then state=$(mktemp /tmp/voces-test-xvfb.XXXXXX); fi
   display=""
-  if [ -s "$state" ]; then
+  if [ "${CI:-}" != "true" ] && [ -s "$state" ]; then
     n=$(tr -dc '0-9' <"$state")
     if [ -n "$n" ] && x_serves ":$n"; then display=$n; fi
   fi
@@ -38,12 +41,19 @@ if [ -z "${DISPLAY:-}" ]; then
     if command -v Xvfb >/dev/null && command -v xdpyinfo >/dev/null; then
       log=/tmp/voces-xvfb.log
       rm -f "$state"
-      (setsid Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$state" >"$log" 2>&1 &)
+      # Its own session, so a Ctrl-C of make test does not reach it; a
+      # background job is no group leader, so setsid keeps the pid.
+      setsid Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$state" >"$log" 2>&1 </dev/null &
+      pid=$!
       # -displayfd writes the number once the server accepts clients.
       for _ in $(seq 100); do [ -s "$state" ] && break; sleep 0.1; done
       n=$(tr -dc '0-9' <"$state" 2>/dev/null)
       if [ -n "$n" ] && x_serves ":$n"; then
         display=$n
+        if [ "${CI:-}" = "true" ]; then
+          echo "export VOCES_TEST_XVFB_PID=$pid"
+          rm -f "$state"
+        fi
       else
         fail "Xvfb did not start (see $log)"
       fi

@@ -30,6 +30,23 @@ type overviewView struct {
 
 var channels = []string{central.ChannelKiosk, central.ChannelCanvasser, central.ChannelBundle}
 
+// talliesAndCampaigns reads what the tally pages show: the counts as of
+// now and the campaign versions that name what was counted. On an error it
+// has answered the request and ok is false.
+func (h *Handler) talliesAndCampaigns(w http.ResponseWriter, r *http.Request) (t *central.Tallies, cs *campaignSet, ok bool) {
+	t, err := h.cfg.Store.Tallies(r.Context(), h.cfg.Now(), h.cfg.Location)
+	if err != nil {
+		h.serverError(w, r, err)
+		return nil, nil, false
+	}
+	cs, err = h.campaignsFor(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return nil, nil, false
+	}
+	return t, cs, true
+}
+
 func (h *Handler) handleOverview(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
 	now := h.cfg.Now()
@@ -93,14 +110,8 @@ type proposalView struct {
 
 func (h *Handler) handleProposals(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
-	t, err := h.cfg.Store.Tallies(r.Context(), h.cfg.Now(), h.cfg.Location)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	cs, err := h.campaignsFor(r.Context())
-	if err != nil {
-		h.serverError(w, r, err)
+	t, cs, ok := h.talliesAndCampaigns(w, r)
+	if !ok {
 		return
 	}
 	counted := make(map[string]central.ProposalTally, len(t.Proposals))
@@ -156,14 +167,8 @@ type questionView struct {
 
 func (h *Handler) handleSurvey(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
-	t, err := h.cfg.Store.Tallies(r.Context(), h.cfg.Now(), h.cfg.Location)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	cs, err := h.campaignsFor(r.Context())
-	if err != nil {
-		h.serverError(w, r, err)
+	t, cs, ok := h.talliesAndCampaigns(w, r)
+	if !ok {
 		return
 	}
 	v := surveyView{Responses: t.Survey.Responses, Closed: t.SurveyClosed}
@@ -275,14 +280,8 @@ type articleView struct {
 
 func (h *Handler) handleParticipation(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
-	t, err := h.cfg.Store.Tallies(r.Context(), h.cfg.Now(), h.cfg.Location)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	cs, err := h.campaignsFor(r.Context())
-	if err != nil {
-		h.serverError(w, r, err)
+	t, cs, ok := h.talliesAndCampaigns(w, r)
+	if !ok {
 		return
 	}
 	events := countsByID(t.Events)

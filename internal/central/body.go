@@ -17,6 +17,23 @@ import (
 	"github.com/voces-cdmx/voces/internal/protocol"
 )
 
+// readBody checks a device request's headers and reads its body as sent:
+// JSON, gzip or (unless requireGzip) identity encoded, at most max bytes.
+// It returns the raw bytes, over which the request is signed, and their
+// encoding for decode.
+func readBody(w http.ResponseWriter, r *http.Request, max int64, requireGzip bool) (raw []byte, enc string, err error) {
+	if err := requireJSON(r); err != nil {
+		return nil, "", err
+	}
+	if enc, err = contentEncoding(r, requireGzip); err != nil {
+		return nil, "", err
+	}
+	if raw, err = readRaw(w, r, max); err != nil {
+		return nil, "", err
+	}
+	return raw, enc, nil
+}
+
 // requireJSON refuses a request whose Content-Type is not application/json.
 func requireJSON(r *http.Request) error {
 	ct := r.Header.Get("Content-Type")

@@ -65,14 +65,7 @@ func NewDeviceID() (string, error) {
 }
 
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
-	if err := requireJSON(r); err != nil {
-		return err
-	}
-	enc, err := contentEncoding(r, false)
-	if err != nil {
-		return err
-	}
-	raw, err := readRaw(w, r, protocol.MaxHeartbeatBody)
+	raw, enc, err := readBody(w, r, protocol.MaxHeartbeatBody, false)
 	if err != nil {
 		return err
 	}

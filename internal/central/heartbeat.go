@@ -15,14 +15,7 @@ const maxHeartbeatDecoded = 4 * protocol.MaxHeartbeatBody
 // batch; gzip is accepted but not required, since a heartbeat is small.
 // Unknown fields are ignored so newer devices can report more.
 func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) error {
-	if err := requireJSON(r); err != nil {
-		return err
-	}
-	enc, err := contentEncoding(r, false)
-	if err != nil {
-		return err
-	}
-	raw, err := readRaw(w, r, protocol.MaxHeartbeatBody)
+	raw, enc, err := readBody(w, r, protocol.MaxHeartbeatBody, false)
 	if err != nil {
 		return err
 	}

@@ -20,14 +20,7 @@ import (
 // one before any work the next would cost: a request is authenticated over
 // the bytes as sent before a byte of it is decompressed or parsed.
 func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
-	if err := requireJSON(r); err != nil {
-		return err
-	}
-	enc, err := contentEncoding(r, true)
-	if err != nil {
-		return err
-	}
-	raw, err := readRaw(w, r, protocol.MaxBatchBody)
+	raw, enc, err := readBody(w, r, protocol.MaxBatchBody, true)
 	if err != nil {
 		return err
 	}

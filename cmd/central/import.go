@@ -12,6 +12,7 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/bundle"
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/progress"
 	"github.com/voces-cdmx/voces/internal/protocol"
 )
 
@@ -150,9 +151,9 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 
 // check verifies one bundle and that its device may deliver records.
 func (c *ImportCommand) check(ctx context.Context, store central.Store, path string, allowRevoked bool) (*bundle.Bundle, error) {
-	bar := &progressBar{w: c.main.Stderr, what: "bytes checked"}
-	b, err := bundle.Open(path, func(done, total int64) { bar.update(int(done), int(total)) })
-	bar.finish()
+	bar := &progress.Bar{W: c.main.Stderr, What: "bytes checked"}
+	b, err := bundle.Open(path, func(done, total int64) { bar.Update(int(done), int(total)) })
+	bar.Finish()
 	switch {
 	case errors.Is(err, bundle.ErrDamaged):
 		return nil, fmt.Errorf("refused: %w (copy it again from the device)", err)
@@ -190,8 +191,8 @@ func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bund
 		size = DefaultImportBatch
 	}
 	n := &importCounts{}
-	bar := &progressBar{w: c.main.Stderr, what: "records imported"}
-	defer bar.finish()
+	bar := &progress.Bar{W: c.main.Stderr, What: "records imported"}
+	defer bar.Finish()
 	batch := make([][]byte, 0, size)
 	done := 0
 	flush := func() error {
@@ -204,7 +205,7 @@ func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bund
 		}
 		n.add(results)
 		done += len(batch)
-		bar.update(done, b.Header.Records)
+		bar.Update(done, b.Header.Records)
 		batch = batch[:0]
 		return nil
 	}
@@ -222,28 +223,4 @@ func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bund
 		return nil, err
 	}
 	return n, nil
-}
-
-// progressBar draws "[#####     ] done/total what" on one terminal line.
-type progressBar struct {
-	w     io.Writer
-	what  string
-	drawn bool
-}
-
-func (p *progressBar) update(done, total int) {
-	const width = 30
-	filled := width
-	if total > 0 {
-		filled = done * width / total
-	}
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, p.what)
-	p.drawn = true
-}
-
-func (p *progressBar) finish() {
-	if p.drawn {
-		fmt.Fprintln(p.w)
-		p.drawn = false
-	}
 }

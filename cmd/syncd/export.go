@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/voces-cdmx/voces/internal/bundle"
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/progress"
 )
 
 // ExportCommand writes an offline bundle.
@@ -42,9 +42,9 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	bar := &progressBar{w: c.m.Stderr, what: "records"}
-	hdr, err := bundle.Export(ctx, store, *out, bar.update)
-	bar.finish()
+	bar := &progress.Bar{W: c.m.Stderr, What: "records"}
+	hdr, err := bundle.Export(ctx, store, *out, bar.Update)
+	bar.Finish()
 	if errors.Is(err, outbox.ErrNotEnrolled) {
 		return fmt.Errorf("%w: nothing to export; enroll it first (syncd enroll)", err)
 	}
@@ -53,34 +53,4 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.m.Stdout, "wrote %d records of device %s to %s\n", hdr.Records, hdr.DeviceID, *out)
 	return nil
-}
-
-// progressBar draws "[#####     ] done/total what" on one terminal line.
-type progressBar struct {
-	w     io.Writer
-	what  string
-	drawn bool
-}
-
-func (p *progressBar) update(done, total int) {
-	const width = 30
-	filled := width
-	if total > 0 {
-		filled = done * width / total
-	}
-	bar := make([]byte, width)
-	for i := range bar {
-		bar[i] = ' '
-		if i < filled {
-			bar[i] = '#'
-		}
-	}
-	fmt.Fprintf(p.w, "\r[%s] %d/%d %s", bar, done, total, p.what)
-	p.drawn = true
-}
-
-func (p *progressBar) finish() {
-	if p.drawn {
-		fmt.Fprintln(p.w)
-	}
 }

@@ -563,14 +563,7 @@ func (s *canvassPad) kind() screenKind { return kindCanvassPad }
 func (s *canvassPad) view() *view {
 	k := s.k
 	s.msg = newMessage()
-	s.pad = k.pad(k.sess.signature, func() {
-		s.msg.clear()
-		if s.pad.Empty() {
-			k.sess.signature = nil
-		} else {
-			k.sess.signature = s.pad.Signature()
-		}
-	})
+	s.pad = k.signaturePad(s.msg)
 	s.wipe = k.button(k.T("sign.pad.clear"), theme.ContentClearIcon(), func() { s.pad.Clear() })
 	title := ""
 	if p := k.camp.Proposal(k.sess.proposal); p != nil {

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/voces-cdmx/voces/internal/stroke"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -81,14 +80,21 @@ func (k *Kiosk) tile(title, detail string, mark widgets.Mark, selected bool, tap
 	return t
 }
 
-// pad makes a signature pad showing sig.
-func (k *Kiosk) pad(sig *stroke.Signature, changed func()) *widgets.Pad {
+// signaturePad makes a signature pad bound to the session's signature:
+// it shows what was drawn before, and every stroke, undo or clear updates
+// the session (nil when empty) and clears msg.
+func (k *Kiosk) signaturePad(msg message) *widgets.Pad {
 	p := widgets.NewPad(k.T("sign.pad.hint"))
 	p.Now = k.now
-	p.SetSignature(sig)
+	p.SetSignature(k.sess.signature)
 	p.OnChanged = func() {
 		k.Touch()
-		changed()
+		msg.clear()
+		if p.Empty() {
+			k.sess.signature = nil
+		} else {
+			k.sess.signature = p.Signature()
+		}
 	}
 	k.addWiper(func() {
 		p.OnChanged = nil

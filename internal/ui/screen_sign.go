@@ -265,14 +265,7 @@ func (s *padScreen) kind() screenKind { return kindSignPad }
 func (s *padScreen) view() *view {
 	k := s.k
 	s.msg = newMessage()
-	s.pad = k.pad(k.sess.signature, func() {
-		s.msg.clear()
-		if s.pad.Empty() {
-			k.sess.signature = nil
-		} else {
-			k.sess.signature = s.pad.Signature()
-		}
-	})
+	s.pad = k.signaturePad(s.msg)
 	s.undo = k.button(k.T("sign.pad.undo"), theme.ContentUndoIcon(), func() { s.pad.Undo() })
 	s.wipe = k.button(k.T("sign.pad.clear"), theme.ContentClearIcon(), func() { s.pad.Clear() })
 	tools := container.NewBorder(nil, nil, container.NewHBox(wide(s.undo), wide(s.wipe)), nil, s.msg)

@@ -55,6 +55,8 @@ if [ -z "${DISPLAY:-}" ]; then
           rm -f "$state"
         fi
       else
+        kill "$pid" 2>/dev/null
+        rm -f "$state"
         fail "Xvfb did not start (see $log)"
       fi
     else

@@ -515,8 +515,7 @@ func (k *Kiosk) canvassID() *textStep {
 	st.words.kicker = k.canvassKicker(2)
 	st.back = func() { k.show(k.canvassName()) }
 	st.next = func() {
-		_, id, _, _ := k.checkVoterID(k.sess.voterID)
-		if k.alreadySigned(k.sess.proposal, id) {
+		if k.alreadySigned(k.sess.proposal, k.checkVoterID(k.sess.voterID).ID) {
 			k.canvassDuplicate()
 			return
 		}
@@ -600,7 +599,7 @@ func (k *Kiosk) sendCanvass() error {
 	if s.signature == nil {
 		return stroke.ErrEmpty
 	}
-	t, _, _, _ := k.checkVoterID(s.voterID)
+	t := k.checkVoterID(s.voterID).Type
 	strokes, err := s.signature.MarshalBinary()
 	if err != nil {
 		return err

@@ -64,32 +64,31 @@ func (k *Kiosk) signID() *textStep {
 		get:   func() string { return s.voterID },
 		set:   func(v string) { s.voterID = v },
 		live: func(v string, m message) {
-			t, _, problem, done := k.checkVoterID(v)
+			c := k.checkVoterID(v)
 			switch {
-			case problem != "":
-				m.fail(problem)
-			case done:
-				m.ok(k.F("voterid.ok", k.T("voterid.type."+string(t))))
+			case c.Err != nil:
+				m.fail(k.voterIDProblem(c))
+			case c.Done:
+				m.ok(k.F("voterid.ok", k.T("voterid.type."+string(c.Type))))
 			case v == "":
 				m.note(k.T("voterid.hint"))
 			default:
-				m.note(k.lang().N("voterid.left", voterid.Length-len([]rune(voterid.Normalize(v)))))
+				m.note(k.lang().N("voterid.left", c.Left()))
 			}
 		},
 		check: func(v string) string {
-			_, id, problem, done := k.checkVoterID(v)
-			if problem != "" {
-				return problem
+			c := k.checkVoterID(v)
+			if c.Err != nil {
+				return k.voterIDProblem(c)
 			}
-			if !done {
-				return k.F("voterid.length", len([]rune(id)))
+			if !c.Done {
+				return k.F("voterid.length", len([]rune(c.ID)))
 			}
 			return ""
 		},
 		back: func() { k.show(k.signName()) },
 		next: func() {
-			_, id, _, _ := k.checkVoterID(s.voterID)
-			if k.alreadySigned(s.proposal, id) {
+			if k.alreadySigned(s.proposal, k.checkVoterID(s.voterID).ID) {
 				k.showDuplicate()
 				return
 			}
@@ -110,92 +109,28 @@ func (k *Kiosk) alreadySigned(proposal, normalisedID string) bool {
 	return dup
 }
 
-// idTemplates are ids with a valid character class at every position,
-// used to complete what has been typed so far: a character problem found
-// in the typed part is then real, and can be shown before the 18th key.
-var idTemplates = map[voterid.Type]string{
-	voterid.CURP: "AAAA000000HDFBBB00",
-	voterid.INE:  "AAAAAA00000000H000",
-}
-
-// checkVoterID checks an id as typed so far. It returns the type it is
-// valid as and the normalised id; a problem to show (empty while the input
-// may still become valid); and whether the id is complete and valid.
-func (k *Kiosk) checkVoterID(raw string) (t voterid.Type, id, problem string, done bool) {
+// checkVoterID checks an id as typed so far against the campaign's
+// accepted types: package voterid knows the layouts and what can be said
+// before the 18th key.
+func (k *Kiosk) checkVoterID(raw string) voterid.Typing {
 	accepted := make([]voterid.Type, 0, len(k.camp.IDTypes))
 	for _, t := range k.camp.IDTypes {
 		accepted = append(accepted, voterid.Type(t))
 	}
-	id = voterid.Normalize(raw)
-	n := len([]rune(id))
-	if n == 0 {
-		return "", id, "", false
+	return voterid.CheckTyping(accepted, raw)
+}
+
+// voterIDProblem is the sentence for what is wrong with an id as typed so
+// far, or "" while it may still become valid.
+func (k *Kiosk) voterIDProblem(c voterid.Typing) string {
+	if c.Err == nil {
+		return ""
 	}
-	if n < voterid.Length {
-		if e := partialProblem(accepted, id); e != nil {
-			return "", id, k.explainVoterID(e), false
-		}
-		return "", id, "", false
-	}
-	t, id, err := voterid.Check(accepted, raw)
 	var ve *voterid.Error
-	if errors.As(err, &ve) {
-		return t, id, k.explainVoterID(ve), false
+	if errors.As(c.Err, &ve) {
+		return k.explainVoterID(ve)
 	}
-	if err != nil {
-		return t, id, k.T("error.generic"), false
-	}
-	return t, id, "", true
-}
-
-// partialProblem returns the character error of the type typed furthest
-// before going wrong, when the prefix cannot begin any accepted type; nil
-// while it can still become a valid id.
-func partialProblem(accepted []voterid.Type, prefix string) *voterid.Error {
-	typed := []rune(prefix)
-	var furthest *voterid.Error
-	for _, t := range accepted {
-		tmpl := []rune(idTemplates[t])
-		if len(tmpl) != voterid.Length {
-			return nil
-		}
-		err := voterid.Validate(t, string(typed)+string(tmpl[len(typed):]))
-		var e *voterid.Error
-		if !errors.As(err, &e) || e.Reason != voterid.ReasonChars || e.Pos > len(typed) {
-			return nil
-		}
-		if furthest == nil || e.Pos > furthest.Pos {
-			furthest = e
-		}
-	}
-	return furthest
-}
-
-// charClass is what position pos (1-based) of an id of type t holds, as a
-// message id suffix. It mirrors the layouts in package voterid, to say in
-// Spanish or English what voterid says in English.
-func charClass(t voterid.Type, pos int) string {
-	switch t {
-	case voterid.CURP:
-		switch {
-		case pos <= 4, pos >= 11 && pos <= 13:
-			return "letter"
-		case pos <= 10, pos == 18:
-			return "digit"
-		case pos <= 16:
-			return "consonant"
-		case pos == 17:
-			return "alnum"
-		}
-	case voterid.INE:
-		switch {
-		case pos <= 6, pos == 15:
-			return "letter"
-		default:
-			return "digit"
-		}
-	}
-	return "valid"
+	return k.T("error.generic")
 }
 
 // explainVoterID says what is wrong with an id, and where.
@@ -207,7 +142,7 @@ func (k *Kiosk) explainVoterID(e *voterid.Error) string {
 	case voterid.ReasonLength:
 		return k.F("voterid.length", e.Pos)
 	case voterid.ReasonChars:
-		return k.F("voterid.chars", name, e.Pos, k.T("voterid.class."+charClass(e.Type, e.Pos)))
+		return k.F("voterid.chars", name, e.Pos, k.T("voterid.class."+voterid.ClassAt(e.Type, e.Pos).String()))
 	case voterid.ReasonDate:
 		return k.F("voterid.date", name, e.Pos, e.Pos+5)
 	case voterid.ReasonSex:
@@ -343,7 +278,7 @@ func (k *Kiosk) sendSignature() error {
 	if s.signature == nil {
 		return stroke.ErrEmpty
 	}
-	t, _, _, _ := k.checkVoterID(s.voterID)
+	t := k.checkVoterID(s.voterID).Type
 	strokes, err := s.signature.MarshalBinary()
 	if err != nil {
 		return err

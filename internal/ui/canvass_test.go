@@ -65,7 +65,7 @@ func (r *rig) toHub() {
 // drawOn scrawls six strokes across the canvasser's signature pad.
 func (r *rig) drawOn() {
 	r.t.Helper()
-	pad := screenAs[*canvassPad](r).pad
+	pad := screenAs[*padStep](r).pad
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(pad)
 	size := pad.Size()
 	for i := range 6 {
@@ -121,7 +121,7 @@ func (r *rig) attendeeSigns(name, voterID, proposalTitle string) (taps int) {
 	r.tapText(i18n.Spanish.T("consent.accept"))
 	r.next()
 	r.expect(kindCanvassPad)
-	if !screenAs[*canvassPad](r).pad.Empty() {
+	if !screenAs[*padStep](r).pad.Empty() {
 		r.t.Fatal("the pad starts with ink")
 	}
 	r.drawOn()
@@ -253,8 +253,8 @@ func TestCanvasserSignIn(t *testing.T) {
 		r.k.StartOver()
 		test.Tap(r.k.fr.promptYes)
 		r.expect(kindCanvassReady)
-		if r.k.sess.signerName != "" {
-			t.Errorf("the attendee's name survived: %q", r.k.sess.signerName)
+		if r.k.sess.sign.name != "" {
+			t.Errorf("the attendee's name survived: %q", r.k.sess.sign.name)
 		}
 	})
 	t.Run("sign out forgets the canvasser", func(t *testing.T) {

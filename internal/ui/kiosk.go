@@ -320,10 +320,7 @@ func (k *Kiosk) wipeLive() {
 // comes back, with new campaign content if any arrived.
 func (k *Kiosk) forget() {
 	k.wipeLive()
-	if k.pending != nil {
-		k.pending.Body = record.Body{}
-		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
-	}
+	k.dropPending()
 	k.sess.wipe()
 	// Settings a technician changed apply from the next person on.
 	k.readSettings()

@@ -134,26 +134,27 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	k.show(&canvassReady{k: k})
 	snap("ready")
 	k.canv.attending = true
-	k.show(&canvassPick{k: k})
+	f := k.canvassSigning()
+	k.show(f.stepOf(kindCanvassPick))
 	snap("attendee-proposal")
-	s := k.sess
+	s := &k.sess.sign
 	s.proposal = k.canv.proposals[0]
-	s.signerName = tourName
-	k.show(k.canvassName())
+	s.name = tourName
+	k.show(f.stepOf(kindCanvassName))
 	snap("attendee-name")
 	s.voterID = tourVoterID
-	k.show(k.canvassID())
+	k.show(f.stepOf(kindCanvassID))
 	snap("attendee-voterid")
-	s.signerArea = "coyoacan"
-	k.show(k.canvassArea())
+	s.area = "coyoacan"
+	k.show(f.stepOf(kindCanvassArea))
 	snap("attendee-alcaldia")
-	s.signerConsent = true
-	k.show(k.canvassConsent())
+	s.consent = true
+	k.show(f.stepOf(kindCanvassConsent))
 	snap("attendee-consent")
 	s.signature = sampleSignature()
-	k.show(&canvassPad{k: k})
+	k.show(f.stepOf(kindCanvassPad))
 	snap("attendee-signature")
-	if err := k.sendCanvass(); err != nil {
+	if err := k.save(f); err != nil {
 		return err
 	}
 	snap("ready-after-save")

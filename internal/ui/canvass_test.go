@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/voces-cdmx/voces/internal/i18n"
@@ -62,19 +61,6 @@ func (r *rig) toHub() {
 	r.expect(kindCanvassReady)
 }
 
-// drawOn scrawls six strokes across the canvasser's signature pad.
-func (r *rig) drawOn() {
-	r.t.Helper()
-	pad := screenAs[*padStep](r).pad
-	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(pad)
-	size := pad.Size()
-	for i := range 6 {
-		x := at.X + size.Width*(0.2+0.1*float32(i))
-		y := at.Y + size.Height*0.5
-		test.Drag(r.k.win.Canvas(), fyne.NewPos(x, y), size.Width*0.05, size.Height*0.3*float32(1-2*(i%2)))
-	}
-}
-
 // attendee takes one attendee from the hub to the saved signature,
 // counting the taps it takes before their name can be typed.
 func (r *rig) attendee(name, voterID, proposalTitle string) (taps int) {
@@ -124,7 +110,7 @@ func (r *rig) attendeeSigns(name, voterID, proposalTitle string) (taps int) {
 	if !screenAs[*padStep](r).pad.Empty() {
 		r.t.Fatal("the pad starts with ink")
 	}
-	r.drawOn()
+	r.sign()
 	r.next()
 	return taps
 }

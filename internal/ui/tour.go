@@ -88,25 +88,15 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 		snap("proposal")
 		s := &k.sess.sign
 		s.proposal = p.ID
-		s.name = tourName
 		sf := k.kioskSigning()
-		k.show(sf.stepOf(kindSignName))
-		snap("sign-name")
-		s.voterID = tourVoterID[:9] + "X"
-		k.show(sf.stepOf(kindSignID))
-		snap("sign-voterid-wrong")
-		s.voterID = tourVoterID
-		k.show(sf.stepOf(kindSignID))
-		snap("sign-voterid")
-		s.area = "coyoacan"
-		k.show(sf.stepOf(kindSignArea))
-		snap("sign-alcaldia")
-		s.consent = true
-		k.show(sf.stepOf(kindSignConsent))
-		snap("sign-consent")
-		s.signature = sampleSignature()
-		k.show(sf.stepOf(kindSignPad))
-		snap("sign-signature")
+		k.tourSigner(sf, kioskSignKinds, func(kind screenKind) {
+			snap(string(kind))
+			if kind == kindSignName {
+				s.voterID = tourVoterID[:9] + "X"
+				k.show(sf.stepOf(kindSignID))
+				snap("sign-voterid-wrong")
+			}
+		})
 		empty := sf.stepOf(kindSignPad).(*padStep)
 		s.signature = nil
 		k.show(empty)
@@ -169,6 +159,27 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 	snap("tech-menu")
 	k.forget()
 	return nil
+}
+
+// tourSigner walks the sample supporter through the signing flow f, one
+// answer at a time: each step is shown once its answer is in, and then
+// shown is called with the step's kind.
+func (k *Kiosk) tourSigner(f *flow, kinds signKinds, shown func(screenKind)) {
+	s := &k.sess.sign
+	for _, st := range []struct {
+		kind screenKind
+		give func()
+	}{
+		{kinds.name, func() { s.name = tourName }},
+		{kinds.id, func() { s.voterID = tourVoterID }},
+		{kinds.area, func() { s.area = "coyoacan" }},
+		{kinds.consent, func() { s.consent = true }},
+		{kinds.pad, func() { s.signature = sampleSignature() }},
+	} {
+		st.give()
+		k.show(f.stepOf(st.kind))
+		shown(st.kind)
+	}
 }
 
 // sampleAnswer is a plausible answer to q.

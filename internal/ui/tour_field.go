@@ -137,23 +137,10 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	f := k.canvassSigning()
 	k.show(f.stepOf(kindCanvassPick))
 	snap("attendee-proposal")
-	s := &k.sess.sign
-	s.proposal = k.canv.proposals[0]
-	s.name = tourName
-	k.show(f.stepOf(kindCanvassName))
-	snap("attendee-name")
-	s.voterID = tourVoterID
-	k.show(f.stepOf(kindCanvassID))
-	snap("attendee-voterid")
-	s.area = "coyoacan"
-	k.show(f.stepOf(kindCanvassArea))
-	snap("attendee-alcaldia")
-	s.consent = true
-	k.show(f.stepOf(kindCanvassConsent))
-	snap("attendee-consent")
-	s.signature = sampleSignature()
-	k.show(f.stepOf(kindCanvassPad))
-	snap("attendee-signature")
+	k.sess.sign.proposal = k.canv.proposals[0]
+	k.tourSigner(f, canvassSignKinds, func(kind screenKind) {
+		snap("attendee-" + string(kind)[len("canvass-"):])
+	})
 	if err := k.save(f); err != nil {
 		return err
 	}

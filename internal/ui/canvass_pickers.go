@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
@@ -82,9 +84,9 @@ func (s *canvassProposals) view() *view {
 	for _, p := range props {
 		id := p.ID
 		var t *widgets.Tile
-		t = k.tile(k.text(p.Title), "", widgets.Check, k.canvassSigns(id), func() {
-			k.canvassToggle(id, props)
-			t.SetSelected(k.canvassSigns(id))
+		t = k.tile(k.text(p.Title), "", widgets.Check, k.canv.collects(id), func() {
+			k.canv.toggle(id, props)
+			t.SetSelected(k.canv.collects(id))
 			s.msg.clear()
 		})
 		s.tiles = append(s.tiles, t)
@@ -110,25 +112,19 @@ func (s *canvassProposals) view() *view {
 	}
 }
 
-func (k *Kiosk) canvassSigns(id string) bool {
-	for _, p := range k.canv.proposals {
-		if p == id {
-			return true
-		}
-	}
-	return false
-}
+// collects reports whether the canvasser collects for proposal id.
+func (c *canvass) collects(id string) bool { return slices.Contains(c.proposals, id) }
 
-// canvassToggle adds or removes a proposal, keeping campaign order.
-func (k *Kiosk) canvassToggle(id string, props []campaign.Proposal) {
-	on := !k.canvassSigns(id)
+// toggle adds or removes a proposal, keeping campaign order.
+func (c *canvass) toggle(id string, props []campaign.Proposal) {
+	on := !c.collects(id)
 	var out []string
 	for _, p := range props {
-		if (p.ID == id && on) || (p.ID != id && k.canvassSigns(p.ID)) {
+		if (p.ID == id && on) || (p.ID != id && c.collects(p.ID)) {
 			out = append(out, p.ID)
 		}
 	}
-	k.canv.proposals = out
+	c.proposals = out
 }
 
 // canvassPick lets the attendee choose which proposal to sign.

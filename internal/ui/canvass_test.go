@@ -243,6 +243,19 @@ func TestCanvasserSignIn(t *testing.T) {
 			t.Errorf("the attendee's name survived: %q", r.k.sess.sign.name)
 		}
 	})
+	t.Run("back from the attendee's choice of proposal is the hub, where sign out signs out", func(t *testing.T) {
+		r := newCanvassRig(t)
+		r.toHub()
+		r.next()
+		r.expect(kindCanvassPick)
+		test.Tap(r.k.fr.back)
+		r.expect(kindCanvassReady)
+		r.k.StartOver()
+		r.expect(kindCanvassSignIn)
+		if r.k.canv != nil {
+			t.Error("still signed in")
+		}
+	})
 	t.Run("sign out forgets the canvasser", func(t *testing.T) {
 		r := newCanvassRig(t)
 		r.toHub()

@@ -29,7 +29,7 @@ type signDraft struct {
 	voterID   string // as typed
 	area      string // alcaldía id
 	consent   bool
-	signature *stroke.Signature // validated at the pad step; nil until then
+	signature *stroke.Signature // the pad's ink, nil when empty; only a valid one gets past the pad step
 }
 
 func (d *signDraft) wipe() {
@@ -127,9 +127,9 @@ func (k *Kiosk) signing(o signOptions) *flow {
 		mode = record.ModeCanvasser
 	}
 	f.submit = func() (*record.Draft, error) {
-		// The pad step let only a valid signature into the draft; without
-		// one the record goes without strokes, for record's own checks to
-		// refuse.
+		// Only a valid signature gets past the pad step, so it is not
+		// checked again here; without one the record goes without
+		// strokes, for record's own checks to refuse.
 		var strokes []byte
 		if d.signature != nil {
 			var err error
@@ -238,9 +238,9 @@ func (k *Kiosk) alreadySigned(proposal, normalisedID string) bool {
 	return dup
 }
 
-// padStep takes the signature, and is the one place it is checked: the
-// draft holds a signature only once it passes. An attendee's pad names the
-// proposal (there is no review to show it) and submits.
+// padStep takes the signature, and is the one place the kiosk checks it:
+// next goes on only with a valid one. An attendee's pad names the proposal
+// (there is no review to show it) and submits.
 type padStep struct {
 	k        *Kiosk
 	at       stepAt

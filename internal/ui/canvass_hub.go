@@ -15,18 +15,18 @@ import (
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
-// canvassReady is the loop's hub: the running counts, what happened to
+// canvassHub is the loop's hub: the running counts, what happened to
 // the last attendee, and one big button for the next one.
-type canvassReady struct {
+type canvassHub struct {
 	k        *Kiosk
 	mine     *widget.Label // signatures this sign-in
 	assembly *widget.Label // signatures at this assembly on this device
 	start    *widget.Button
 }
 
-func (s *canvassReady) kind() screenKind { return kindCanvassReady }
+func (s *canvassHub) kind() screenKind { return kindCanvassReady }
 
-func (s *canvassReady) view() *view {
+func (s *canvassHub) view() *view {
 	k := s.k
 	c := k.canv
 	mine, all := k.canvassCounts()
@@ -58,7 +58,7 @@ func (s *canvassReady) view() *view {
 	s.start = k.button(k.T("canvass.next"), theme.ContentAddIcon(), k.canvassNext)
 	s.start.Importance = widget.HighImportance
 	parts = append(parts, container.NewCenter(widgets.AtLeast(s.start, fyne.NewSize(420, 96))))
-	change := k.button(k.T("canvass.change"), theme.NavigateBackIcon(), func() { k.show(&canvassEvent{k: k}) })
+	change := k.button(k.T("canvass.change"), theme.NavigateBackIcon(), func() { k.show(&assemblyPicker{k: k}) })
 	return &view{
 		title: k.T("canvass.ready.title"), kicker: k.F("canvass.who", c.name),
 		body:    k.scroll(container.NewVBox(parts...)),
@@ -132,7 +132,7 @@ func (k *Kiosk) canvassAbandon() {
 	k.promptEnd = time.Time{}
 	k.fr.hidePrompt()
 	k.win.Canvas().Unfocus()
-	k.show(&canvassReady{k: k})
+	k.show(&canvassHub{k: k})
 }
 
 // canvassSaved forgets the attendee whose signature was stored and shows
@@ -142,7 +142,7 @@ func (k *Kiosk) canvassSaved(r *record.Record) {
 	k.sess.sign.wipe()
 	k.canv.last, k.canv.duplicate, k.canv.attending = record.ReceiptCode(r.ID), false, false
 	k.Touch()
-	k.show(&canvassReady{k: k})
+	k.show(&canvassHub{k: k})
 }
 
 // canvassDuplicate drops an attendee who already signed this proposal on
@@ -151,5 +151,5 @@ func (k *Kiosk) canvassDuplicate() {
 	k.wipeLive()
 	k.sess.sign.wipe()
 	k.canv.last, k.canv.duplicate, k.canv.attending = "", true, false
-	k.show(&canvassReady{k: k})
+	k.show(&canvassHub{k: k})
 }

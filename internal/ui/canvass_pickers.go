@@ -13,15 +13,15 @@ import (
 // The canvasser's choices before the attendees come: the assembly, the
 // proposals collected for there, and the attendee's own choice among them.
 
-// canvassEvent picks the assembly from the campaign's events.
-type canvassEvent struct {
+// assemblyPicker picks the assembly from the campaign's events.
+type assemblyPicker struct {
 	k     *Kiosk
 	tiles []*widgets.Tile
 }
 
-func (s *canvassEvent) kind() screenKind { return kindCanvassEvent }
+func (s *assemblyPicker) kind() screenKind { return kindCanvassEvent }
 
-func (s *canvassEvent) view() *view {
+func (s *assemblyPicker) view() *view {
 	k := s.k
 	s.tiles = nil
 	var objs []fyne.CanvasObject
@@ -32,7 +32,7 @@ func (s *canvassEvent) view() *view {
 			if k.canv.event != id {
 				k.canv.event, k.canv.proposals = id, nil
 			}
-			k.show(&canvassProposals{k: k})
+			k.show(&proposalsPicker{k: k})
 		})
 		s.tiles = append(s.tiles, t)
 		objs = append(objs, t)
@@ -63,16 +63,16 @@ func eventProposals(c *campaign.Campaign, eventID string) []campaign.Proposal {
 	return out
 }
 
-// canvassProposals picks the proposals being signed at the assembly.
-type canvassProposals struct {
+// proposalsPicker picks the proposals being signed at the assembly.
+type proposalsPicker struct {
 	k     *Kiosk
 	tiles []*widgets.Tile
 	msg   message
 }
 
-func (s *canvassProposals) kind() screenKind { return kindCanvassProposals }
+func (s *proposalsPicker) kind() screenKind { return kindCanvassProposals }
 
-func (s *canvassProposals) view() *view {
+func (s *proposalsPicker) view() *view {
 	k := s.k
 	s.msg = newMessage()
 	s.tiles = nil
@@ -101,13 +101,13 @@ func (s *canvassProposals) view() *view {
 		body:    k.scroll(container.NewVBox(subheading(title), para(k.T("canvass.proposals.help")), container.NewVBox(objs...), s.msg)),
 		idle:    idleReturn,
 		startTo: k.T("canvass.signout"),
-		back:    func() { k.show(&canvassEvent{k: k}) },
+		back:    func() { k.show(&assemblyPicker{k: k}) },
 		next: &action{label: k.T("canvass.proposals.go"), run: func() {
 			if len(k.canv.proposals) == 0 {
 				s.msg.fail(k.T("canvass.proposals.none"))
 				return
 			}
-			k.show(&canvassReady{k: k})
+			k.show(&canvassHub{k: k})
 		}},
 	}
 }
@@ -127,10 +127,10 @@ func (c *canvass) toggle(id string, props []campaign.Proposal) {
 	c.proposals = out
 }
 
-// canvassPick lets the attendee choose which proposal to sign.
+// attendeeChoice lets the attendee choose which proposal to sign.
 // It is the first step of the attendee's signing flow when the canvasser
 // collects for several.
-type canvassPick struct {
+type attendeeChoice struct {
 	k      *Kiosk
 	at     stepAt
 	ids    []string // the proposals collected for
@@ -138,9 +138,9 @@ type canvassPick struct {
 	tiles  []*widgets.Tile
 }
 
-func (s *canvassPick) kind() screenKind { return kindCanvassPick }
+func (s *attendeeChoice) kind() screenKind { return kindCanvassPick }
 
-func (s *canvassPick) view() *view {
+func (s *attendeeChoice) view() *view {
 	k := s.k
 	s.tiles = nil
 	var objs []fyne.CanvasObject

@@ -117,6 +117,6 @@ func (s *canvassSignIn) submit() {
 		}
 		k.canv = &canvass{name: s.name, since: now}
 		k.log.Info("canvasser signed in")
-		k.show(&canvassEvent{k: k})
+		k.show(&assemblyPicker{k: k})
 	}
 }

@@ -54,7 +54,7 @@ func (r *rig) toHub() {
 	r.expect(kindCanvassEvent)
 	r.tapText("Asamblea ciudadana en Coyoacán")
 	r.expect(kindCanvassProposals)
-	s := screenAs[*canvassProposals](r)
+	s := screenAs[*proposalsPicker](r)
 	test.Tap(s.tiles[0])
 	test.Tap(s.tiles[1])
 	r.next()
@@ -76,7 +76,7 @@ func (r *rig) attendeeSigns(name, voterID, proposalTitle string) (taps int) {
 	r.t.Helper()
 	r.next()
 	taps++
-	if _, ok := r.k.cur.(*canvassPick); ok {
+	if _, ok := r.k.cur.(*attendeeChoice); ok {
 		r.tapText(proposalTitle)
 		taps++
 	}
@@ -134,7 +134,7 @@ func TestCanvasserLoopTwentyAttendees(t *testing.T) {
 		}
 		names, ids = append(names, name), append(ids, id)
 
-		hub := screenAs[*canvassReady](r)
+		hub := screenAs[*canvassHub](r)
 		mine, _ := k.store.CountSince(context.Background(), k.canv.since, record.KindSignature, "", "asamblea-coyoacan")
 		if hub.mine.Text != strconv.Itoa(i+1) || hub.mine.Text != strconv.Itoa(mine) || hub.assembly.Text != strconv.Itoa(i+1) {
 			t.Fatalf("after attendee %d the hub shows %s this sign-in, %s at the assembly; outbox has %d",

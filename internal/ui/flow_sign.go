@@ -85,7 +85,7 @@ func (k *Kiosk) signing(o signOptions) *flow {
 		f.duplicate = func() { k.show(&duplicateScreen{k: k, proposal: d.proposal}) }
 	}
 	if len(o.choose) > 0 {
-		f.steps = append(f.steps, func(at stepAt) screen { return &canvassPick{k: k, at: at, ids: o.choose, chosen: &d.proposal} })
+		f.steps = append(f.steps, func(at stepAt) screen { return &attendeeChoice{k: k, at: at, ids: o.choose, chosen: &d.proposal} })
 	}
 	f.steps = append(f.steps,
 		func(at stepAt) screen {

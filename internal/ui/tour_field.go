@@ -122,16 +122,16 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	in.pick(list[len(list)-1].Name)
 	snap("signin-pin")
 	k.canv = &canvass{name: in.name, since: k.now()}
-	k.show(&canvassEvent{k: k})
+	k.show(&assemblyPicker{k: k})
 	snap("assembly")
 	k.canv.event = k.camp.Events[0].ID
 	props := eventProposals(k.camp, k.canv.event)
 	for i := range min(2, len(props)) {
 		k.canv.proposals = append(k.canv.proposals, props[i].ID)
 	}
-	k.show(&canvassProposals{k: k})
+	k.show(&proposalsPicker{k: k})
 	snap("proposals")
-	k.show(&canvassReady{k: k})
+	k.show(&canvassHub{k: k})
 	snap("ready")
 	k.canv.attending = true
 	f := k.canvassSigning()

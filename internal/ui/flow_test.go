@@ -5,8 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/i18n"
+	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
@@ -142,5 +145,66 @@ func TestFlowStepsComeFromTheirPlace(t *testing.T) {
 	}
 	if _, body := r.onlyRecord(); body.Comment == nil || body.Comment.Text != "Hola" {
 		t.Fatalf("saved %+v", body.Comment)
+	}
+}
+
+// TestEveryFlowWaitsOutOfServiceAndSavesLater: whichever flow a person
+// finishes while the disk is full, the kiosk keeps their record, shows it
+// saved only once the outbox takes it, and then wipes the draft.
+func TestEveryFlowWaitsOutOfServiceAndSavesLater(t *testing.T) {
+	tests := []struct {
+		name string
+		kind record.Kind
+		fill func(k *Kiosk) *flow
+	}{
+		{"survey", record.KindSurvey, func(k *Kiosk) *flow {
+			for i := range k.camp.Survey.Questions {
+				q := &k.camp.Survey.Questions[i]
+				k.sess.survey.answers[q.ID] = sampleAnswer(q)
+			}
+			return k.surveying()
+		}},
+		{"signing", record.KindSignature, func(k *Kiosk) *flow {
+			s := &k.sess.sign
+			s.proposal, s.name, s.voterID = k.camp.Proposals[0].ID, secretName, secretID
+			s.area, s.consent, s.signature = "tlalpan", true, sampleSignature()
+			return k.kioskSigning()
+		}},
+		{"registration", record.KindEvent, func(k *Kiosk) *flow {
+			r := &k.sess.reg
+			r.event, r.name, r.consent = k.camp.UpcomingEvents(testNow)[0].ID, secretName, true
+			return k.registering()
+		}},
+		{"comment", record.KindComment, func(k *Kiosk) *flow {
+			k.sess.comment.article, k.sess.comment.text = k.camp.Articles[0].ID, secretText
+			return k.commenting()
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			test.NewTempApp(t)
+			dev := outboxtest.NewEnrolled(t, record.ModeKiosk)
+			store := &failingStore{Store: dev.Store, full: true}
+			r := newRigOn(t, dev, store, Config{})
+			r.begin(i18n.Spanish)
+			f := tt.fill(r.k)
+			f.show(f.last())
+			r.next()
+			r.expect(kindOutOfService)
+			r.tick(retryEvery)
+			r.expect(kindOutOfService)
+			if n := len(r.records()); n != 0 {
+				t.Fatalf("%d records stored while the disk was full", n)
+			}
+			store.full = false
+			r.tick(retryEvery)
+			r.expect(kindSaved)
+			if rec, _ := r.onlyRecord(); rec.Kind != tt.kind {
+				t.Fatalf("saved a %s, want a %s", rec.Kind, tt.kind)
+			}
+			if r.k.pending != nil || f.draft.dirty() {
+				t.Fatal("the input stays in memory after it was saved")
+			}
+		})
 	}
 }

@@ -161,17 +161,6 @@ func (k *Kiosk) kioskSigning() *flow {
 	return k.signing(signOptions{exit: func() { k.show(&proposalScreen{k: k, id: k.sess.sign.proposal}) }})
 }
 
-// checkName refuses an empty or overlong name.
-func (k *Kiosk) checkName(v string) string {
-	switch {
-	case strings.TrimSpace(v) == "":
-		return k.T("field.required.name")
-	case len([]rune(v)) > record.MaxNameLen:
-		return k.T("field.toolong")
-	}
-	return ""
-}
-
 // voterIDStep asks the voter id, checking it as it is typed, and, once it
 // is complete and valid, whether this person already supported the
 // proposal here: they hear it now, before they sign, not after.

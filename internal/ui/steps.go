@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -127,6 +130,18 @@ func (s *textStep) submit() {
 	if err := s.next(); err != nil {
 		s.msg.fail(s.k.explain(err))
 	}
+}
+
+// checkName refuses an empty or overlong name: the check of every
+// flow's required name step.
+func (k *Kiosk) checkName(v string) string {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return k.T("field.required.name")
+	case len([]rune(v)) > record.MaxNameLen:
+		return k.T("field.toolong")
+	}
+	return ""
 }
 
 // areaStep asks for an alcaldía, from a grid of the sixteen.

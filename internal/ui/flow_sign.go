@@ -330,12 +330,3 @@ func (k *Kiosk) signatureImage(sig *stroke.Signature) fyne.CanvasObject {
 	})
 	return container.NewVBox(caption(k.T("sign.review.signature")), container.NewHBox(ci))
 }
-
-// consentVersion is the privacy notice version a person agreed to, or ""
-// if they did not.
-func consentVersion(agreed bool, c *campaign.Campaign) string {
-	if !agreed {
-		return ""
-	}
-	return c.Privacy.Version
-}

@@ -255,6 +255,15 @@ func (s *consentStep) view() *view {
 		}}}
 }
 
+// consentVersion is the privacy notice version a person agreed to, or ""
+// if they did not.
+func consentVersion(agreed bool, c *campaign.Campaign) string {
+	if !agreed {
+		return ""
+	}
+	return c.Privacy.Version
+}
+
 // reviewRow is one line of a review screen: what, and the value given.
 type reviewRow struct {
 	label string // message id

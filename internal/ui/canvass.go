@@ -50,3 +50,7 @@ func (k *Kiosk) restScreen() screen {
 	}
 	return newAttract(k)
 }
+
+// SettingCanvassLock is the device setting holding canvassLock as
+// "failures unix-nanoseconds".
+const SettingCanvassLock = "canvass.lock"

@@ -20,10 +20,6 @@ type canvassLock struct {
 	until    time.Time
 }
 
-// SettingCanvassLock is the device setting holding canvassLock as
-// "failures unix-nanoseconds".
-const SettingCanvassLock = "canvass.lock"
-
 // loadCanvassLock reads the stored lock; a damaged value locks.
 func (k *Kiosk) loadCanvassLock(ctx context.Context, now time.Time) canvassLock {
 	v, err := k.store.Setting(ctx, SettingCanvassLock, "")

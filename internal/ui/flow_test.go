@@ -208,3 +208,53 @@ func TestEveryFlowWaitsOutOfServiceAndSavesLater(t *testing.T) {
 		})
 	}
 }
+
+// TestSurveyReviewTakesThePersonToTheAnswerTheRecordLacks: the last guard
+// (record.Build, inside the outbox) refuses a survey without a required
+// answer, and the person lands on that question, told why.
+func TestSurveyReviewTakesThePersonToTheAnswerTheRecordLacks(t *testing.T) {
+	r := newRig(t, Config{})
+	r.begin(i18n.Spanish)
+	f := r.k.surveying()
+	f.show(f.last())
+	r.next()
+	s := screenAs[*questionScreen](r)
+	if !s.question().Required || !s.toReview {
+		t.Fatalf("on question %d (required %v, back to the review %v), want a required one on the way back", s.at.i+1, s.question().Required, s.toReview)
+	}
+	if got, want := r.message(), i18n.Spanish.T("answer.required"); got != want {
+		t.Fatalf("message %q, want %q", got, want)
+	}
+	if n := len(r.records()); n != 0 {
+		t.Fatalf("%d records saved from a refused survey", n)
+	}
+}
+
+// TestARecordRefusedAfterAnOutageIsNotRetriedForEver: when the outbox
+// fails before it can check a record, and the check then refuses it, the
+// kiosk forgets it instead of trying again for ever.
+func TestARecordRefusedAfterAnOutageIsNotRetriedForEver(t *testing.T) {
+	test.NewTempApp(t)
+	dev := outboxtest.NewEnrolled(t, record.ModeKiosk)
+	store := &failingStore{Store: dev.Store, full: true}
+	r := newRigOn(t, dev, store, Config{})
+	r.begin(i18n.Spanish)
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.name = secretName // and no comment: the record refuses it
+	f := r.k.commenting()
+	f.show(f.last())
+	r.next()
+	r.expect(kindOutOfService)
+	store.full = false
+	r.tick(retryEvery)
+	r.expect(kindAttract)
+	if r.k.pending != nil {
+		t.Fatal("the refused record is still waiting")
+	}
+	if found := leaks(r.k, secretName); len(found) > 0 {
+		t.Fatalf("the refused input survives: %v", found)
+	}
+	if n := len(r.records()); n != 0 {
+		t.Fatalf("%d records saved", n)
+	}
+}

@@ -8,10 +8,12 @@ import (
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
-// save is the one way a flow's draft becomes a record. A draft the person
-// can fix comes back as an error to show on their screen (explain.go makes
-// the sentence). Anything else is the device's problem: the record stays
-// in memory and the out-of-service screen keeps trying, and the person is
+// save is the one way a flow's draft becomes a record. The steps checked
+// each answer as it was given (the signature at the pad); record.Build,
+// inside the outbox's Append, is the last guard, and a draft it refuses
+// comes back as an error for the person's screen (explain.go makes the
+// sentence). Anything else is the device's problem: the record stays in
+// memory and the out-of-service screen keeps trying, and the person is
 // never told it was saved until the outbox says so. Once stored, or
 // refused as a duplicate, the flow ends.
 func (k *Kiosk) save(f *flow) error {
@@ -19,13 +21,12 @@ func (k *Kiosk) save(f *flow) error {
 	if err != nil {
 		return err
 	}
-	if err := d.Validate(k.camp); err != nil {
-		return err
-	}
 	r, err := k.store.Append(context.Background(), d, k.camp)
 	switch {
 	case err == nil:
 		f.stored(r)
+	case errors.Is(err, record.ErrRefused):
+		return err
 	case errors.Is(err, outbox.ErrDuplicate):
 		f.refused()
 	default:
@@ -59,6 +60,13 @@ func (k *Kiosk) retrySave() {
 		duplicate := k.pendingDuplicate
 		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
 		duplicate()
+	case errors.Is(err, record.ErrRefused):
+		// The outbox failed before it could check the record, and the
+		// check refuses it now: trying again would never end. The steps
+		// checked every answer, so only a bug gets here; rather than wait
+		// for ever, the kiosk forgets the draft and starts afresh.
+		k.log.Error("record refused after waiting out of service", "kind", d.Kind, "err", err)
+		k.forget()
 	default:
 		k.log.Warn("save record again", "kind", d.Kind, "err", err)
 	}

@@ -8,7 +8,8 @@ set -euo pipefail
 # PostgreSQL for the second central store, Chromium for the dashboard,
 # poppler for reading exported PDFs, imagemagick and x11-apps for
 # screenshots; mingw-w64 for the Windows kiosk; file,
-# desktop-file-utils and systemd (systemd-analyze) for the packaging tests.
+# desktop-file-utils and systemd (systemd-analyze) for the packaging tests;
+# nginx as the TLS-terminating proxy in front of two central nodes.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
@@ -17,6 +18,7 @@ packages=(
   chromium
   poppler-utils
   gcc-mingw-w64-x86-64 file desktop-file-utils systemd
+  nginx-light
 )
 
 missing=()

@@ -204,4 +204,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// Time reads the store's clock (Now), for code that holds the store
+// through an interface (bundle.Export stamps its header with it), so a
+// test's clock reaches there too.
+func (s *Store) Time() time.Time { return s.Now() }
+
 func (s *Store) nowMS() int64 { return s.Now().UnixMilli() }

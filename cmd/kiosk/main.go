@@ -31,12 +31,12 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 	"github.com/voces-cdmx/voces/internal/ui"
 	"github.com/voces-cdmx/voces/internal/ui/demo"
-	"github.com/voces-cdmx/voces/internal/ui/tech"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
+	"github.com/voces-cdmx/voces/internal/ui/techtools"
 )
 
 func main() {
@@ -142,7 +142,7 @@ func (m *Main) setPIN(ctx context.Context, store *outbox.Store) error {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read pin: %w", err)
 	}
-	if err := techpin.New(store).Set(ctx, strings.TrimSpace(line)); err != nil {
+	if err := pinguard.New(store).Set(ctx, strings.TrimSpace(line)); err != nil {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, "technician PIN set")
@@ -155,14 +155,14 @@ func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
 	}
 	a := app.NewWithID("mx.voces.kiosk")
 	cfg := ui.Config{Mode: m.Mode, Idle: m.Idle, Countdown: m.Countdown, Logger: m.Log}
-	opt := tech.Options{Versions: fmt.Sprintf("voces %s, %s", syncer.AppVersion(), runtime.Version())}
+	opt := techtools.Options{Versions: fmt.Sprintf("voces %s, %s", syncer.AppVersion(), runtime.Version())}
 	if m.CodeDir != "" {
 		cfg.CodeDirs = []string{m.CodeDir}
 	}
 	if m.ExportDir != "" {
 		opt.ExportDirs = []string{m.ExportDir}
 	}
-	cfg.Tools = tech.Tools(opt)
+	cfg.Tools = techtools.Tools(opt)
 	painted := make(chan struct{})
 	var once sync.Once
 	cfg.OnFirstFrame = func() {

@@ -29,13 +29,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/voces-cdmx/voces/internal/demo"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 	"github.com/voces-cdmx/voces/internal/ui"
-	"github.com/voces-cdmx/voces/internal/ui/demo"
 	"github.com/voces-cdmx/voces/internal/ui/techtools"
 )
 

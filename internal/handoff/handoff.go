@@ -10,7 +10,9 @@
 // their meanings, while each key is an agreement between parts of the
 // device that share the file (technician tools and the kiosk, the kiosk
 // and syncd, cmd/kiosk --set-pin and the PIN guard). Keys and values are
-// what devices in the field already hold: never rename one.
+// what devices in the field already hold: never rename one. The outbox's
+// own rows (identity, sync status, queue head) are not settings; its
+// methods read and write them.
 package handoff
 
 import (

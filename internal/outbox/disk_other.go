@@ -3,4 +3,4 @@
 package outbox
 
 // FreeDisk is not measured on this platform; heartbeats report 0.
-func (s *Store) FreeDisk() uint64 { return 0 }
+func FreeDisk(dir string) uint64 { return 0 }

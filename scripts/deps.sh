@@ -7,7 +7,7 @@ set -euo pipefail
 # under a real X server (x11-utils: xdpyinfo checks that it answers),
 # PostgreSQL for the second central store, Chromium for the dashboard,
 # poppler for reading exported PDFs, imagemagick and x11-apps for
-# screenshots; mingw-w64 for the Windows kiosk; file,
+# screenshots; prometheus for promtool (checks /metrics); mingw-w64 for the Windows kiosk; file,
 # desktop-file-utils and systemd (systemd-analyze) for the packaging tests.
 packages=(
   gcc pkg-config
@@ -17,7 +17,12 @@ packages=(
   chromium
   poppler-utils
   gcc-mingw-w64-x86-64 file desktop-file-utils systemd
+  prometheus
 )
+
+# npm tools for the dashboard's accessibility and markup checks (axe-core,
+# html-validate), pinned, outside the repository.
+"$(dirname "$0")/npm-deps.sh"
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -24,6 +25,14 @@ type xlsxColumn struct {
 // xlsxDateFormat is how date cells display; the value underneath is a
 // real date a spreadsheet sorts, filters and subtracts.
 const xlsxDateFormat = "yyyy-mm-dd hh:mm:ss.000"
+
+// dateWidth fits xlsxDateFormat: a narrower column shows "###" instead
+// of the date.
+const dateWidth = 25
+
+// headerHeight leaves the header two lines, in points, for the names
+// that wrap (the time columns name the zone).
+const headerHeight = 32
 
 // XLSX writes a workbook to out with one sheet per record kind (only
 // opt.Kind's when set), named by kind, each with the columns that kind
@@ -123,7 +132,13 @@ func writeSheet(ctx context.Context, r central.RecordReader, key *Key, wb *excel
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	for i, c := range cols {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+		// Wide enough for its header's name, except the time columns',
+		// whose zone wraps onto the header's second line.
+		w := c.width
+		if name, _, _ := strings.Cut(c.name, " ("); float64(len(name))+2 > w {
+			w = float64(len(name)) + 2
+		}
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return fmt.Errorf("write xlsx: %w", err)
 		}
 	}
@@ -131,7 +146,7 @@ func writeSheet(ctx context.Context, r central.RecordReader, key *Key, wb *excel
 	for i, c := range cols {
 		row[i] = excelize.Cell{StyleID: headerStyle, Value: c.name}
 	}
-	if err := sw.SetRow("A1", row); err != nil {
+	if err := sw.SetRow("A1", row, excelize.RowOpts{Height: headerHeight}); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	n := 1
@@ -190,13 +205,13 @@ func sheetColumnsFor(kind record.Kind, cs []*campaign.Campaign, loc *time.Locati
 	tz := " (" + loc.String() + ")"
 	cols := []xlsxColumn{
 		{"record_id", 38, func(o *openedRecord) any { return o.ID.String() }},
-		{"receipt", 13, func(o *openedRecord) any {
+		{"receipt", 14, func(o *openedRecord) any {
 			if o.Receipt != "" {
 				return o.Receipt
 			}
 			return record.ReceiptCode(o.ID)
 		}},
-		{"subject_id", 14, func(o *openedRecord) any { return text(o.SubjectID) }},
+		{"subject_id", 24, func(o *openedRecord) any { return text(o.SubjectID) }},
 		{"subject_title", 40, func(o *openedRecord) any { return text(subjectTitle(cs, o.Kind, o.SubjectID)) }},
 		{"device_id", 24, func(o *openedRecord) any { return text(o.DeviceID) }},
 		{"seq", 8, func(o *openedRecord) any { return o.Seq }},
@@ -204,8 +219,8 @@ func sheetColumnsFor(kind record.Kind, cs []*campaign.Campaign, loc *time.Locati
 		{"channel", 11, func(o *openedRecord) any { return text(o.Channel) }},
 		{"event_id", 14, func(o *openedRecord) any { return text(o.EventID) }},
 		{"alcaldia", 22, func(o *openedRecord) any { return text(o.StoredRecord.Alcaldia) }},
-		{"device_time" + tz, 20, func(o *openedRecord) any { return wallClock(o.DeviceTime, loc) }},
-		{"received_at" + tz, 20, func(o *openedRecord) any { return wallClock(o.ReceivedAt, loc) }},
+		{"device_time" + tz, dateWidth, func(o *openedRecord) any { return wallClock(o.DeviceTime, loc) }},
+		{"received_at" + tz, dateWidth, func(o *openedRecord) any { return wallClock(o.ReceivedAt, loc) }},
 	}
 	switch kind {
 	case record.KindSignature:

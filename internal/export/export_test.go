@@ -660,6 +660,12 @@ func TestXLSXHasASheetPerKindWithTypedColumns(t *testing.T) {
 				t.Errorf("%s: no column %q in %v", sheet, h, rows[0])
 			}
 		}
+		// A date column narrower than its format shows "###".
+		if dc, err := excelize.ColumnNumberToName(col["device_time"+tz] + 1); err == nil {
+			if w, err := wb.GetColWidth(sheet, dc); err != nil || w < float64(len("yyyy-mm-dd hh:mm:ss.000"))+1 {
+				t.Errorf("%s: device_time column %.0f wide (%v): too narrow for its dates", sheet, w, err)
+			}
+		}
 		cellName := func(c, r int) string {
 			n, err := excelize.CoordinatesToCellName(c+1, r+1)
 			if err != nil {

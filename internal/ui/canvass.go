@@ -50,7 +50,3 @@ func (k *Kiosk) restScreen() screen {
 	}
 	return newAttract(k)
 }
-
-// SettingCanvassLock is the device setting holding canvassLock as
-// "failures unix-nanoseconds".
-const SettingCanvassLock = "canvass.lock"

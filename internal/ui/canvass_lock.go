@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/voces-cdmx/voces/internal/handoff"
 )
 
 // Canvasser sign-in lockout: PINs are short, and a tablet at an assembly
@@ -22,7 +24,7 @@ type canvassLock struct {
 
 // loadCanvassLock reads the stored lock; a damaged value locks.
 func (k *Kiosk) loadCanvassLock(ctx context.Context, now time.Time) canvassLock {
-	v, err := k.store.Setting(ctx, SettingCanvassLock, "")
+	v, err := k.store.Setting(ctx, handoff.SettingCanvassLock, "")
 	if err != nil || v == "" {
 		return canvassLock{}
 	}
@@ -43,5 +45,5 @@ func (k *Kiosk) saveCanvassLock(ctx context.Context, l canvassLock) error {
 		until = l.until.UnixNano()
 	}
 	k.canvLock = l
-	return k.store.SetSetting(ctx, SettingCanvassLock, fmt.Sprintf("%d %d", l.failures, until))
+	return k.store.SetSetting(ctx, handoff.SettingCanvassLock, fmt.Sprintf("%d %d", l.failures, until))
 }

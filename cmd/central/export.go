@@ -10,6 +10,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/export"
+	"github.com/voces-cdmx/voces/internal/progress"
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
@@ -93,11 +94,13 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	bar, done := progress.Phases(c.main.Stderr, "records")
 	sum, err := write(ctx, reader, key, *out, export.Options{
 		Kind:      record.Kind(*kind),
 		Campaigns: campaigns,
-		Progress:  export.ProgressBar(c.main.Stderr),
+		Progress:  bar,
 	})
+	done()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

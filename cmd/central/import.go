@@ -151,8 +151,8 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 
 // check verifies one bundle and that its device may deliver records.
 func (c *ImportCommand) check(ctx context.Context, store central.Store, path string, allowRevoked bool) (*bundle.Bundle, error) {
-	bar := &progress.Bar{W: c.main.Stderr, What: "bytes checked"}
-	b, err := bundle.Open(path, func(done, total int64) { bar.Update(int(done), int(total)) })
+	bar := progress.New(c.main.Stderr, "bytes checked")
+	b, err := bundle.Open(path, bar.Update)
 	bar.Finish()
 	switch {
 	case errors.Is(err, bundle.ErrDamaged):
@@ -191,7 +191,7 @@ func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bund
 		size = DefaultImportBatch
 	}
 	n := &importCounts{}
-	bar := &progress.Bar{W: c.main.Stderr, What: "records imported"}
+	bar := progress.New(c.main.Stderr, "records imported")
 	defer bar.Finish()
 	batch := make([][]byte, 0, size)
 	done := 0
@@ -205,7 +205,7 @@ func (c *ImportCommand) ingest(ctx context.Context, srv *central.Server, b *bund
 		}
 		n.add(results)
 		done += len(batch)
-		bar.Update(done, b.Header.Records)
+		bar.Update(int64(done), int64(b.Header.Records))
 		batch = batch[:0]
 		return nil
 	}

@@ -18,7 +18,7 @@ type DevicesCommand struct {
 }
 
 const devicesSynopsis = `
-central devices --data DIR [--db …] [--json] [list | revoke DEVICE]
+central devices --data DIR [--db … | --db-file FILE] [--json] [list | revoke DEVICE]
 
 list (the default) shows every device: id, name, mode, state, when it
 enrolled and was last seen, records pending on it at its last heartbeat,
@@ -44,14 +44,13 @@ type deviceJSON struct {
 // Run lists or revokes.
 func (c *DevicesCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("central devices", devicesSynopsis)
-	dataDir := fs.String("data", "", dataUsage)
-	db := fs.String("db", "", dbUsage)
+	db := addDBFlags(fs)
 	asJSON := fs.Bool("json", false, "print the list as JSON")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := requireData(*dataDir); err != nil {
+	if err := db.check(); err != nil {
 		return err
 	}
 	action := "list"
@@ -66,7 +65,7 @@ func (c *DevicesCommand) Run(ctx context.Context, args []string) error {
 	default:
 		return &usageError{fmt.Sprintf("unknown devices action %q; use list or revoke DEVICE", action)}
 	}
-	store, err := openStore(ctx, *dataDir, *db, false)
+	store, err := db.open(ctx, c.main)
 	if err != nil {
 		return err
 	}

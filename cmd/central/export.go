@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
-	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/export"
 	"github.com/voces-cdmx/voces/internal/progress"
@@ -21,7 +20,7 @@ type ExportCommand struct {
 }
 
 const exportSynopsis = `
-central export --data DIR [--db …] --out FILE [--format csv|pdf] [--key FILE] [--kind KIND]
+central export --data DIR [--db … | --db-file FILE] --out FILE [--format csv|pdf] [--key FILE] [--kind KIND]
 
 Opens every stored record with the campaign private key and writes them out.
 
@@ -44,8 +43,7 @@ A record the key cannot open stops the export; nothing is written then.`
 // Run writes the export.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("central export", exportSynopsis)
-	dataDir := fs.String("data", "", dataUsage)
-	db := fs.String("db", "", dbUsage)
+	db := addDBFlags(fs)
 	out := fs.String("out", "", "write the export to `FILE`")
 	format := fs.String("format", "csv", "`FORMAT` of the export: csv or pdf")
 	keyFile := fs.String("key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
@@ -55,7 +53,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
-	if err := requireData(*dataDir); err != nil {
+	if err := db.check(); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -77,25 +75,21 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return &usageError{fmt.Sprintf("--format %q: want csv or pdf", *format)}
 	}
 
-	key, err := c.loadKey(*dataDir, *keyFile)
+	key, err := c.loadKey(*db.data, *keyFile)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *dataDir, *db, false)
+	store, err := db.open(ctx, c.main)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	reader, ok := store.(central.RecordReader)
-	if !ok {
-		return errors.New("this database cannot list records for export")
-	}
-	campaigns, err := loadCampaigns(ctx, store)
+	campaigns, err := central.LoadCampaigns(ctx, store)
 	if err != nil {
 		return err
 	}
 	bar, done := progress.Phases(c.main.Stderr, "records")
-	sum, err := write(ctx, reader, key, *out, export.Options{
+	sum, err := write(ctx, store, key, *out, export.Options{
 		Kind:      record.Kind(*kind),
 		Campaigns: campaigns,
 		Progress:  bar,
@@ -104,6 +98,10 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	return c.printSummary(sum)
+}
+
+func (c *ExportCommand) printSummary(sum *export.Summary) error {
 	tw := tabwriter.NewWriter(c.main.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "records exported\t%d\n", sum.Records)
 	for _, k := range record.Kinds {
@@ -128,22 +126,4 @@ func (c *ExportCommand) loadKey(dataDir, keyFile string) (*export.Key, error) {
 		return nil, fmt.Errorf("the campaign private key is not in %s; pass --key FILE", dataDir)
 	}
 	return key, err
-}
-
-// loadCampaigns parses every published campaign version, for titles and
-// survey columns.
-func loadCampaigns(ctx context.Context, store central.Store) ([]*campaign.Campaign, error) {
-	pcs, err := store.Campaigns(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load campaigns: %w", err)
-	}
-	out := make([]*campaign.Campaign, 0, len(pcs))
-	for _, pc := range pcs {
-		c, err := campaign.Parse(fmt.Sprintf("campaign version %d", pc.Version), pc.Content)
-		if err != nil {
-			return nil, fmt.Errorf("load campaigns: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, nil
 }

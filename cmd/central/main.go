@@ -53,13 +53,13 @@ func NewMain() *Main {
 const usage = `central is the Voces collection server.
 
 Usage:
-  central serve   --data DIR [--addr HOST:PORT] [--public-url URL] [--campaign FILE] [--addr-file FILE] [--db …]
-  central token   --data DIR [--db …] [--url URL] [--mode kiosk|canvasser] [--name NAME] [--ttl DURATION]
-  central devices --data DIR [--db …] [--json] [list | revoke DEVICE]
-  central stats   --data DIR [--db …] [--json]
-  central operators --data DIR [--db …] [list | add NAME | passwd NAME]
-  central export  --data DIR [--db …] --out FILE [--format csv|pdf] [--key FILE] [--kind KIND]
-  central import  --data DIR [--db …] [--allow-revoked] BUNDLE…
+  central serve   --data DIR [--addr HOST:PORT] [--public-url URL] [--campaign FILE] [--addr-file FILE] [--db … | --db-file FILE]
+  central token   --data DIR [--db … | --db-file FILE] [--url URL] [--mode kiosk|canvasser] [--name NAME] [--ttl DURATION]
+  central devices --data DIR [--db … | --db-file FILE] [--json] [list | revoke DEVICE]
+  central stats   --data DIR [--db … | --db-file FILE] [--json]
+  central operators --data DIR [--db … | --db-file FILE] [list | add NAME | passwd NAME]
+  central export  --data DIR [--db … | --db-file FILE] --out FILE [--format csv|pdf] [--key FILE] [--kind KIND]
+  central import  --data DIR [--db … | --db-file FILE] [--allow-revoked] BUNDLE…
 
 Run "central COMMAND --help" for a command's flags.
 `

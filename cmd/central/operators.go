@@ -23,7 +23,7 @@ type OperatorsCommand struct {
 }
 
 const operatorsSynopsis = `
-central operators --data DIR [--db …] [list | add NAME | passwd NAME]
+central operators --data DIR [--db … | --db-file FILE] [list | add NAME | passwd NAME]
 
 Manages the accounts that may sign in to the dashboard. add and passwd read
 the password from the first line of standard input (at least 10
@@ -35,13 +35,12 @@ account was created.`
 // Run lists, adds or changes the password of an operator.
 func (c *OperatorsCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("central operators", operatorsSynopsis)
-	dataDir := fs.String("data", "", dataUsage)
-	db := fs.String("db", "", dbUsage)
+	db := addDBFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := requireData(*dataDir); err != nil {
+	if err := db.check(); err != nil {
 		return err
 	}
 	action := "list"
@@ -56,19 +55,21 @@ func (c *OperatorsCommand) Run(ctx context.Context, args []string) error {
 	default:
 		return &usageError{fmt.Sprintf("unknown operators action %q; use list, add NAME or passwd NAME", action)}
 	}
-	store, err := openStore(ctx, *dataDir, *db, false)
+	store, err := db.open(ctx, c.main)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ops, ok := store.(central.Operators)
-	if !ok {
-		return errors.New("this database does not keep operator accounts")
-	}
 	if action == "list" {
-		return c.list(ctx, ops)
+		return c.list(ctx, store)
 	}
-	name := strings.TrimSpace(pos[1])
+	return c.setPassword(ctx, store, action, pos[1])
+}
+
+// setPassword adds an operator (action "add") or changes one's password
+// ("passwd"), with the password read from standard input.
+func (c *OperatorsCommand) setPassword(ctx context.Context, ops central.Operators, action, name string) error {
+	name = strings.TrimSpace(name)
 	if name == "" || strings.ContainsAny(name, " \t\r\n") {
 		return &usageError{"an operator name is one word without spaces"}
 	}

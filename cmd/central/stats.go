@@ -16,7 +16,7 @@ type StatsCommand struct {
 }
 
 const statsSynopsis = `
-central stats --data DIR [--db …] [--json]
+central stats --data DIR [--db … | --db-file FILE] [--json]
 
 Prints the counts: records (total, by kind, by channel), duplicates and
 conflicts seen, devices by state, supports and unique signers per proposal,
@@ -27,18 +27,17 @@ prints them as one JSON object for scripts and tests.`
 // Run prints the stats.
 func (c *StatsCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("central stats", statsSynopsis)
-	dataDir := fs.String("data", "", dataUsage)
-	db := fs.String("db", "", dbUsage)
+	db := addDBFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
-	if err := requireData(*dataDir); err != nil {
+	if err := db.check(); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *dataDir, *db, false)
+	store, err := db.open(ctx, c.main)
 	if err != nil {
 		return err
 	}

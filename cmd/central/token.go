@@ -14,7 +14,7 @@ type TokenCommand struct {
 }
 
 const tokenSynopsis = `
-central token --data DIR [--db …] [--url URL] [--mode kiosk|canvasser] [--name NAME] [--ttl DURATION]
+central token --data DIR [--db … | --db-file FILE] [--url URL] [--mode kiosk|canvasser] [--name NAME] [--ttl DURATION]
 
 Prints one provisioning code line (URL#TOKEN-FINGERPRINT-CHECK) that enrolls
 one device, once, before it expires. The URL is the one "central serve"
@@ -24,8 +24,7 @@ device is enrolled as whatever it asks for.`
 // Run issues the token and prints the code.
 func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("central token", tokenSynopsis)
-	dataDir := fs.String("data", "", dataUsage)
-	db := fs.String("db", "", dbUsage)
+	db := addDBFlags(fs)
 	serverURL := fs.String("url", "", "server `URL` to put in the code (default: the one central serve recorded)")
 	mode := fs.String("mode", "", "enroll the device as `kiosk` or canvasser (default: what the device asks for)")
 	name := fs.String("name", "", "device `NAME` shown in listings (default: what the device says)")
@@ -35,20 +34,20 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
-	if err := requireData(*dataDir); err != nil {
+	if err := db.check(); err != nil {
 		return err
 	}
-	keys, err := central.LoadKeys(*dataDir)
+	keys, err := central.LoadKeys(*db.data)
 	if err != nil {
 		return err
 	}
 	u := *serverURL
 	if u == "" {
-		if u, err = central.ReadPublicURL(*dataDir); err != nil {
+		if u, err = central.ReadPublicURL(*db.data); err != nil {
 			return err
 		}
 	}
-	store, err := openStore(ctx, *dataDir, *db, false)
+	store, err := db.open(ctx, c.main)
 	if err != nil {
 		return err
 	}

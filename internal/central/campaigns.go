@@ -227,3 +227,21 @@ func acceptsGzip(r *http.Request) bool {
 	}
 	return false
 }
+
+// LoadCampaigns parses every published version, oldest first, for what
+// reads records of any version (exports' titles and survey columns).
+func LoadCampaigns(ctx context.Context, store Store) ([]*campaign.Campaign, error) {
+	pcs, err := store.Campaigns(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load campaigns: %w", err)
+	}
+	out := make([]*campaign.Campaign, 0, len(pcs))
+	for _, pc := range pcs {
+		c, err := campaign.Parse(fmt.Sprintf("campaign version %d", pc.Version), pc.Content)
+		if err != nil {
+			return nil, fmt.Errorf("load campaigns: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/report"
+	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/export"
 	"github.com/voces-cdmx/voces/internal/progress"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -19,67 +20,28 @@ type ExportCommand struct {
 	main *Main
 }
 
-const exportSynopsis = `
-central export --data DIR [--db … | --db-file FILE] --out FILE [--format csv|pdf] [--key FILE] [--kind KIND]
-
-Opens every stored record with the campaign private key and writes them out.
-
---format csv (the default) writes one row per record: envelope (record id,
-receipt, kind, subject and its title, device, seq, mode, channel, event,
-alcaldía, device and received times), then the body (signer, registrant,
-comment, canvasser, one column per survey question). Signatures are written
-as SVG files in FILE's name without extension + "_signatures/", named by
-record id, and the signature_file column names each. UTF-8 with a byte
-order mark, CRLF line ends; cells starting with = + - @ get a leading '.
-
---format pdf writes signature sheets for the electoral authority: per
-proposal a title page (threshold, count) and a table of name, voter id,
-alcaldía, the signature, record id, device and time. Signatures only.
-
-The key is read from --key FILE (the format of DIR/seal.key), else from DIR,
-so a server can run without it and exports happen on a trusted machine.
-A record the key cannot open stops the export; nothing is written then.`
-
 // Run writes the export.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
-	fs := c.main.newFlagSet("central export", exportSynopsis)
-	db := addDBFlags(fs)
+	fs := c.main.newFlagSet("export")
+	db := c.main.dbFlags(fs)
 	out := fs.String("out", "", "write the export to `FILE`")
 	format := fs.String("format", "csv", "`FORMAT` of the export: csv or pdf")
 	keyFile := fs.String("key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
 	kind := fs.String("kind", "", "export only records of `KIND`: survey_response, signature, event_registration or comment")
-	if pos, err := parseFlags(fs, args); err != nil {
+	if pos, err := db.parse(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
-	}
-	if err := db.check(); err != nil {
+	} else if err := cli.NoArgs(pos); err != nil {
 		return err
 	}
-	if *out == "" {
-		return &usageError{"--out FILE is required"}
-	}
-	if *kind != "" && !record.Kind(*kind).Valid() {
-		return &usageError{fmt.Sprintf("--kind %q is not a record kind", *kind)}
-	}
-	var write func(context.Context, central.RecordReader, *export.Key, string, export.Options) (*export.Summary, error)
-	switch *format {
-	case "csv":
-		write = export.CSV
-	case "pdf":
-		if *kind != "" && *kind != string(record.KindSignature) {
-			return &usageError{"--format pdf holds signatures only; omit --kind or use --kind signature"}
-		}
-		write = export.PDF
-	default:
-		return &usageError{fmt.Sprintf("--format %q: want csv or pdf", *format)}
-	}
-
-	key, err := c.loadKey(*db.data, *keyFile)
+	write, err := exportFormat(*out, *format, *kind)
 	if err != nil {
 		return err
 	}
-	store, err := db.open(ctx, c.main)
+	key, err := loadKey(*db.data, *keyFile)
+	if err != nil {
+		return err
+	}
+	store, err := db.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -89,35 +51,34 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	bar, done := progress.Phases(c.main.Stderr, "records")
-	sum, err := write(ctx, store, key, *out, export.Options{
-		Kind:      record.Kind(*kind),
-		Campaigns: campaigns,
-		Progress:  bar,
-	})
+	sum, err := write(ctx, store, key, *out, export.Options{Kind: record.Kind(*kind), Campaigns: campaigns, Progress: bar})
 	done()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	return c.printSummary(sum)
+	return report.ExportSummary(c.main.Stdout, sum)
 }
 
-func (c *ExportCommand) printSummary(sum *export.Summary) error {
-	tw := tabwriter.NewWriter(c.main.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "records exported\t%d\n", sum.Records)
-	for _, k := range record.Kinds {
-		if n := sum.ByKind[k]; n > 0 {
-			fmt.Fprintf(tw, "  %s\t%d\n", k, n)
-		}
+// exportFormat checks the export flags and picks the writer.
+func exportFormat(out, format, kind string) (export.Func, error) {
+	switch {
+	case out == "":
+		return nil, cli.Usagef("--out FILE is required")
+	case kind != "" && !record.Kind(kind).Valid():
+		return nil, cli.Usagef("--kind %q is not a record kind", kind)
+	case format == "csv":
+		return export.CSV, nil
+	case format != "pdf":
+		return nil, cli.Usagef("--format %q: want csv or pdf", format)
+	case kind != "" && kind != string(record.KindSignature):
+		return nil, cli.Usagef("--format pdf holds signatures only; omit --kind or use --kind signature")
 	}
-	for _, f := range sum.Files {
-		fmt.Fprintf(tw, "wrote\t%s\n", f)
-	}
-	return tw.Flush()
+	return export.PDF, nil
 }
 
 // loadKey reads the campaign private key from keyFile, or from the data
 // directory when none is given.
-func (c *ExportCommand) loadKey(dataDir, keyFile string) (*export.Key, error) {
+func loadKey(dataDir, keyFile string) (*export.Key, error) {
 	if keyFile != "" {
 		return export.LoadKey(keyFile)
 	}

@@ -72,6 +72,49 @@ func (n *ImportCounts) String() string {
 	return s
 }
 
+// Import checks every bundle (CheckBundle) and, only if all pass, imports
+// them one after the other (ImportBundle): if any bundle fails its checks,
+// nothing is imported. progress, if set, gives the progress callback of
+// one step of one bundle ("bytes checked", "records imported") and its
+// end; imported, if set, hears each bundle's counts once it is in. The
+// result is the sum over all bundles.
+func (n *Node) Import(ctx context.Context, paths []string, opt ImportOptions,
+	progress func(step string) (update func(done, total int64), finish func()),
+	imported func(path string, h *bundle.Header, counts *ImportCounts)) (*ImportCounts, error) {
+	step := func(name string) func() {
+		if progress == nil {
+			return func() {}
+		}
+		update, finish := progress(name)
+		opt.Progress = update
+		return finish
+	}
+	bundles := make([]*bundle.Bundle, 0, len(paths))
+	for _, p := range paths {
+		finish := step("bytes checked")
+		b, err := n.CheckBundle(ctx, p, opt)
+		finish()
+		if err != nil {
+			return nil, fmt.Errorf("%w; nothing was imported", err)
+		}
+		bundles = append(bundles, b)
+	}
+	total := &ImportCounts{}
+	for i, b := range bundles {
+		finish := step("records imported")
+		counts, err := n.ImportBundle(ctx, b, opt)
+		finish()
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w (%d of %d bundles fully imported; importing again is safe)", paths[i], err, i, len(bundles))
+		}
+		if imported != nil {
+			imported(paths[i], &b.Header, counts)
+		}
+		total.Merge(counts)
+	}
+	return total, nil
+}
+
 // ImportOptions are the choices of one bundle import.
 type ImportOptions struct {
 	// AllowRevoked accepts bundles of revoked devices, to recover a

@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/protocol"
 )
@@ -244,4 +246,17 @@ func LoadCampaigns(ctx context.Context, store Store) ([]*campaign.Campaign, erro
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// CampaignFile reads the campaign content a server publishes: file, or
+// the built-in CDMX 2016 campaign when file is "". source names it in
+// logs.
+func CampaignFile(file string) (source string, content []byte, err error) {
+	if file == "" {
+		return "built-in campaign", assets.DefaultCampaign, nil
+	}
+	if content, err = os.ReadFile(file); err != nil {
+		return "", nil, fmt.Errorf("read campaign: %w", err)
+	}
+	return file, content, nil
 }

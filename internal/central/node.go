@@ -57,6 +57,7 @@ type Config struct {
 // with its HTTP API and the background workers. Create it with Open and
 // stop it with Close.
 type Node struct {
+	dataDir string
 	keys    *Keys
 	store   OperationsStore
 	server  *Server
@@ -81,7 +82,7 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{keys: keys, store: store, log: log, cancel: func() {}}
+	n := &Node{dataDir: cfg.DataDir, keys: keys, store: store, log: log, cancel: func() {}}
 	defer func() {
 		if err != nil {
 			n.Close()
@@ -214,6 +215,32 @@ func (n *Node) Server() *Server { return n.server }
 // Handler serves the device API, the metrics and the site.
 func (n *Node) Handler() http.Handler { return n.handler }
 
+// Listen binds addr and records in the data directory the URL devices
+// must use: publicURL, or http:// with the bound address when it is "".
+// When addrFile is set it also writes the bound HOST:PORT there, through
+// a rename, so a harness polling for the file never reads half of it.
+// It returns the listener and the URL.
+func (n *Node) Listen(addr, publicURL, addrFile string) (net.Listener, string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("listen: %w", err)
+	}
+	if publicURL == "" {
+		publicURL = DefaultPublicURL(ln.Addr().(*net.TCPAddr))
+	}
+	err = WritePublicURL(n.dataDir, publicURL)
+	if err == nil && addrFile != "" {
+		if err = writeFileAtomic(addrFile, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
+			err = fmt.Errorf("write addr file: %w", err)
+		}
+	}
+	if err != nil {
+		ln.Close()
+		return nil, "", err
+	}
+	return ln, publicURL, nil
+}
+
 // Serve answers HTTP on ln until ctx ends, then lets in-flight requests
 // finish for up to DefaultShutdownTimeout.
 func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
@@ -284,4 +311,16 @@ func DefaultPublicURL(a *net.TCPAddr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// IssueCode issues a provisioning code (IssueToken) for serverURL, or for
+// the URL the data directory records when serverURL is "".
+func (n *Node) IssueCode(ctx context.Context, serverURL, mode, name string, ttl time.Duration, now time.Time) (protocol.ProvisioningCode, error) {
+	if serverURL == "" {
+		var err error
+		if serverURL, err = ReadPublicURL(n.dataDir); err != nil {
+			return protocol.ProvisioningCode{}, err
+		}
+	}
+	return IssueToken(ctx, n.store, n.keys, serverURL, mode, name, ttl, now)
 }

@@ -9,49 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voces-cdmx/voces/internal/central"
-	"github.com/voces-cdmx/voces/internal/central/pgstore"
-	"github.com/voces-cdmx/voces/internal/central/sqlitestore"
-	"github.com/voces-cdmx/voces/internal/central/storetest"
+	"github.com/voces-cdmx/voces/internal/central/backend"
 )
 
-func TestOpenStore(t *testing.T) {
-	ctx := context.Background()
-	t.Run("a data directory serve never ran on is refused", func(t *testing.T) {
-		if _, err := openStore(ctx, NewMain(), t.TempDir(), "", false); !errors.Is(err, central.ErrNotInitialized) {
-			t.Errorf("open: %v, want ErrNotInitialized", err)
-		}
-	})
-	t.Run("serve creates the SQLite database", func(t *testing.T) {
-		s, err := openStore(ctx, NewMain(), t.TempDir(), "", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, ok := s.(*sqlitestore.Store); !ok {
-			t.Errorf("store is %T, want *sqlitestore.Store", s)
-		}
-	})
-	t.Run("a postgres URL opens PostgreSQL with the operator views", func(t *testing.T) {
-		s, err := openStore(ctx, NewMain(), t.TempDir(), storetest.PostgresURL(t), false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, ok := s.(*pgstore.Store); !ok {
-			t.Errorf("store is %T, want *pgstore.Store", s)
-		}
-		if _, ok := s.(central.OperationsStore); !ok {
-			t.Error("store lacks central.OperationsStore")
-		}
-	})
-}
-
-func TestDBFile(t *testing.T) {
-	ctx := context.Background()
+func TestDBFileFlag(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(t.TempDir(), "other.db")
-	s, err := openStore(ctx, NewMain(), dir, dbPath, true)
+	s, err := backend.Open(context.Background(), backend.Options{DataDir: dir, DB: dbPath, Create: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,17 +42,21 @@ func TestDBFile(t *testing.T) {
 			t.Errorf("devices with a world-readable --db-file: %v, want a refusal", err)
 		}
 	})
-	t.Run("an empty file is refused", func(t *testing.T) {
-		_, _, err := run(t, "stats", "--data", dir, "--db-file", secret(t, 0o400, "\n"))
-		if err == nil || !strings.Contains(err.Error(), "is empty") {
-			t.Errorf("stats with an empty --db-file: %v, want a refusal", err)
-		}
-	})
 	t.Run("--db and --db-file together are a usage error", func(t *testing.T) {
 		_, _, err := run(t, "token", "--data", dir, "--db", dbPath, "--db-file", secret(t, 0o600, dbPath))
 		var ue *usageError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--db-file") {
 			t.Errorf("token with both: %v, want a usage error", err)
+		}
+	})
+	t.Run("serve refuses a world-readable file before making anything", func(t *testing.T) {
+		fresh := filepath.Join(t.TempDir(), "data")
+		_, _, err := run(t, "serve", "--data", fresh, "--addr", "127.0.0.1:0", "--db-file", secret(t, 0o604, dbPath))
+		if err == nil || !strings.Contains(err.Error(), "readable by every user") {
+			t.Errorf("serve: %v, want a refusal", err)
+		}
+		if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("serve made %s before refusing: %v", fresh, err)
 		}
 	})
 	t.Run("every command that takes --db documents --db-file", func(t *testing.T) {

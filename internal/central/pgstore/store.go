@@ -1,5 +1,8 @@
-// Package pgstore is central's PostgreSQL database: a central.Store for
-// deployments where one machine or one disk is not enough. Several
+// Package pgstore is central's PostgreSQL database: a
+// central.OperationsStore for deployments where one machine or one disk
+// is not enough. It follows the counting rules of package central
+// (central.Increments) and writes them as batches with counter deltas
+// that any node folds later. Several
 // stateless central processes may share one database: every rule a single
 // SQLite writer gets for free (a token enrolls one device, a record id is
 // stored once, counters add up) is kept here by unique constraints,

@@ -57,12 +57,12 @@ type Config struct {
 // with its HTTP API and the background workers. Create it with Open and
 // stop it with Close.
 type Node struct {
-	dataDir string
-	keys    *Keys
-	store   OperationsStore
-	server  *Server
-	handler http.Handler
-	log     *slog.Logger
+	dataDir string             // keys and the recorded public URL
+	keys    *Keys              // central's secrets
+	store   OperationsStore    // the database, closed by Close
+	server  *Server            // ingest pipeline and device API
+	handler http.Handler       // API, metrics and site
+	log     *slog.Logger       // never personal data
 	cancel  context.CancelFunc // stops the workers
 	wg      sync.WaitGroup     // the workers
 	closed  sync.Once

@@ -19,7 +19,7 @@ type DevicesCommand struct {
 // Run lists or revokes.
 func (c *DevicesCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("devices")
-	db := c.main.dbFlags(fs)
+	db := c.main.dbFlags(fs, true)
 	asJSON := fs.Bool("json", false, "print the list as JSON")
 	pos, err := db.parse(fs, args)
 	if err != nil {

@@ -23,17 +23,16 @@ type ExportCommand struct {
 // Run writes the export.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("export")
-	db := c.main.dbFlags(fs)
+	db := c.main.dbFlags(fs, false)
 	out := fs.String("out", "", "write the export to `FILE`")
-	format := fs.String("format", "csv", "`FORMAT` of the export: csv or pdf")
+	format := fs.String("format", "csv", "`FORMAT` of the export: csv, xlsx or pdf")
+	delimiter := fs.String("delimiter", ",", "CSV field `SEPARATOR`: \",\", \";\" (Excel in Spanish), \"|\" or \"tab\"")
 	keyFile := fs.String("key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
 	kind := fs.String("kind", "", "export only records of `KIND`: survey_response, signature, event_registration or comment")
-	if pos, err := db.parse(fs, args); err != nil {
-		return err
-	} else if err := cli.NoArgs(pos); err != nil {
+	if _, err := db.parse(fs, args); err != nil {
 		return err
 	}
-	write, err := exportFormat(*out, *format, *kind)
+	write, comma, err := exportFormat(*out, *format, *kind, *delimiter)
 	if err != nil {
 		return err
 	}
@@ -51,7 +50,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	bar, done := progress.Phases(c.main.Stderr, "records")
-	sum, err := write(ctx, store, key, *out, export.Options{Kind: record.Kind(*kind), Campaigns: campaigns, Progress: bar})
+	sum, err := write(ctx, store, key, *out, export.Options{Kind: record.Kind(*kind), Campaigns: campaigns, Progress: bar, Delimiter: comma})
 	done()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -59,21 +58,24 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	return report.ExportSummary(c.main.Stdout, sum)
 }
 
-// exportFormat checks the export flags and picks the writer.
-func exportFormat(out, format, kind string) (export.Func, error) {
+// exportFormat checks the export flags and picks the writer and the CSV
+// delimiter.
+func exportFormat(out, format, kind, delimiter string) (export.Func, rune, error) {
+	writers := map[string]export.Func{"csv": export.CSV, "xlsx": export.XLSX, "pdf": export.PDF}
+	comma, err := export.ParseDelimiter(delimiter)
 	switch {
 	case out == "":
-		return nil, cli.Usagef("--out FILE is required")
+		return nil, 0, cli.Usagef("--out FILE is required")
 	case kind != "" && !record.Kind(kind).Valid():
-		return nil, cli.Usagef("--kind %q is not a record kind", kind)
-	case format == "csv":
-		return export.CSV, nil
-	case format != "pdf":
-		return nil, cli.Usagef("--format %q: want csv or pdf", format)
-	case kind != "" && kind != string(record.KindSignature):
-		return nil, cli.Usagef("--format pdf holds signatures only; omit --kind or use --kind signature")
+		return nil, 0, cli.Usagef("--kind %q is not a record kind", kind)
+	case err != nil:
+		return nil, 0, cli.Usagef("--%v", err)
+	case writers[format] == nil:
+		return nil, 0, cli.Usagef("--format %q: want csv, xlsx or pdf", format)
+	case format == "pdf" && kind != "" && kind != string(record.KindSignature):
+		return nil, 0, cli.Usagef("--format pdf holds signatures only; omit --kind or use --kind signature")
 	}
-	return export.PDF, nil
+	return writers[format], comma, nil
 }
 
 // loadKey reads the campaign private key from keyFile, or from the data

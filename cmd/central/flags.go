@@ -37,20 +37,24 @@ func (m *Main) newFlagSet(name string) *flag.FlagSet {
 // dbFlags are the flags of every command that opens central's database.
 type dbFlags struct {
 	main             *Main
+	positional       bool // the command takes positional arguments
 	data, db, dbFile *string
 }
 
-func (m *Main) dbFlags(fs *flag.FlagSet) *dbFlags {
-	return &dbFlags{m, fs.String("data", "", dataUsage), fs.String("db", "", dbUsage), fs.String("db-file", "", dbFileUsage)}
+func (m *Main) dbFlags(fs *flag.FlagSet, positional bool) *dbFlags {
+	return &dbFlags{m, positional, fs.String("data", "", dataUsage), fs.String("db", "", dbUsage), fs.String("db-file", "", dbFileUsage)}
 }
 
-// parse parses args and refuses a command line without --data, or with
-// both --db and --db-file; it reads --db-file before anything is made.
+// parse parses args and refuses a command line without --data, with
+// positional arguments the command does not take, or with both --db and
+// --db-file; it reads --db-file before anything is made.
 func (f *dbFlags) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	pos, err := cli.Parse(fs, args)
 	switch {
 	case err != nil:
 		return nil, err
+	case !f.positional && len(pos) > 0:
+		return nil, cli.NoArgs(pos)
 	case *f.data == "":
 		return nil, cli.Usagef("--data DIR is required")
 	case *f.db != "" && *f.dbFile != "":

@@ -20,7 +20,7 @@ type ImportCommand struct {
 // Run imports.
 func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("import")
-	db := c.main.dbFlags(fs)
+	db := c.main.dbFlags(fs, true)
 	allowRevoked := fs.Bool("allow-revoked", false, "import bundles from revoked devices too")
 	paths, err := db.parse(fs, args)
 	if err != nil {
@@ -34,14 +34,10 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer node.Close()
-	bar := func(step string) (func(done, total int64), func()) {
-		b := progress.New(c.main.Stderr, step)
-		return b.Update, b.Finish
-	}
 	printed := func(path string, h *bundle.Header, n *central.ImportCounts) {
 		fmt.Fprintf(c.main.Stdout, "%s: device %s, %d records: %s\n", path, h.DeviceID, h.Records, n)
 	}
-	total, err := node.Import(ctx, paths, central.ImportOptions{AllowRevoked: *allowRevoked, Batch: c.batch}, bar, printed)
+	total, err := node.Import(ctx, paths, central.ImportOptions{AllowRevoked: *allowRevoked, Batch: c.batch}, progress.Steps(c.main.Stderr), printed)
 	if err != nil {
 		return err
 	}

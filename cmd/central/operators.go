@@ -25,7 +25,7 @@ type OperatorsCommand struct {
 // Run lists, adds or changes the password of an operator.
 func (c *OperatorsCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("operators")
-	db := c.main.dbFlags(fs)
+	db := c.main.dbFlags(fs, true)
 	pos, err := db.parse(fs, args)
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ type ServeCommand struct {
 // ParseFlags reads the command line.
 func (c *ServeCommand) ParseFlags(args []string) error {
 	fs := c.main.newFlagSet("serve")
-	c.db = c.main.dbFlags(fs)
+	c.db = c.main.dbFlags(fs, true)
 	fs.StringVar(&c.addr, "addr", DefaultAddr, "`HOST:PORT` to listen on; port 0 picks a free port")
 	fs.StringVar(&c.publicURL, "public-url", "", "`URL` devices must use to reach this server (default http://ADDR)")
 	fs.StringVar(&c.campaign, "campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")

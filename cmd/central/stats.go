@@ -5,7 +5,6 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/report"
-	"github.com/voces-cdmx/voces/internal/cli"
 )
 
 // StatsCommand prints what central holds.
@@ -16,11 +15,9 @@ type StatsCommand struct {
 // Run prints the stats.
 func (c *StatsCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("stats")
-	db := c.main.dbFlags(fs)
+	db := c.main.dbFlags(fs, false)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if pos, err := db.parse(fs, args); err != nil {
-		return err
-	} else if err := cli.NoArgs(pos); err != nil {
+	if _, err := db.parse(fs, args); err != nil {
 		return err
 	}
 	store, err := db.open(ctx)

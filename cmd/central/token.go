@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
-	"github.com/voces-cdmx/voces/internal/cli"
 )
 
 // TokenCommand issues a provisioning code.
@@ -17,14 +16,12 @@ type TokenCommand struct {
 // Run issues the token and prints the code.
 func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("token")
-	db := c.main.dbFlags(fs)
+	db := c.main.dbFlags(fs, false)
 	serverURL := fs.String("url", "", "server `URL` to put in the code (default: the one central serve recorded)")
 	mode := fs.String("mode", "", "enroll the device as `kiosk` or canvasser (default: what the device asks for)")
 	name := fs.String("name", "", "device `NAME` shown in listings (default: what the device says)")
 	ttl := fs.Duration("ttl", central.DefaultTokenTTL, "how long the code stays usable")
-	if pos, err := db.parse(fs, args); err != nil {
-		return err
-	} else if err := cli.NoArgs(pos); err != nil {
+	if _, err := db.parse(fs, args); err != nil {
 		return err
 	}
 	node, err := central.Open(ctx, central.Config{DataDir: *db.data, OpenStore: db.opener(false), Logger: c.main.Logger})

@@ -151,3 +151,13 @@ func Phases(w io.Writer, what string) (update func(phase string, done, total int
 	}
 	return update, finish
 }
+
+// Steps returns a maker of one bar per step of some work, labelled with
+// the step ("bytes checked", "records imported"): the shape
+// central.Node.Import takes for its progress.
+func Steps(w io.Writer) func(step string) (update func(done, total int64), finish func()) {
+	return func(step string) (func(done, total int64), func()) {
+		b := New(w, step)
+		return b.Update, b.Finish
+	}
+}

@@ -109,3 +109,16 @@ func TestPhasesGetABarEach(t *testing.T) {
 		}
 	}
 }
+
+func TestStepsGiveABarPerStep(t *testing.T) {
+	var out strings.Builder
+	step := Steps(&out)
+	for _, s := range []string{"bytes checked", "records imported"} {
+		update, finish := step(s)
+		update(3, 3)
+		finish()
+	}
+	if want := "3/3 bytes checked 100%\n3/3 records imported 100%\n"; out.String() != want {
+		t.Errorf("wrote %q, want %q", out.String(), want)
+	}
+}

@@ -46,7 +46,7 @@ func TestOpen(t *testing.T) {
 	})
 }
 
-// SecretFile writes content to a file of the given mode.
+// secretFile writes content to a file of the given mode.
 func secretFile(t *testing.T, mode os.FileMode, content string) string {
 	t.Helper()
 	f := filepath.Join(t.TempDir(), "db-url")

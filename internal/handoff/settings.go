@@ -54,4 +54,8 @@ const (
 	// screens, as "failures unix-nanoseconds" (the lockout's end), so
 	// restarting the kiosk buys no guesses.
 	SettingCanvassLock = "canvass.lock"
+	// SettingCanvassSession is the Go duration a canvasser stays signed
+	// in with the tablet untouched between attendees, warned a minute
+	// before; "" takes the kiosk's default (10 minutes).
+	SettingCanvassSession = "canvass.session"
 )

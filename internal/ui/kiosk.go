@@ -114,6 +114,7 @@ type Kiosk struct {
 
 	canv     *canvass    // canvasser mode: who is signed in and where; nil when locked
 	canvLock canvassLock // canvasser mode: wrong PINs
+	canvPrev *canvass    // canvasser mode: the last sign-in's assembly and proposals, for signing in again
 }
 
 // New builds the kiosk in a new window of app. It reads the device
@@ -337,7 +338,7 @@ func (k *Kiosk) forget() {
 	// Settings a technician changed apply from the next person on.
 	k.readSettings()
 	k.sess = newSession(k.defLang, k.defLook)
-	k.canv = nil
+	k.canvassSignOut()
 	k.promptEnd = time.Time{}
 	k.fr.hidePrompt()
 	k.win.Canvas().Unfocus()

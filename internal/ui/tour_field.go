@@ -131,12 +131,17 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	snap("ready")
 	k.canv.attending = true
 	f := k.canvassSigning()
+	k.sess.sign.proposals = append([]string(nil), k.canv.proposals...)
+	if e := k.camp.Event(k.canv.event); e != nil {
+		k.sess.sign.preset = e.Alcaldia
+	}
 	k.show(f.stepOf(kindCanvassPick))
-	snap("attendee-proposal")
-	k.sess.sign.proposal = k.canv.proposals[0]
+	snap("attendee-proposals")
 	k.tourSigner(f, canvassSignKinds, func(kind screenKind) {
 		snap("attendee-" + string(kind)[len("canvass-"):])
 	})
+	k.show(f.stepOf(kindCanvassReview))
+	snap("attendee-review")
 	if err := k.save(f); err != nil {
 		return err
 	}

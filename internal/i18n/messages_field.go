@@ -39,6 +39,10 @@ var fieldMessages = map[string]msg{
 	"canvass.name.help":        {"Tu nombre completo, como aparece en tu identificación.", "Your full name, as it appears on your ID."},
 	"canvass.pad.help":         {"Firma con el dedo para apoyar: %s", "Sign with your finger to support: %s"},
 
+	// A device enrolled without a technician PIN.
+	"setup.reason.nopin":         {"Falta el PIN de técnico: pide a un técnico que lo ponga (syncd pin) antes de recibir participaciones.", "The technician PIN is missing: ask a technician to set it (syncd pin) before it takes contributions."},
+	"setup.reason.pinunreadable": {"No se pudo leer el PIN de técnico del dispositivo.", "The device's technician PIN could not be read."},
+
 	// First-start setup wizard.
 	"setup.step":                     {"Configuración, paso %d de %d", "Setup, step %d of %d"},
 	"setup.restart":                  {"Empezar de nuevo", "Start again"},

@@ -240,6 +240,19 @@ func (k *Kiosk) reload() {
 			return
 		}
 	}
+	// A device enrolled from a shell without a technician PIN does not
+	// collect: the technician menu would belong to whoever made the
+	// corner gesture first. syncd sets one (syncd pin, or enroll
+	// --pin-file), and this screen looks again every few seconds.
+	switch set, err := k.pin.IsSet(ctx); {
+	case err != nil:
+		k.log.Error("read technician pin", "err", err)
+		k.showNotSetup("setup.reason.pinunreadable")
+		return
+	case !set:
+		k.showNotSetup("setup.reason.nopin")
+		return
+	}
 	k.show(k.restScreen())
 }
 

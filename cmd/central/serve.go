@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/voces-cdmx/voces/assets"
@@ -34,7 +36,7 @@ type ServeCommand struct {
 }
 
 const serveSynopsis = `
-central serve --data DIR [--addr HOST:PORT] [--public-url URL] [--campaign FILE] [--addr-file FILE] [--db …]
+central serve --data DIR [--addr HOST:PORT] [--public-url URL] [--trusted-proxy CIDR[,CIDR]] [--campaign FILE] [--addr-file FILE] [--db …]
 
 Runs the collection server. On first start it creates DIR (mode 0700) with
 central's keys (campaign sealing key, dedupe key, server signing key; mode
@@ -49,9 +51,12 @@ connections. SIGTERM or SIGINT stops it after in-flight requests finish.
 The same address serves the device API under /api/v1/, Prometheus metrics
 at /metrics, the public receipt check at /receipt and the operator
 dashboard at / (create accounts with "central operators add NAME").
-Dashboard cookies are Secure unless the request is plain HTTP to a
-loopback address (localhost, 127.0.0.1, ::1): a demo on the same machine
-works over http://, anything else needs HTTPS in front of central.`
+Dashboard cookies are Secure when --public-url is https:// (as it must be
+behind a TLS-terminating proxy); with an http:// URL they are Secure only
+on requests that arrive over TLS. Behind a reverse proxy, name it with
+--trusted-proxy so sign-in and receipt limits count each client's address
+(the rightmost X-Forwarded-For entry that is not a trusted proxy) rather
+than the proxy's; X-Forwarded-For from anyone else is ignored.`
 
 // Run starts the server and blocks until ctx ends.
 func (c *ServeCommand) Run(ctx context.Context, args []string) error {
@@ -62,11 +67,16 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	campaignFile := fs.String("campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")
 	addrFile := fs.String("addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
 	db := fs.String("db", "", dbUsage)
+	trustedProxy := fs.String("trusted-proxy", "", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := requireData(*dataDir); err != nil {
 		return err
+	}
+	proxies, err := parsePrefixes(*trustedProxy)
+	if err != nil {
+		return &usageError{fmt.Sprintf("--trusted-proxy: %v", err)}
 	}
 	log := c.main.Logger
 
@@ -101,7 +111,7 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer srv.Close()
-	handler, err := mountSite(srv, store, log)
+	handler, err := mountSite(srv, store, dashboard.Config{Logger: log, PublicURL: *publicURL, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -181,12 +191,13 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 // mountSite puts the device API under /api/, Prometheus metrics at
 // /metrics, and the operator dashboard and public receipt check (/receipt)
 // everywhere else.
-func mountSite(srv *central.Server, store central.Store, log *slog.Logger) (http.Handler, error) {
+func mountSite(srv *central.Server, store central.Store, cfg dashboard.Config) (http.Handler, error) {
 	ops, ok := store.(central.OperationsStore)
 	if !ok {
 		return nil, errors.New("this database does not provide the operator views the dashboard needs")
 	}
-	dash, err := dashboard.New(dashboard.Config{Store: ops, Logger: log})
+	cfg.Store = ops
+	dash, err := dashboard.New(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +206,28 @@ func mountSite(srv *central.Server, store central.Store, log *slog.Logger) (http
 	mux.Handle("/metrics", srv.Metrics.Handler())
 	mux.Handle("/", dash)
 	return mux, nil
+}
+
+// parsePrefixes reads a comma-separated list of CIDR prefixes; a bare
+// address stands for itself alone.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for part := range strings.SplitSeq(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(part); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR prefix such as 10.0.0.0/8", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // defaultPublicURL is http://ADDR, with an address devices can reach when

@@ -77,7 +77,7 @@ type Config struct {
 	// address, whatever they claim.
 	TrustedProxies []netip.Prefix
 	// MaxHashes bounds the password checks running at once; each holds
-	// argonMemory. 0: DefaultMaxHashes.
+	// argonMemory. 0: DefaultMaxHashes().
 	MaxHashes int
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
@@ -129,7 +129,7 @@ func New(cfg Config) (*Handler, error) {
 		log:     cfg.Logger,
 		pages:   pages,
 		https:   strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
-		hashes:  newHashGate(cmp.Or(cfg.MaxHashes, DefaultMaxHashes), cmp.Or(cfg.HashWait, DefaultHashWait)),
+		hashes:  newHashGate(cmp.Or(cfg.MaxHashes, DefaultMaxHashes()), cmp.Or(cfg.HashWait, DefaultHashWait)),
 		logins:  newLimiter(LoginAttempts, limitWindow),
 		fails:   newBackoff(FailureBackoff, MaxFailureBackoff, forgetFailures),
 		alarms:  newLimiter(AccountAlarm, accountWindow),

@@ -84,18 +84,21 @@ func CheckPassword(hash, password string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// Defaults of the bound on concurrent password checks. Each check holds
-// argonMemory (64 MiB) for about a tenth of a second; two at once keep
-// both cores busy and the memory they need under 150 MiB, however many
-// sign-ins arrive. A sign-in that finds both taken waits up to
-// DefaultHashWait, which an operator does not notice, then is told to
-// come back.
+// DefaultHashWait is how long a sign-in that finds every password check
+// busy waits for one, which an operator does not notice, before it is told
+// to come back.
 const (
-	DefaultMaxHashes = 1
-	DefaultHashWait  = 2 * time.Second
+	DefaultHashWait = 2 * time.Second
 	// hashRetry is the Retry-After of a sign-in turned away busy.
 	hashRetry = 2 * time.Second
 )
+
+// DefaultMaxHashes is how many password checks may run at once: one per
+// four cores. Each check holds argonMemory (64 MiB) for about a tenth of a
+// second and already runs argonThreads lanes in parallel, so more at once
+// would add memory, not speed. On two cores a storm of sign-ins costs
+// central one check's memory, however many addresses it comes from.
+func DefaultMaxHashes() int { return max(1, runtime.GOMAXPROCS(0)/argonThreads) }
 
 // hashGate is a semaphore over password checks, shared by every sign-in
 // of a Handler (one per server), so memory for them is bounded whatever
@@ -109,23 +112,23 @@ func newHashGate(n int, wait time.Duration) *hashGate {
 	return &hashGate{slots: make(chan struct{}, max(n, 1)), wait: wait}
 }
 
-// check runs CheckPassword when a slot is free within the wait, and
-// reports busy when none was.
-func (g *hashGate) check(ctx context.Context, hash, password string) (match, busy bool, err error) {
+// run calls check when a slot is free within the wait, and reports false
+// when none was.
+func (g *hashGate) run(ctx context.Context, check func()) bool {
 	select {
 	case g.slots <- struct{}{}:
 	default:
 		if g.wait <= 0 {
-			return false, true, nil
+			return false
 		}
 		t := time.NewTimer(g.wait)
 		defer t.Stop()
 		select {
 		case g.slots <- struct{}{}:
 		case <-t.C:
-			return false, true, nil
+			return false
 		case <-ctx.Done():
-			return false, true, nil
+			return false
 		}
 	}
 	defer func() { <-g.slots }()
@@ -136,17 +139,17 @@ func (g *hashGate) check(ctx context.Context, hash, password string) (match, bus
 	// allocates, that check reuses the memory. A collection costs a few
 	// milliseconds next to the check's hundred.
 	runtime.GC()
-	match, err = CheckPassword(hash, password)
-	return match, false, err
+	check()
+	return true
 }
 
 // dummyHash is checked against when an account does not exist, so a login
-// for an unknown name takes as long as one for a known name.
-// It is made on first use so commands that never log in do not pay for it.
+// for an unknown name takes as long as one for a known name. Checking costs
+// the same for any hash with the current parameters, so it needs no real
+// salt or key (and costs nothing to make): no account has it, and a login
+// for an unknown name fails whatever the check says.
 var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("voces-dummy-password")
-	if err != nil {
-		panic(err)
-	}
-	return h
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(make([]byte, argonSaltLen)), b64.EncodeToString(make([]byte, argonKeyLen)))
 })

@@ -246,21 +246,24 @@ func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 		h.tooMany(w, r, wait, "login.limited")
 		return
 	}
-	hash := dummyHash()
 	op, err := h.cfg.Store.GetOperator(r.Context(), name)
-	switch {
-	case errors.Is(err, central.ErrNotFound):
-		// Checked against a dummy hash, so an unknown name takes as long
-		// and is limited the same as a known one.
-	case err != nil:
+	known := err == nil
+	if err != nil && !errors.Is(err, central.ErrNotFound) {
 		h.serverError(w, r, err)
 		return
-	default:
-		hash = op.PasswordHash
 	}
-	match, busy, err := h.hashes.check(r.Context(), hash, password)
+	var match bool
+	checked := h.hashes.run(r.Context(), func() {
+		hash := op.PasswordHash
+		if !known {
+			// An unknown name is checked against a dummy hash, so it
+			// takes as long and is limited the same as a known one.
+			hash = dummyHash()
+		}
+		match, err = CheckPassword(hash, password)
+	})
 	switch {
-	case busy:
+	case !checked:
 		h.log.Warn("login turned away: every password check is busy")
 		secs := int(hashRetry / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
@@ -270,7 +273,7 @@ func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	if op.Name == "" || !match || !op.DisabledAt.IsZero() {
+	if !known || !match || !op.DisabledAt.IsZero() {
 		h.fails.failed(pair, now)
 		h.alarms.add(account, now)
 		h.loginFailed(w, r, name)

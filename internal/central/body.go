@@ -30,7 +30,7 @@ import (
 // max, and on signed endpoints a device that is unknown or revoked. What is
 // then read is bounded three ways, because until the signature is checked
 // the sender is a stranger: a read deadline that only a link slower than
-// minUploadRate misses, a budget of bytes all unauthenticated bodies
+// MinUploadRate misses, a budget of bytes all unauthenticated bodies
 // being read share, and a few reads at a time per claimed device, so a
 // stranger who knows one device's id cannot take the whole budget.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, max int64, requireGzip bool) (raw []byte, enc string, err error) {
@@ -116,8 +116,9 @@ func contentEncoding(r *http.Request, requireGzip bool) (string, error) {
 var signedPaths = map[string]bool{protocol.PathBatches: true, protocol.PathHeartbeat: true}
 
 // bodyBuffers keeps body buffers between requests. A buffer grows as bytes
-// arrive, never from a declared length a stranger chose, and none grows
-// past the largest body central accepts.
+// arrive, never from a declared length a stranger chose, so a stalled
+// upload holds what it sent, not what it promised; none grows past twice
+// the largest body central accepts (a buffer doubles as it fills).
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // bodyTimeout is how long reading a body of size bytes may take: long

@@ -109,6 +109,8 @@ func NewServer(store Store, keys *Keys) *Server {
 		BodyReadsPerDevice: DefaultBodyReadsPerDevice,
 		HealthLogEvery:     DefaultHealthLogEvery,
 	}
+	// Open makes it again from the fields as adjusted.
+	s.bodies = newBodyGate(s.BodyBudget, s.BodyReadsPerDevice)
 	mux := http.NewServeMux()
 	s.route(mux, "POST "+protocol.PathEnroll, s.handleEnroll)
 	s.route(mux, "POST "+protocol.PathBatches, s.handleBatches)

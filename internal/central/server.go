@@ -62,7 +62,7 @@ type Server struct {
 	campaigns campaignCache // every published version, parsed
 	writer    *writer       // group commits for ingest
 	verifier  *verifier     // record signature checks, on every core
-	bodies    *bodyGate     // bounds bodies read before authentication; made by Open
+	bodies    *bodyGate     // bounds bodies read before authentication; remade by Open
 	mux       *http.ServeMux
 
 	healthMu     sync.Mutex

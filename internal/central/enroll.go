@@ -65,7 +65,7 @@ func NewDeviceID() (string, error) {
 }
 
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
-	raw, enc, err := readBody(w, r, protocol.MaxHeartbeatBody, false)
+	raw, enc, err := s.readBody(w, r, protocol.MaxHeartbeatBody, false)
 	if err != nil {
 		return err
 	}

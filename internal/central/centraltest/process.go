@@ -95,6 +95,9 @@ func StartProcess(tb testing.TB, bin, dir string, extra ...string) *Process {
 	return p
 }
 
+// Pid is the process id, for reading what /proc says of it.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
 // Output is what the process wrote to stderr so far.
 func (p *Process) Output() string {
 	p.mu.Lock()

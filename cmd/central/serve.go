@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/netip"
-	"strings"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/dashboard"
 )
 
@@ -23,7 +22,7 @@ type ServeCommand struct {
 
 	db                                  *dbFlags
 	addr, publicURL, campaign, addrFile string
-	trustedProxies                      []netip.Prefix // from --trusted-proxy
+	trustedProxies                      cli.Prefixes // from --trusted-proxy
 	node                                *central.Node
 }
 
@@ -35,15 +34,9 @@ func (c *ServeCommand) ParseFlags(args []string) error {
 	fs.StringVar(&c.publicURL, "public-url", "", "`URL` devices must use to reach this server (default http://ADDR)")
 	fs.StringVar(&c.campaign, "campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
-	trusted := fs.String("trusted-proxy", "", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
-	if _, err := c.db.parse(fs, args); err != nil {
-		return err
-	}
-	var err error
-	if c.trustedProxies, err = parsePrefixes(*trusted); err != nil {
-		return &usageError{Msg: fmt.Sprintf("--trusted-proxy: %v", err)}
-	}
-	return nil
+	fs.Var(&c.trustedProxies, "trusted-proxy", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
+	_, err := c.db.parse(fs, args)
+	return err
 }
 
 // Run starts the server and blocks until ctx ends.
@@ -105,26 +98,4 @@ func (c *ServeCommand) Close() error {
 // default) is plain HTTP.
 func (c *ServeCommand) site(store central.OperationsStore, log *slog.Logger) (http.Handler, error) {
 	return dashboard.New(dashboard.Config{Store: store, Logger: log, PublicURL: c.publicURL, TrustedProxies: c.trustedProxies})
-}
-
-// parsePrefixes reads a comma-separated list of CIDR prefixes; a bare
-// address stands for itself alone.
-func parsePrefixes(list string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for part := range strings.SplitSeq(list, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		if a, err := netip.ParseAddr(part); err == nil {
-			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(part)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a CIDR prefix such as 10.0.0.0/8", part)
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
 }

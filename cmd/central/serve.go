@@ -34,7 +34,7 @@ type ServeCommand struct {
 }
 
 const serveSynopsis = `
-central serve --data DIR [--addr HOST:PORT] [--public-url URL] [--campaign FILE] [--addr-file FILE] [--db …]
+central serve --data DIR [--addr HOST:PORT] [--public-url URL] [--tls-cert FILE --tls-key FILE] [--campaign FILE] [--addr-file FILE] [--db …]
 
 Runs the collection server. On first start it creates DIR (mode 0700) with
 central's keys (campaign sealing key, dedupe key, server signing key; mode
@@ -43,8 +43,12 @@ central's keys (campaign sealing key, dedupe key, server signing key; mode
 content differs from the newest published one; central numbers versions
 itself. It records in DIR the URL devices must use (--public-url, or
 http://ADDR), which "central token" embeds in provisioning codes.
-It prints "listening on http://HOST:PORT" to stderr once it accepts
-connections. SIGTERM or SIGINT stops it after in-flight requests finish.
+With --tls-cert and --tls-key (PEM files) it serves HTTPS, the default
+URL is https://ADDR, and it records the pin of the certificate's key in
+DIR for "central token" to put in codes (keep the key when renewing the
+certificate, or devices enrolled with the pin refuse the new one).
+It prints "listening on http://HOST:PORT" (or https://) to stderr once it
+accepts connections. SIGTERM or SIGINT stops it after in-flight requests finish.
 
 The same address serves the device API under /api/v1/, Prometheus metrics
 at /metrics, the public receipt check at /receipt and the operator
@@ -62,7 +66,13 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	campaignFile := fs.String("campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")
 	addrFile := fs.String("addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
 	db := fs.String("db", "", dbUsage)
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with the certificate chain in PEM `FILE` (with --tls-key)")
+	tlsKey := fs.String("tls-key", "", "the certificate's private key, PEM `FILE`")
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	tlsConf, tlsPin, err := central.LoadTLS(*tlsCert, *tlsKey)
+	if err != nil {
 		return err
 	}
 	if err := requireData(*dataDir); err != nil {
@@ -127,9 +137,13 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 	bound := ln.Addr().String()
 	u := *publicURL
 	if u == "" {
-		u = defaultPublicURL(ln.Addr().(*net.TCPAddr))
+		u = defaultPublicURL(ln.Addr().(*net.TCPAddr), tlsConf != nil)
 	}
 	if err := central.WritePublicURL(*dataDir, u); err != nil {
+		ln.Close()
+		return err
+	}
+	if err := central.WriteTLSPin(*dataDir, tlsPin); err != nil {
 		ln.Close()
 		return err
 	}
@@ -150,11 +164,16 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) error {
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		TLSConfig:      tlsConf,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	fmt.Fprintf(c.main.Stderr, "listening on http://%s\n", bound)
-	fmt.Fprintf(c.main.Stderr, "dashboard on http://%s/ (accounts: central operators add NAME)\n", bound)
+	go func() { errc <- central.Serve(hs, ln) }()
+	scheme := "http"
+	if tlsConf != nil {
+		scheme = "https"
+	}
+	fmt.Fprintf(c.main.Stderr, "listening on %s://%s\n", scheme, bound)
+	fmt.Fprintf(c.main.Stderr, "dashboard on %s://%s/ (accounts: central operators add NAME)\n", scheme, bound)
 	if c.ready != nil {
 		close(c.ready)
 	}
@@ -197,18 +216,22 @@ func mountSite(srv *central.Server, store central.Store, log *slog.Logger) (http
 	return mux, nil
 }
 
-// defaultPublicURL is http://ADDR, with an address devices can reach when
-// the server listens on all interfaces: the machine's first non-loopback
-// IPv4 address, or its host name.
-func defaultPublicURL(a *net.TCPAddr) string {
+// defaultPublicURL is http://ADDR (https:// when serving TLS), with an
+// address devices can reach when the server listens on all interfaces:
+// the machine's first non-loopback IPv4 address, or its host name.
+func defaultPublicURL(a *net.TCPAddr, tls bool) string {
 	port := strconv.Itoa(a.Port)
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
 	if !a.IP.IsUnspecified() {
-		return "http://" + net.JoinHostPort(a.IP.String(), port)
+		return scheme + net.JoinHostPort(a.IP.String(), port)
 	}
 	if addrs, err := net.InterfaceAddrs(); err == nil {
 		for _, ad := range addrs {
 			if n, ok := ad.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
-				return "http://" + net.JoinHostPort(n.IP.String(), port)
+				return scheme + net.JoinHostPort(n.IP.String(), port)
 			}
 		}
 	}
@@ -216,7 +239,7 @@ func defaultPublicURL(a *net.TCPAddr) string {
 	if err != nil || host == "" {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // writeAddrFile writes the bound address through a rename, so a harness

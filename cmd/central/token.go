@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/protocol"
 )
 
 // TokenCommand issues a provisioning code.
@@ -15,11 +17,19 @@ type TokenCommand struct {
 
 const tokenSynopsis = `
 central token --data DIR [--db …] [--url URL] [--mode kiosk|canvasser] [--name NAME] [--ttl DURATION]
+              [--tls-pin-cert FILE | --tls-pin-ca FILE] [--insecure-http]
 
-Prints one provisioning code line (URL#TOKEN-FINGERPRINT-CHECK) that enrolls
-one device, once, before it expires. The URL is the one "central serve"
-recorded unless --url is given. --mode and --name, when given, are what the
-device is enrolled as whatever it asks for.`
+Prints one provisioning code line (URL#2-TOKEN-FINGERPRINT[-PIN|-HTTP]-CHECK)
+that enrolls one device, once, before it expires. The URL is the one
+"central serve" recorded unless --url is given. --mode and --name, when
+given, are what the device is enrolled as whatever it asks for.
+
+For an https:// URL the code pins the TLS key "central serve --tls-cert"
+recorded; behind a TLS-terminating proxy give the proxy's certificate
+(--tls-pin-cert) or the authority that signs it (--tls-pin-ca) instead.
+A plain http:// URL to a host other than this machine is refused unless
+--insecure-http says it is meant: devices then send over the network
+unencrypted (answers are still signed, and records sealed).`
 
 // Run issues the token and prints the code.
 func (c *TokenCommand) Run(ctx context.Context, args []string) error {
@@ -30,6 +40,9 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	mode := fs.String("mode", "", "enroll the device as `kiosk` or canvasser (default: what the device asks for)")
 	name := fs.String("name", "", "device `NAME` shown in listings (default: what the device says)")
 	ttl := fs.Duration("ttl", central.DefaultTokenTTL, "how long the code stays usable")
+	pinCert := fs.String("tls-pin-cert", "", "pin the key of the TLS certificate in PEM `FILE` (a proxy's in front of central)")
+	pinCA := fs.String("tls-pin-ca", "", "pin the key of the certificate authority in PEM `FILE` that signs central's or the proxy's certificate")
+	insecure := fs.Bool("insecure-http", false, "allow a plain http:// URL to another machine")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -53,12 +66,34 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	pin, err := tokenPin(*dataDir, u, *pinCert, *pinCA)
+	if err != nil {
+		return err
+	}
 	now := time.Now()
-	code, err := central.IssueToken(ctx, store, keys, u, *mode, *name, *ttl, now)
+	code, err := central.IssueCode(ctx, store, keys, central.CodeOptions{
+		URL: u, Mode: *mode, Name: *name, TTL: *ttl, Now: now, Pin: pin, InsecureHTTP: *insecure,
+	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(c.main.Stdout, code.String())
 	fmt.Fprintf(c.main.Stderr, "valid once, until %s\n", now.Add(*ttl).Format(time.RFC3339))
 	return nil
+}
+
+// tokenPin is the TLS pin for a code to url: the certificate given, or
+// for an https URL the key central serve recorded, if any.
+func tokenPin(dataDir, url, pinCert, pinCA string) (protocol.TLSPin, error) {
+	switch {
+	case pinCert != "" && pinCA != "":
+		return protocol.TLSPin{}, &usageError{"give --tls-pin-cert or --tls-pin-ca, not both"}
+	case pinCert != "":
+		return central.PinFromFile(protocol.PinKey, pinCert)
+	case pinCA != "":
+		return central.PinFromFile(protocol.PinCA, pinCA)
+	case strings.HasPrefix(url, "https://"):
+		return central.ReadTLSPin(dataDir)
+	}
+	return protocol.TLSPin{}, nil
 }

@@ -127,6 +127,7 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handlerFunc) {
 		start := time.Now()
 		lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
 		info := &requestInfo{}
+		info.binding = protocol.AnswerBinding(r.URL.Path, nil, requestSignature(r))
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 		defer func() {
 			if p := recover(); p != nil {
@@ -148,7 +149,7 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handlerFunc) {
 				s.Logger.Error("request failed", "path", r.URL.Path, "err", err)
 			}
 			if !lw.wrote {
-				writeError(lw, ae)
+				s.writeRefusal(lw, r, ae)
 			}
 		}
 	})
@@ -160,6 +161,7 @@ type requestInfo struct {
 	code    protocol.ErrorCode
 	records int
 	stored  int
+	binding []byte // what answers are signed over (protocol.AnswerBinding); nil: not bound
 }
 
 type requestInfoKey struct{}

@@ -49,9 +49,11 @@ const (
 // before the first call; New fills them with the defaults. Its methods are
 // safe to call from several goroutines: uploads are serialised.
 type Syncer struct {
-	mu     sync.Mutex // held for a whole push: pushes share the batch budget
-	store  *outbox.Store
-	budget int // batch byte budget now, 0 until the first push; halves on a choking link, grows back slowly
+	mu      sync.Mutex // held for a whole push: pushes share the batch budget
+	store   *outbox.Store
+	budget  int                        // batch byte budget now, 0 until the first push; halves on a choking link, grows back slowly
+	cmu     sync.Mutex                 // guards clients
+	clients map[clientKey]*http.Client // Client with the device's checks, per peer (see clientFor)
 
 	Client     *http.Client // no overall timeout: RequestTimeout applies per request
 	Clock      Clock

@@ -59,6 +59,9 @@ type Store struct {
 	last     uint64
 	slow     int // appends that took the full transaction; tests read it
 
+	reserveMu    sync.Mutex // guards reserveTried
+	reserveTried time.Time  // last attempt to make the disk reserve (reserve.go)
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }

@@ -44,7 +44,7 @@ func (s *Syncer) heartbeat(ctx context.Context, id *outbox.Identity) (*protocol.
 		Synced:          c.Synced,
 		Dead:            c.Dead,
 		LastSeq:         c.LastSeq,
-		FreeDisk:        freeDisk(filepath.Dir(s.store.Path())),
+		FreeDisk:        outbox.FreeDisk(filepath.Dir(s.store.Path())),
 		AppVersion:      s.AppVersion,
 		CampaignVersion: version,
 		Mode:            id.Mode,

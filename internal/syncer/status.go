@@ -37,7 +37,7 @@ type Status struct {
 // network and no running syncd, so the kiosk and `syncd status` both use
 // it.
 func ReadStatus(ctx context.Context, store *outbox.Store) (*Status, error) {
-	st := &Status{FreeDisk: freeDisk(filepath.Dir(store.Path()))}
+	st := &Status{FreeDisk: outbox.FreeDisk(filepath.Dir(store.Path()))}
 	switch id, err := store.Identity(ctx); {
 	case err == nil:
 		st.Enrolled = true

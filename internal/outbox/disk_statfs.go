@@ -1,12 +1,12 @@
 //go:build linux || darwin
 
-package syncer
+package outbox
 
 import "syscall"
 
-// freeDisk is the space left for unprivileged writers on the file system
+// FreeDisk is the space left for unprivileged writers on the file system
 // holding dir, in bytes; 0 when it cannot be read.
-func freeDisk(dir string) uint64 {
+func FreeDisk(dir string) uint64 {
 	var fs syscall.Statfs_t
 	if err := syscall.Statfs(dir, &fs); err != nil {
 		return 0

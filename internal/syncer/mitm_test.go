@@ -729,3 +729,35 @@ func newCert(t *testing.T, name string, parent *x509.Certificate, parentKey any)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, leaf
 }
+
+func TestPeerChecks(t *testing.T) {
+	pin := protocol.TLSPin{Kind: protocol.PinKey}
+	for name, tc := range map[string]struct {
+		p    peer
+		want error
+	}{
+		"https":                           {peer{url: "https://central.example.org"}, nil},
+		"plain http to loopback":          {peer{url: "http://127.0.0.1:8080"}, nil},
+		"plain http to another host":      {peer{url: "http://10.0.0.5:8080"}, ErrInsecureURL},
+		"plain http allowed by the code":  {peer{url: "http://10.0.0.5:8080", insecureHTTP: true}, nil},
+		"a pin with plain http, loopback": {peer{url: "http://127.0.0.1:8080", pin: pin}, ErrInsecureURL},
+		"a stored pin that does not read": {peerOf(&outbox.Identity{ServerURL: "https://central.example.org", TLSPin: "K123"}), protocol.ErrPinFormat},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := tc.p.check(); !errors.Is(err, tc.want) || (tc.want != nil) != (err != nil) {
+				t.Fatalf("check() = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	t.Run("a client whose transport cannot be pinned is refused", func(t *testing.T) {
+		s := quietSyncer(openOutbox(t))
+		s.Client = &http.Client{Transport: roundTripper(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })}
+		if _, err := s.clientFor(peer{url: "https://central.example.org", pin: pin}); err == nil {
+			t.Fatal("a pinned peer got a client that does not check the pin")
+		}
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

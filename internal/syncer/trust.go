@@ -29,16 +29,24 @@ type peer struct {
 	url          string
 	pin          protocol.TLSPin
 	insecureHTTP bool
+	badPin       error // the stored pin does not read: connect to nothing rather than unpinned
 }
 
 // peerOf is central as the device's identity remembers it from the code.
 func peerOf(id *outbox.Identity) peer {
-	pin, _ := protocol.ParsePin(id.TLSPin) // SetIdentity stored what ParseCode made
-	return peer{url: id.ServerURL, pin: pin, insecureHTTP: id.InsecureHTTP}
+	pin, err := protocol.ParsePin(id.TLSPin)
+	p := peer{url: id.ServerURL, pin: pin, insecureHTTP: id.InsecureHTTP}
+	if err != nil {
+		p.badPin = fmt.Errorf("the stored TLS pin %q: %w; enroll the device again", id.TLSPin, err)
+	}
+	return p
 }
 
 // check refuses an address the device may not use.
 func (p peer) check() error {
+	if p.badPin != nil {
+		return p.badPin
+	}
 	u, err := url.Parse(p.url)
 	if err != nil {
 		return fmt.Errorf("central's address %q: %w", p.url, err)

@@ -7,8 +7,10 @@ set -euo pipefail
 # under a real X server (x11-utils: xdpyinfo checks that it answers),
 # PostgreSQL for the second central store, Chromium for the dashboard,
 # poppler for reading exported PDFs, imagemagick and x11-apps for
-# screenshots; mingw-w64 for the Windows kiosk; file,
-# desktop-file-utils and systemd (systemd-analyze) for the packaging tests.
+# screenshots; prometheus for promtool (checks /metrics); mingw-w64 for
+# the Windows kiosk; file, desktop-file-utils and systemd (systemd-analyze)
+# for the packaging tests; nginx as the TLS-terminating proxy in front of
+# two central nodes.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
@@ -17,7 +19,13 @@ packages=(
   chromium
   poppler-utils
   gcc-mingw-w64-x86-64 file desktop-file-utils systemd
+  prometheus
+  nginx-light
 )
+
+# npm tools for the dashboard's accessibility and markup checks (axe-core,
+# html-validate), pinned, outside the repository.
+"$(dirname "$0")/npm-deps.sh"
 
 missing=()
 for p in "${packages[@]}"; do

@@ -20,7 +20,7 @@ type ExportCommand struct {
 }
 
 const exportSynopsis = `
-central export --data DIR [--db …] --out FILE [--format csv|pdf] [--key FILE] [--kind KIND]
+central export --data DIR [--db …] --out FILE [--format csv|xlsx|pdf] [--delimiter ,|;|tab] [--key FILE] [--kind KIND]
 
 Opens every stored record with the campaign private key and writes them out.
 
@@ -31,6 +31,12 @@ comment, canvasser, one column per survey question). Signatures are written
 as SVG files in FILE's name without extension + "_signatures/", named by
 record id, and the signature_file column names each. UTF-8 with a byte
 order mark, CRLF line ends; cells starting with = + - @ get a leading '.
+--delimiter ";" separates the fields with semicolons, as Excel expects in
+Spanish and other comma-decimal locales (with "," it shows one column).
+
+--format xlsx writes a workbook with one sheet per kind, each with that
+kind's columns (named as in the CSV): times as dates in the campaign's
+time zone, numbers as numbers, the header row frozen. No signature files.
 
 --format pdf writes signature sheets for the electoral authority: per
 proposal a title page (threshold, count) and a table of name, voter id,
@@ -46,7 +52,8 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	dataDir := fs.String("data", "", dataUsage)
 	db := fs.String("db", "", dbUsage)
 	out := fs.String("out", "", "write the export to `FILE`")
-	format := fs.String("format", "csv", "`FORMAT` of the export: csv or pdf")
+	format := fs.String("format", "csv", "`FORMAT` of the export: csv, xlsx or pdf")
+	delimiter := fs.String("delimiter", ",", "CSV field `SEPARATOR`: \",\", \";\" (Excel in Spanish), \"|\" or \"tab\"")
 	keyFile := fs.String("key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
 	kind := fs.String("kind", "", "export only records of `KIND`: survey_response, signature, event_registration or comment")
 	if pos, err := parseFlags(fs, args); err != nil {
@@ -63,17 +70,23 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	if *kind != "" && !record.Kind(*kind).Valid() {
 		return &usageError{fmt.Sprintf("--kind %q is not a record kind", *kind)}
 	}
+	comma, err := export.ParseDelimiter(*delimiter)
+	if err != nil {
+		return &usageError{"--" + err.Error()}
+	}
 	var write func(context.Context, central.RecordReader, *export.Key, string, export.Options) (*export.Summary, error)
 	switch *format {
 	case "csv":
 		write = export.CSV
+	case "xlsx":
+		write = export.XLSX
 	case "pdf":
 		if *kind != "" && *kind != string(record.KindSignature) {
 			return &usageError{"--format pdf holds signatures only; omit --kind or use --kind signature"}
 		}
 		write = export.PDF
 	default:
-		return &usageError{fmt.Sprintf("--format %q: want csv or pdf", *format)}
+		return &usageError{fmt.Sprintf("--format %q: want csv, xlsx or pdf", *format)}
 	}
 
 	key, err := c.loadKey(*dataDir, *keyFile)
@@ -96,6 +109,7 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	sum, err := write(ctx, reader, key, *out, export.Options{
 		Kind:      record.Kind(*kind),
 		Campaigns: campaigns,
+		Delimiter: comma,
 		Progress:  export.ProgressBar(c.main.Stderr),
 	})
 	if err != nil {

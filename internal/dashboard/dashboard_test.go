@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"crypto/tls"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/protocol"
@@ -406,5 +408,116 @@ func TestFleetHighlightsStaleDevices(t *testing.T) {
 	}
 	if o := b.get("/"); !strings.Contains(o.body, `<div class="tile warn"><span class="big" id="devices-stale">1<`) {
 		t.Errorf("overview does not count the stale device:\n%s", o.body)
+	}
+}
+
+// TestSurveyChartsHaveADataTable checks that every chart of a choice
+// question comes with a table of the same options and counts, the store's
+// own, in each language: an SVG tells a screen reader only its name.
+func TestSurveyChartsHaveADataTable(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	d.Upload(t, d.Records(t, 24))
+	aggregate(t, s)
+	tl, err := s.central.Store.Tallies(context.Background(), time.Now(), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := campaignOf(t, s)
+	b := s.browser(t)
+	b.mustLogin()
+	for _, l := range []lang{es, en} {
+		b.get("/lang?to=" + string(l) + "&back=/survey")
+		p := b.get("/survey")
+		if p.status != http.StatusOK {
+			t.Fatalf("GET /survey = %d", p.status)
+		}
+		tables := 0
+		for _, q := range c.Survey.Questions {
+			qt := tl.Survey.Questions[q.ID]
+			if (q.Type != campaign.TypeSingle && q.Type != campaign.TypeMultiple) || qt.Answered == 0 {
+				continue
+			}
+			tables++
+			caption := "<caption>" + template.HTMLEscapeString(q.Prompt.Get(string(l))) + "</caption>"
+			i := strings.Index(p.body, caption)
+			if i < 0 {
+				t.Errorf("%s: question %s has no data table captioned with its prompt", l, q.ID)
+				continue
+			}
+			table := p.body[i:]
+			table = table[:strings.Index(table, "</table>")]
+			for _, o := range q.Options {
+				row := `<tr><th scope="row">` + template.HTMLEscapeString(o.Label.Get(string(l))) + `</th><td class="num">` + l.N(qt.Options[o.ID]) + `</td>`
+				if !strings.Contains(table, row) {
+					t.Errorf("%s: question %s: the table lacks the row %q", l, q.ID, row)
+				}
+			}
+		}
+		if tables == 0 {
+			t.Fatalf("%s: no choice question was answered; the test checked nothing", l)
+		}
+		if want := l.T("survey.table.show"); strings.Count(p.body, want) < tables {
+			t.Errorf("%s: %d tables but %d %q toggles", l, tables, strings.Count(p.body, want), want)
+		}
+	}
+}
+
+// TestErrorPageBackLink checks where an error page's Back link leads: home
+// for a missing page, never the missing page itself; the form again for a
+// refused form.
+func TestErrorPageBackLink(t *testing.T) {
+	s := newSite(t)
+	back := regexp.MustCompile(`<a class="button secondary" href="([^"]*)">`)
+	tests := []struct {
+		name   string
+		signIn bool
+		method string
+		path   string
+		status int
+		want   string
+	}{
+		{"a missing page, signed out", false, http.MethodGet, "/no-such-page", http.StatusNotFound, "/"},
+		{"a missing page, signed in", true, http.MethodGet, "/no-such-page", http.StatusNotFound, "/"},
+		{"a receipt check without its token", false, http.MethodPost, "/receipt", http.StatusForbidden, "/receipt"},
+		{"a sign-in without its token", false, http.MethodPost, "/login", http.StatusForbidden, "/login"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := s.browser(t)
+			if tt.signIn {
+				b.mustLogin()
+			}
+			var p page
+			if tt.method == http.MethodPost {
+				p = b.post(tt.path, url.Values{"code": {"7K3QP-X9M2D"}})
+			} else {
+				p = b.get(tt.path)
+			}
+			if p.status != tt.status {
+				t.Fatalf("%s %s = %d, want %d", tt.method, tt.path, p.status, tt.status)
+			}
+			m := back.FindStringSubmatch(p.body)
+			if m == nil || m[1] != tt.want {
+				t.Errorf("Back link %v, want %q", m, tt.want)
+			}
+		})
+	}
+}
+
+// TestLandmarksHaveUniqueNames checks that both navigation landmarks are
+// named, each differently, in each language.
+func TestLandmarksHaveUniqueNames(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	b.mustLogin()
+	nav := regexp.MustCompile(`<nav[^>]*aria-label="([^"]+)"`)
+	for _, l := range []lang{es, en} {
+		b.get("/lang?to=" + string(l) + "&back=/")
+		p := b.get("/")
+		names := nav.FindAllStringSubmatch(p.body, -1)
+		if n := strings.Count(p.body, "<nav"); n != 2 || len(names) != 2 || names[0][1] == names[1][1] {
+			t.Errorf("%s: %d <nav>, named %v; want two with different names", l, n, names)
+		}
 	}
 }

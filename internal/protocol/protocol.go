@@ -220,3 +220,13 @@ const (
 	ReasonInvalidEnvelope  = "invalid_envelope"
 	ReasonDuplicateInBatch = "duplicate_in_batch"
 )
+
+// Reasons are every reason above, so metrics can show each one at 0
+// before it first happens. A new reason belongs here too.
+var Reasons = []string{
+	ReasonUndecodable, ReasonWrongDevice, ReasonBadSignature, ReasonUnknownCampaign,
+	ReasonUnknownVersion, ReasonUnknownSubject, ReasonInvalidEnvelope, ReasonDuplicateInBatch,
+}
+
+// Statuses are every per-record outcome, in the order above.
+var Statuses = []Status{Accepted, Duplicate, Conflict, Rejected}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -230,40 +231,24 @@ func enrollError(err error) error {
 	return fmt.Errorf("%w: %w", ErrEnrollRefused, err)
 }
 
-// Enrollment failure kinds: stable keys a setup screen translates.
-const (
-	KindCodeMistyped      = "code_mistyped"
-	KindCodeUsed          = "code_used"
-	KindCodeExpired       = "code_expired"
-	KindUnknownCode       = "unknown_code"
-	KindUnreachable       = "unreachable"
-	KindServerKeyMismatch = "server_key_mismatch"
-	KindPendingRecords    = "pending_records"
-	KindCampaignPending   = "campaign_pending"
-	KindInsecureURL       = "insecure_url"
-	KindRedirected        = "redirected"
-	KindTLSUntrusted      = "tls_untrusted"
-	KindRefused           = "refused"
-)
-
-// EnrollErrorKind maps an error from Enroll to its kind: one of the Kind
-// constants, or "" for nil.
+// EnrollErrorKind maps an error from Enroll to its kind, as the kiosk's
+// setup wizard reads it: one of the handoff.Kind constants, or "" for nil.
 func EnrollErrorKind(err error) string {
 	for _, k := range []struct {
 		err  error
 		kind string
 	}{
-		{ErrCodeMistyped, KindCodeMistyped},
-		{ErrCodeUsed, KindCodeUsed},
-		{ErrCodeExpired, KindCodeExpired},
-		{ErrUnknownCode, KindUnknownCode},
-		{ErrServerKeyMismatch, KindServerKeyMismatch},
-		{ErrPendingRecords, KindPendingRecords},
-		{ErrCampaignPending, KindCampaignPending},
-		{ErrInsecureURL, KindInsecureURL},
-		{ErrRedirected, KindRedirected},
-		{ErrTLSUntrusted, KindTLSUntrusted},
-		{ErrUnreachable, KindUnreachable},
+		{ErrCodeMistyped, handoff.KindCodeMistyped},
+		{ErrCodeUsed, handoff.KindCodeUsed},
+		{ErrCodeExpired, handoff.KindCodeExpired},
+		{ErrUnknownCode, handoff.KindUnknownCode},
+		{ErrServerKeyMismatch, handoff.KindServerKeyMismatch},
+		{ErrPendingRecords, handoff.KindPendingRecords},
+		{ErrCampaignPending, handoff.KindCampaignPending},
+		{ErrInsecureURL, handoff.KindInsecureURL},
+		{ErrRedirected, handoff.KindRedirected},
+		{ErrTLSUntrusted, handoff.KindTLSUntrusted},
+		{ErrUnreachable, handoff.KindUnreachable},
 	} {
 		if errors.Is(err, k.err) {
 			return k.kind
@@ -272,5 +257,5 @@ func EnrollErrorKind(err error) string {
 	if err == nil {
 		return ""
 	}
-	return KindRefused
+	return handoff.KindRefused
 }

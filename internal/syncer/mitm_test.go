@@ -30,6 +30,7 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -287,7 +288,7 @@ func TestManInTheMiddleCannotSubvertEnrolment(t *testing.T) {
 
 	refused := func(t *testing.T, d *device, err error) {
 		t.Helper()
-		if !errors.Is(err, ErrServerKeyMismatch) || EnrollErrorKind(err) != KindServerKeyMismatch {
+		if !errors.Is(err, ErrServerKeyMismatch) || EnrollErrorKind(err) != handoff.KindServerKeyMismatch {
 			t.Fatalf("enroll err = %v (kind %q), want the server key mismatch", err, EnrollErrorKind(err))
 		}
 		if _, err := d.store.Identity(ctx); !errors.Is(err, outbox.ErrNotEnrolled) {
@@ -587,7 +588,7 @@ func TestManInTheMiddleWithAnotherTLSCertificateIsRefused(t *testing.T) {
 		d := mitmDevice(t, r.client())
 		code := pinned(t).String()
 		_, err := d.s.Enroll(ctx, code, "kiosk", record.ModeKiosk)
-		if !errors.Is(err, ErrTLSPinMismatch) || EnrollErrorKind(err) != KindServerKeyMismatch {
+		if !errors.Is(err, ErrTLSPinMismatch) || EnrollErrorKind(err) != handoff.KindServerKeyMismatch {
 			t.Fatalf("enroll err = %v (kind %q), want the TLS pin mismatch", err, EnrollErrorKind(err))
 		}
 		if reqs, _ := m.counts(); reqs != 0 {
@@ -628,7 +629,7 @@ func TestManInTheMiddleWithAnotherTLSCertificateIsRefused(t *testing.T) {
 		pc := pinned(t)
 		pc.Pin = protocol.TLSPin{}
 		_, err := d.s.Enroll(ctx, pc.String(), "kiosk", record.ModeKiosk)
-		if !errors.Is(err, ErrTLSUntrusted) || EnrollErrorKind(err) != KindTLSUntrusted {
+		if !errors.Is(err, ErrTLSUntrusted) || EnrollErrorKind(err) != handoff.KindTLSUntrusted {
 			t.Fatalf("enroll err = %v (kind %q), want ErrTLSUntrusted", err, EnrollErrorKind(err))
 		}
 	})
@@ -668,7 +669,7 @@ func TestDeviceRefusesPlainHTTPAndRedirectsOffCentral(t *testing.T) {
 		d := mitmDevice(t, r.client())
 		code := codeFor(t, c, remote)
 		_, err := d.s.Enroll(ctx, code.String(), "kiosk", record.ModeKiosk)
-		if !errors.Is(err, ErrInsecureURL) || EnrollErrorKind(err) != KindInsecureURL {
+		if !errors.Is(err, ErrInsecureURL) || EnrollErrorKind(err) != handoff.KindInsecureURL {
 			t.Fatalf("enroll err = %v (kind %q), want ErrInsecureURL", err, EnrollErrorKind(err))
 		}
 		code.InsecureHTTP = true
@@ -690,7 +691,7 @@ func TestDeviceRefusesPlainHTTPAndRedirectsOffCentral(t *testing.T) {
 		}, nil)
 		d := mitmDevice(t, nil)
 		_, err := d.s.Enroll(ctx, codeFor(t, c, m.srv.URL).String(), "kiosk", record.ModeKiosk)
-		if !errors.Is(err, ErrRedirected) || EnrollErrorKind(err) != KindRedirected {
+		if !errors.Is(err, ErrRedirected) || EnrollErrorKind(err) != handoff.KindRedirected {
 			t.Fatalf("enroll err = %v (kind %q), want ErrRedirected", err, EnrollErrorKind(err))
 		}
 		if n := elsewhere.Load(); n != 0 {
@@ -754,6 +755,18 @@ func TestPeerChecks(t *testing.T) {
 		s.Client = &http.Client{Transport: roundTripper(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })}
 		if _, err := s.clientFor(peer{url: "https://central.example.org", pin: pin}); err == nil {
 			t.Fatal("a pinned peer got a client that does not check the pin")
+		}
+	})
+	t.Run("WrapTransport wraps the pinned transport", func(t *testing.T) {
+		s := quietSyncer(openOutbox(t))
+		var inner http.RoundTripper
+		s.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { inner = rt; return rt }
+		if _, err := s.clientFor(peer{url: "https://central.example.org", pin: pin}); err != nil {
+			t.Fatal(err)
+		}
+		tr, ok := inner.(*http.Transport)
+		if !ok || tr.TLSClientConfig == nil || tr.TLSClientConfig.VerifyConnection == nil {
+			t.Fatalf("wrapped %T without the pin check", inner)
 		}
 	})
 }

@@ -99,7 +99,7 @@ func (s *Syncer) clientFor(p peer) (*http.Client, error) {
 		case *http.Transport:
 			base = t
 		default:
-			return nil, fmt.Errorf("pin central's TLS key: the HTTP client's transport is a %T, not an *http.Transport", t)
+			return nil, fmt.Errorf("pin central's TLS key: the HTTP client's transport is a %T, not an *http.Transport (wrap it with Syncer.WrapTransport instead)", t)
 		}
 		tr := base.Clone()
 		cfg := &tls.Config{}
@@ -113,6 +113,12 @@ func (s *Syncer) clientFor(p peer) (*http.Client, error) {
 		cfg.VerifyConnection = verifyPin(p.pin, k.host, cfg.RootCAs)
 		tr.TLSClientConfig = cfg
 		c.Transport = tr
+	}
+	if s.WrapTransport != nil {
+		if c.Transport == nil {
+			c.Transport = http.DefaultTransport
+		}
+		c.Transport = s.WrapTransport(c.Transport)
 	}
 	if s.clients == nil {
 		s.clients = map[clientKey]*http.Client{}

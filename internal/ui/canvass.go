@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/stroke"
@@ -67,13 +68,9 @@ type canvassLock struct {
 	until    time.Time
 }
 
-// SettingCanvassLock is the device setting holding canvassLock as
-// "failures unix-nanoseconds".
-const SettingCanvassLock = "canvass.lock"
-
 // loadCanvassLock reads the stored lock; a damaged value locks.
 func (k *Kiosk) loadCanvassLock(ctx context.Context, now time.Time) canvassLock {
-	v, err := k.store.Setting(ctx, SettingCanvassLock, "")
+	v, err := k.store.Setting(ctx, handoff.SettingCanvassLock, "")
 	if err != nil || v == "" {
 		return canvassLock{}
 	}
@@ -94,7 +91,7 @@ func (k *Kiosk) saveCanvassLock(ctx context.Context, l canvassLock) error {
 		until = l.until.UnixNano()
 	}
 	k.canvLock = l
-	return k.store.SetSetting(ctx, SettingCanvassLock, fmt.Sprintf("%d %d", l.failures, until))
+	return k.store.SetSetting(ctx, handoff.SettingCanvassLock, fmt.Sprintf("%d %d", l.failures, until))
 }
 
 // canvassSteps is the attendee's steps: name, voter id, alcaldía,

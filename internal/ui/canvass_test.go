@@ -12,8 +12,8 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
 const (
@@ -27,7 +27,7 @@ func newCanvassRig(t *testing.T) *rig {
 	t.Helper()
 	test.NewTempApp(t)
 	saved := CanvasserPINParams
-	CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(func() { CanvasserPINParams = saved })
 	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
 	if err := SetCanvasser(context.Background(), dev.Store, canvasserName, canvasserPIN); err != nil {
@@ -272,7 +272,7 @@ func TestCanvasserAccounts(t *testing.T) {
 	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
 	ctx := context.Background()
 	saved := CanvasserPINParams
-	CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(func() { CanvasserPINParams = saved })
 	for _, c := range []struct{ name, pin string }{{"Zoe", "111111"}, {"ana", "222222"}, {"Ana", "333333"}} {
 		if err := SetCanvasser(ctx, dev.Store, c.name, c.pin); err != nil {
@@ -319,7 +319,7 @@ func TestCanvasserAccounts(t *testing.T) {
 func TestCanvasserOutOfServiceReturnsToTheHub(t *testing.T) {
 	test.NewTempApp(t)
 	saved := CanvasserPINParams
-	CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(func() { CanvasserPINParams = saved })
 	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
 	if err := SetCanvasser(context.Background(), dev.Store, canvasserName, canvasserPIN); err != nil {

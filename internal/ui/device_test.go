@@ -11,12 +11,13 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/voces-cdmx/voces/assets"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
 func TestDiskFullShowsOutOfServiceAndKeepsTrying(t *testing.T) {
@@ -277,7 +278,7 @@ func TestTechnicianSetsAPINThenExits(t *testing.T) {
 		t.Fatal("a device without a PIN does not ask to create one")
 	}
 	typePIN(r, "12345")
-	if got := r.message(); got != i18n.Spanish.F("pin.format", techpin.MinLength, techpin.MaxLength) {
+	if got := r.message(); got != i18n.Spanish.F("pin.format", pinguard.MinLength, pinguard.MaxLength) {
 		t.Fatalf("short PIN: message %q", got)
 	}
 	typePIN(r, "246810")
@@ -288,8 +289,8 @@ func TestTechnicianSetsAPINThenExits(t *testing.T) {
 	typePIN(r, "246810")
 	typePIN(r, "246810")
 	r.expect(kindTechMenu)
-	stored, _ := r.dev.Store.Setting(context.Background(), techpin.KeyHash, "")
-	if ok, err := techpin.Verify(stored, "246810"); !ok || err != nil || strings.Contains(stored, "246810") {
+	stored, _ := r.dev.Store.Setting(context.Background(), handoff.SettingTechPIN, "")
+	if ok, err := pinguard.Verify(stored, "246810"); !ok || err != nil || strings.Contains(stored, "246810") {
 		t.Fatalf("stored PIN %q is not an argon2id hash of the PIN", stored)
 	}
 	test.Tap(screenAs[*techMenu](r).exit)
@@ -304,7 +305,7 @@ func TestTechnicianSetsAPINThenExits(t *testing.T) {
 
 func TestPINLocksAfterFiveFailures(t *testing.T) {
 	r := newRig(t, Config{})
-	g := techpin.New(r.dev.Store)
+	g := pinguard.New(r.dev.Store)
 	g.Params = r.k.pin.Params
 	if err := g.Set(context.Background(), "246810"); err != nil {
 		t.Fatal(err)
@@ -336,7 +337,7 @@ func TestPINLocksAfterFiveFailures(t *testing.T) {
 	if !strings.Contains(r2.message(), "Bloqueado") {
 		t.Fatalf("after a restart: message %q, want still locked", r2.message())
 	}
-	r2.clock.Advance(techpin.DefaultCooldown)
+	r2.clock.Advance(pinguard.DefaultCooldown)
 	typePIN(r2, "246810")
 	r2.expect(kindTechMenu)
 }
@@ -357,7 +358,7 @@ func TestTechnicianToolsPlugIn(t *testing.T) {
 		},
 	}
 	r := newRig(t, Config{Tools: []TechTool{tool}})
-	g := techpin.New(r.dev.Store)
+	g := pinguard.New(r.dev.Store)
 	g.Params = r.k.pin.Params
 	if err := g.Set(context.Background(), "246810"); err != nil {
 		t.Fatal(err)

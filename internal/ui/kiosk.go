@@ -19,11 +19,12 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
 // Timing defaults.
@@ -73,7 +74,7 @@ type Kiosk struct {
 	cfg   Config
 	now   func() time.Time
 	log   *slog.Logger
-	pin   *techpin.Guard
+	pin   *pinguard.Guard
 
 	mode      string        // record mode of the drafts
 	defLang   i18n.Lang     // each person starts in it
@@ -115,7 +116,7 @@ func New(app fyne.App, store Store, cfg Config) *Kiosk {
 	if k.log == nil {
 		k.log = slog.New(slog.DiscardHandler)
 	}
-	k.pin = techpin.New(store)
+	k.pin = pinguard.New(store)
 	k.pin.Now = k.now
 	k.win = app.NewWindow("Voces")
 	k.win.SetPadded(false)
@@ -164,7 +165,7 @@ func (k *Kiosk) readSettings() {
 	k.defLang = k.cfg.Lang
 	if k.defLang == "" {
 		k.defLang = i18n.Spanish
-		if v := get(SettingLang); v != "" {
+		if v := get(handoff.SettingLang); v != "" {
 			if l, err := i18n.Parse(v); err == nil {
 				k.defLang = l
 			}
@@ -173,7 +174,7 @@ func (k *Kiosk) readSettings() {
 	if k.cfg.Look != nil {
 		k.defLook = *k.cfg.Look
 	} else {
-		k.defLook = Look{LargeText: get(SettingLargeText) == "1", HighContrast: get(SettingHighContrast) == "1"}
+		k.defLook = Look{LargeText: get(handoff.SettingLargeText) == "1", HighContrast: get(handoff.SettingHighContrast) == "1"}
 	}
 	dur := func(flag time.Duration, key string, def time.Duration) time.Duration {
 		if flag > 0 {
@@ -184,8 +185,8 @@ func (k *Kiosk) readSettings() {
 		}
 		return def
 	}
-	k.idle = dur(k.cfg.Idle, SettingIdle, DefaultIdle)
-	k.countdown = dur(k.cfg.Countdown, SettingCountdown, DefaultCountdown)
+	k.idle = dur(k.cfg.Idle, handoff.SettingIdle, DefaultIdle)
+	k.countdown = dur(k.cfg.Countdown, handoff.SettingCountdown, DefaultCountdown)
 	if k.cfg.SavedFor <= 0 {
 		k.cfg.SavedFor = DefaultSavedFor
 	}

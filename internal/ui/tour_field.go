@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/syncer"
 )
 
 // Tours of the field-operations screens, for screenshots and by-hand
@@ -22,9 +21,6 @@ var tourCode = protocol.ProvisioningCode{URL: "http://10.0.0.5:8080", Token: "7K
 // identity, with made-up answers from syncd for success and failure. It
 // hands no request to syncd.
 func (k *Kiosk) SetupTour(shot func(name string)) error {
-	if _, ok := k.store.(*outbox.Store); !ok {
-		return fmt.Errorf("setup tour: the store is not an outbox")
-	}
 	if k.ident != nil {
 		return fmt.Errorf("setup tour: the device is enrolled")
 	}
@@ -57,11 +53,11 @@ func (k *Kiosk) SetupTour(shot func(name string)) error {
 	st.started = k.now().Add(-setupQuietAfter)
 	k.show(&setupRun{k: k, st: st})
 	snap("enrolling-quiet")
-	st.outcome = &syncer.EnrollOutcome{DeviceID: "dev-7f3a9c2e", ClockFarOff: true, ClockSkew: -(72 * time.Hour).Seconds()}
+	st.outcome = &handoff.EnrollOutcome{DeviceID: "dev-7f3a9c2e", ClockFarOff: true, ClockSkew: -(72 * time.Hour).Seconds()}
 	k.show(&setupDone{k: k, st: st})
 	snap("done")
-	for _, kind := range []string{syncer.KindCodeUsed, syncer.KindCodeExpired, syncer.KindUnknownCode, syncer.KindUnreachable} {
-		st.outcome = &syncer.EnrollOutcome{Kind: kind, Message: "sample: " + kind}
+	for _, kind := range []string{handoff.KindCodeUsed, handoff.KindCodeExpired, handoff.KindUnknownCode, handoff.KindUnreachable} {
+		st.outcome = &handoff.EnrollOutcome{Kind: kind, Message: "sample: " + kind}
 		k.show(&setupDone{k: k, st: st})
 		snap("failed-" + kind)
 	}

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/i18n"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -133,8 +133,8 @@ func (s *pinScreen) submit() {
 	s.typed = ""
 	s.input.SetText("")
 	if s.create {
-		if err := techpin.CheckFormat(pin); err != nil {
-			s.msg.fail(k.F("pin.format", techpin.MinLength, techpin.MaxLength))
+		if err := pinguard.CheckFormat(pin); err != nil {
+			s.msg.fail(k.F("pin.format", pinguard.MinLength, pinguard.MaxLength))
 			return
 		}
 		if s.first == "" {
@@ -157,7 +157,7 @@ func (s *pinScreen) submit() {
 	}
 	res, err := k.pin.Check(ctx, pin)
 	switch {
-	case errors.Is(err, techpin.ErrNotSet):
+	case errors.Is(err, pinguard.ErrNotSet):
 		k.show(&pinScreen{k: k, create: true})
 	case err != nil:
 		k.log.Error("check technician pin", "err", err)

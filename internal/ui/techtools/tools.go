@@ -1,13 +1,13 @@
-// Package tech holds the technician tools plugged into the kiosk's
-// technician menu: device health, sync now, dead records, USB bundle
-// export, device settings, canvasser accounts and wiping the device.
+// Package techtools holds the technician tools plugged into the kiosk's
+// technician menu (ui.TechTool): device health, sync now, dead records,
+// USB bundle export, device settings, canvasser accounts and wiping the
+// device.
 //
-// The tools read the outbox and hand work to syncd through it, as the
-// kiosk does; none of them touches the network.
-package tech
+// The tools read the outbox and hand work to syncd through it (package
+// handoff), as the kiosk does; none of them touches the network.
+package techtools
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/i18n"
-	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/ui"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
@@ -65,17 +64,6 @@ func Tools(opt Options) []ui.TechTool {
 		tool(IDCanvassers, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newAccounts(h, opt).root }),
 		tool(IDWipe, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newWipe(h, opt).root }),
 	}
-}
-
-// errNoOutbox is a host whose store is not an outbox file (a test double).
-var errNoOutbox = errors.New("the device store is not an outbox file")
-
-func outboxOf(h ui.TechHost) (*outbox.Store, error) {
-	s, ok := h.Store().(*outbox.Store)
-	if !ok {
-		return nil, errNoOutbox
-	}
-	return s, nil
 }
 
 // form lays label/value pairs in two columns.

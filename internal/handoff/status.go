@@ -1,17 +1,16 @@
-package syncer
+package handoff
 
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/outbox"
 )
 
-// Status is a device's sync state as `syncd status` prints it and a
-// health screen shows it. Times never set are nil (null in JSON), so
-// scripts can tell "never" from a date.
+// Status is a device's sync state as `syncd status` prints it and the
+// technician's health screen shows it. Times never set are nil (null in
+// JSON), so scripts can tell "never" from a date.
 type Status struct {
 	Enrolled        bool       `json:"enrolled"`
 	DeviceID        string     `json:"device_id"`
@@ -36,28 +35,28 @@ type Status struct {
 // ReadStatus reads a device's sync state from its outbox. It needs no
 // network and no running syncd, so the kiosk and `syncd status` both use
 // it.
-func ReadStatus(ctx context.Context, store *outbox.Store) (*Status, error) {
-	st := &Status{FreeDisk: outbox.FreeDisk(filepath.Dir(store.Path()))}
-	switch id, err := store.Identity(ctx); {
+func ReadStatus(ctx context.Context, s Outbox) (*Status, error) {
+	st := &Status{FreeDisk: s.FreeDisk()}
+	switch id, err := s.Identity(ctx); {
 	case err == nil:
 		st.Enrolled = true
 		st.DeviceID, st.Name, st.Mode, st.Server = id.DeviceID, id.Name, id.Mode, id.ServerURL
 	case !errors.Is(err, outbox.ErrNotEnrolled):
 		return nil, err
 	}
-	c, err := store.Counts(ctx)
+	c, err := s.Counts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	st.Pending, st.Synced, st.Dead, st.LastSeq = c.Pending, c.Synced, c.Dead, c.LastSeq
 	st.OldestPending = timePtr(c.OldestPending)
-	switch sc, err := store.LatestCampaign(ctx); {
+	switch sc, err := s.LatestCampaign(ctx); {
 	case err == nil:
 		st.CampaignVersion = sc.Version
 	case !errors.Is(err, outbox.ErrNoCampaign):
 		return nil, err
 	}
-	ss, err := store.SyncStatus(ctx)
+	ss, err := s.SyncStatus(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package tech
+package techtools
 
 import (
 	"context"
@@ -18,13 +18,14 @@ import (
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/fieldsim"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 	"github.com/voces-cdmx/voces/internal/ui"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -289,7 +290,7 @@ func TestWipeNeedsNothingPendingOrABundleAndTwoConfirmations(t *testing.T) {
 		if c, _ := dev.Store.Counts(ctx); c.Pending+c.Synced+c.Dead != 0 {
 			t.Errorf("records after wipe: %+v", c)
 		}
-		if set, _ := techpin.New(dev.Store).IsSet(ctx); set {
+		if set, _ := pinguard.New(dev.Store).IsSet(ctx); set {
 			t.Error("the technician PIN survives the wipe")
 		}
 	})
@@ -305,10 +306,10 @@ func TestSettingsAreSavedForTheNextPerson(t *testing.T) {
 		pick int
 		want string
 	}{
-		{ui.SettingIdle, 3, "1m30s"},
-		{ui.SettingCountdown, 0, "10s"},
-		{ui.SettingLang, 1, "en"},
-		{ui.SettingLargeText, 1, "1"},
+		{handoff.SettingIdle, 3, "1m30s"},
+		{handoff.SettingCountdown, 0, "10s"},
+		{handoff.SettingLang, 1, "en"},
+		{handoff.SettingLargeText, 1, "1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
@@ -328,7 +329,7 @@ func TestSettingsAreSavedForTheNextPerson(t *testing.T) {
 
 func TestCanvasserAccountsAreAddedAndRemoved(t *testing.T) {
 	saved := ui.CanvasserPINParams
-	ui.CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	ui.CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(func() { ui.CanvasserPINParams = saved })
 	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
 	h := newHost(t, dev.Store)

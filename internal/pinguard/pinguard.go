@@ -1,7 +1,8 @@
-// Package techpin guards the kiosk's technician menu with a PIN stored as
+// Package pinguard guards the kiosk's technician menu with a PIN stored as
 // an argon2id hash in the device's settings, and locks it after repeated
 // failures, persistently, so restarting the kiosk does not reset the count.
-package techpin
+// Canvasser PINs share its format (CheckFormat) and hash (Hash, Verify).
+package pinguard
 
 import (
 	"context"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/voces-cdmx/voces/internal/handoff"
 )
 
 // Settings is where the hash and the failure count live: the outbox's
@@ -24,11 +27,11 @@ type Settings interface {
 	SetSetting(ctx context.Context, key, value string) error
 }
 
-// Setting keys.
+// The setting keys (package handoff holds every device setting key).
 const (
-	KeyHash        = "tech.pin"
-	KeyFailures    = "tech.pin.failures"
-	KeyLockedUntil = "tech.pin.locked_until"
+	keyHash        = handoff.SettingTechPIN
+	keyFailures    = handoff.SettingTechPINFailures
+	keyLockedUntil = handoff.SettingTechPINLockedUntil
 )
 
 // PIN length bounds. Six digits is a million guesses, and five guesses per
@@ -99,7 +102,7 @@ func CheckFormat(pin string) error {
 
 // IsSet reports whether a PIN has been provisioned.
 func (g *Guard) IsSet(ctx context.Context) (bool, error) {
-	h, err := g.settings.Setting(ctx, KeyHash, "")
+	h, err := g.settings.Setting(ctx, keyHash, "")
 	if err != nil {
 		return false, fmt.Errorf("read technician pin: %w", err)
 	}
@@ -115,7 +118,7 @@ func (g *Guard) Set(ctx context.Context, pin string) error {
 	if err != nil {
 		return err
 	}
-	if err := g.settings.SetSetting(ctx, KeyHash, h); err != nil {
+	if err := g.settings.SetSetting(ctx, keyHash, h); err != nil {
 		return fmt.Errorf("save technician pin: %w", err)
 	}
 	return g.reset(ctx)
@@ -130,7 +133,7 @@ type Result struct {
 
 // Locked returns the end of the current lockout, or the zero time.
 func (g *Guard) Locked(ctx context.Context) (time.Time, error) {
-	v, err := g.settings.Setting(ctx, KeyLockedUntil, "")
+	v, err := g.settings.Setting(ctx, keyLockedUntil, "")
 	if err != nil || v == "" {
 		return time.Time{}, err
 	}
@@ -152,7 +155,7 @@ func (g *Guard) Check(ctx context.Context, pin string) (Result, error) {
 	if until, err := g.Locked(ctx); err != nil || !until.IsZero() {
 		return Result{LockedUntil: until}, err
 	}
-	stored, err := g.settings.Setting(ctx, KeyHash, "")
+	stored, err := g.settings.Setting(ctx, keyHash, "")
 	if err != nil {
 		return Result{}, fmt.Errorf("read technician pin: %w", err)
 	}
@@ -164,7 +167,7 @@ func (g *Guard) Check(ctx context.Context, pin string) (Result, error) {
 		return Result{}, err
 	}
 	failures++
-	if err := g.settings.SetSetting(ctx, KeyFailures, strconv.Itoa(failures)); err != nil {
+	if err := g.settings.SetSetting(ctx, keyFailures, strconv.Itoa(failures)); err != nil {
 		return Result{}, fmt.Errorf("count pin failure: %w", err)
 	}
 	ok, err := Verify(stored, pin)
@@ -185,14 +188,14 @@ func (g *Guard) Check(ctx context.Context, pin string) (Result, error) {
 	}
 	d = min(d, maxCooldown)
 	until := g.Now().Add(d)
-	if err := g.settings.SetSetting(ctx, KeyLockedUntil, until.UTC().Format(time.RFC3339Nano)); err != nil {
+	if err := g.settings.SetSetting(ctx, keyLockedUntil, until.UTC().Format(time.RFC3339Nano)); err != nil {
 		return Result{}, fmt.Errorf("save pin lockout: %w", err)
 	}
 	return Result{LockedUntil: until}, nil
 }
 
 func (g *Guard) failures(ctx context.Context) (int, error) {
-	v, err := g.settings.Setting(ctx, KeyFailures, "0")
+	v, err := g.settings.Setting(ctx, keyFailures, "0")
 	if err != nil {
 		return 0, fmt.Errorf("read pin failures: %w", err)
 	}
@@ -205,10 +208,10 @@ func (g *Guard) failures(ctx context.Context) (int, error) {
 }
 
 func (g *Guard) reset(ctx context.Context) error {
-	if err := g.settings.SetSetting(ctx, KeyFailures, "0"); err != nil {
+	if err := g.settings.SetSetting(ctx, keyFailures, "0"); err != nil {
 		return fmt.Errorf("reset pin failures: %w", err)
 	}
-	if err := g.settings.SetSetting(ctx, KeyLockedUntil, ""); err != nil {
+	if err := g.settings.SetSetting(ctx, keyLockedUntil, ""); err != nil {
 		return fmt.Errorf("reset pin lockout: %w", err)
 	}
 	return nil

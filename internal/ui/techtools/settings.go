@@ -1,4 +1,4 @@
-package tech
+package techtools
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/ui"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
@@ -51,15 +52,15 @@ func newSettings(h ui.TechHost, opt Options) *settings {
 		}
 		rows = append(rows, s.group(key, title, vals, labels, cur)...)
 	}
-	durations(ui.SettingIdle, l.T("tool.settings.idle"), idleChoices, ui.DefaultIdle)
-	durations(ui.SettingCountdown, l.T("tool.settings.countdown"), countdownChoices, ui.DefaultCountdown)
+	durations(handoff.SettingIdle, l.T("tool.settings.idle"), idleChoices, ui.DefaultIdle)
+	durations(handoff.SettingCountdown, l.T("tool.settings.countdown"), countdownChoices, ui.DefaultCountdown)
 	var langs, langNames []string
 	for _, lg := range i18n.Langs {
 		langs, langNames = append(langs, string(lg)), append(langNames, lg.T("language.name"))
 	}
-	rows = append(rows, s.group(ui.SettingLang, l.T("tool.settings.lang"), langs, langNames, get(ui.SettingLang, string(i18n.Spanish)))...)
-	rows = append(rows, s.group(ui.SettingLargeText, l.T("tool.settings.text"), []string{"0", "1"},
-		[]string{l.T("tool.settings.text.normal"), l.T("tool.settings.text.large")}, get(ui.SettingLargeText, "0"))...)
+	rows = append(rows, s.group(handoff.SettingLang, l.T("tool.settings.lang"), langs, langNames, get(handoff.SettingLang, string(i18n.Spanish)))...)
+	rows = append(rows, s.group(handoff.SettingLargeText, l.T("tool.settings.text"), []string{"0", "1"},
+		[]string{l.T("tool.settings.text.normal"), l.T("tool.settings.text.large")}, get(handoff.SettingLargeText, "0"))...)
 	s.root = container.NewBorder(nil, s.msg, nil, nil, scroll(container.NewVBox(rows...)))
 	return s
 }

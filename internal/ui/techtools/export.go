@@ -1,4 +1,4 @@
-package tech
+package techtools
 
 import (
 	"context"
@@ -16,17 +16,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/bundle"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/ui"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
-// SettingLastBundle records the last bundle written from the technician
-// menu, as JSON, so "wipe device" knows which pending records are safe
-// on a stick.
-const SettingLastBundle = "tech.last_bundle"
-
-// lastBundle is what SettingLastBundle holds.
+// lastBundle is what handoff.SettingLastBundle holds.
 type lastBundle struct {
 	Path    string `json:"path"`
 	Records int    `json:"records"`
@@ -149,10 +145,7 @@ func (s *export) finish(path string, hdr *bundle.Header, err error) {
 // writeBundle exports every pending record to a new file in dir and
 // remembers it for the wipe tool.
 func writeBundle(h ui.TechHost, dir string, opt Options, progress func(done, total int)) (string, *bundle.Header, error) {
-	store, err := outboxOf(h)
-	if err != nil {
-		return "", nil, err
-	}
+	store := h.Store()
 	if dir == "" {
 		return "", nil, errors.New("no directory chosen")
 	}
@@ -172,7 +165,7 @@ func writeBundle(h ui.TechHost, dir string, opt Options, progress func(done, tot
 		return "", nil, fmt.Errorf("check the written bundle: %w", err)
 	}
 	js, _ := json.Marshal(lastBundle{Path: path, Records: hdr.Records, LastSeq: hdr.LastSeq})
-	if err := store.SetSetting(ctx, SettingLastBundle, string(js)); err != nil {
+	if err := store.SetSetting(ctx, handoff.SettingLastBundle, string(js)); err != nil {
 		return "", nil, err
 	}
 	return path, hdr, nil
@@ -189,7 +182,7 @@ type wipeState struct {
 
 // checkWipe decides whether wiping loses nothing: nothing pending, or
 // every pending record in a bundle written from this menu.
-func checkWipe(ctx context.Context, store *outbox.Store) (wipeState, error) {
+func checkWipe(ctx context.Context, store ui.Store) (wipeState, error) {
 	var st wipeState
 	var maxSeq uint64
 	err := store.EachPending(ctx, func(p outbox.Pending) error {
@@ -200,7 +193,7 @@ func checkWipe(ctx context.Context, store *outbox.Store) (wipeState, error) {
 	if err != nil {
 		return st, err
 	}
-	raw, err := store.Setting(ctx, SettingLastBundle, "")
+	raw, err := store.Setting(ctx, handoff.SettingLastBundle, "")
 	if err != nil {
 		return st, err
 	}
@@ -222,7 +215,7 @@ func checkWipe(ctx context.Context, store *outbox.Store) (wipeState, error) {
 
 // wipeOutbox erases the device (outbox.Wipe), allowing pending records only
 // when they are all in the last bundle, up to allowedUpTo.
-func wipeOutbox(ctx context.Context, store *outbox.Store, allowedUpTo uint64, anyPending bool) error {
+func wipeOutbox(ctx context.Context, store ui.Store, allowedUpTo uint64, anyPending bool) error {
 	if !anyPending {
 		allowedUpTo = 0
 	}
@@ -265,10 +258,8 @@ func (s *wipe) reset() {
 	s.cancel.Hide()
 	s.first.Show()
 	s.msg.SetText("")
-	store, err := outboxOf(s.h)
-	if err == nil {
-		s.state, err = checkWipe(context.Background(), store)
-	}
+	var err error
+	s.state, err = checkWipe(context.Background(), s.h.Store())
 	if err != nil {
 		s.info.SetText(l.F("tool.error", err))
 		s.first.Disable()
@@ -310,14 +301,11 @@ func (s *wipe) ask() {
 
 func (s *wipe) run() {
 	l := s.h.Lang()
-	store, err := outboxOf(s.h)
-	if err == nil {
-		var lb lastBundle
-		raw, _ := store.Setting(context.Background(), SettingLastBundle, "")
-		json.Unmarshal([]byte(raw), &lb)
-		err = wipeOutbox(context.Background(), store, lb.LastSeq, s.state.covered)
-	}
-	if err != nil {
+	store := s.h.Store()
+	var lb lastBundle
+	raw, _ := store.Setting(context.Background(), handoff.SettingLastBundle, "")
+	json.Unmarshal([]byte(raw), &lb)
+	if err := wipeOutbox(context.Background(), store, lb.LastSeq, s.state.covered); err != nil {
 		s.reset()
 		s.msg.Importance = widget.DangerImportance
 		s.msg.SetText(l.F("tool.error", err))

@@ -1,4 +1,4 @@
-package techpin
+package pinguard
 
 import (
 	"context"
@@ -179,19 +179,19 @@ func TestEachLockoutIsLonger(t *testing.T) {
 
 func TestFailureIsCountedEvenWhenTheCheckBreaks(t *testing.T) {
 	ctx := context.Background()
-	s := settings{KeyHash: "$argon2id$damaged"}
+	s := settings{keyHash: "$argon2id$damaged"}
 	g := newGuard(s, &clock{time.Now()})
 	if _, err := g.Check(ctx, "246810"); !errors.Is(err, ErrBadHash) {
 		t.Fatalf("Check against a damaged hash: %v, want ErrBadHash", err)
 	}
-	if s[KeyFailures] != "1" {
-		t.Fatalf("failure count after a broken check = %q, want 1", s[KeyFailures])
+	if s[keyFailures] != "1" {
+		t.Fatalf("failure count after a broken check = %q, want 1", s[keyFailures])
 	}
 }
 
 func TestDamagedLockoutValueStaysLocked(t *testing.T) {
 	c := &clock{time.Now()}
-	g := newGuard(settings{KeyLockedUntil: "tomorrow-ish"}, c)
+	g := newGuard(settings{keyLockedUntil: "tomorrow-ish"}, c)
 	until, err := g.Locked(context.Background())
 	if err != nil || until.IsZero() {
 		t.Fatalf("Locked with a damaged value = %v, %v; want locked", until, err)

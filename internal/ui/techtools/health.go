@@ -1,4 +1,4 @@
-package tech
+package techtools
 
 import (
 	"context"
@@ -11,8 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/voces-cdmx/voces/internal/outbox"
-	"github.com/voces-cdmx/voces/internal/syncer"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/ui"
 )
 
@@ -34,11 +33,7 @@ func newHealth(h ui.TechHost, opt Options) *health {
 
 func (s *health) refresh() {
 	l := s.h.Lang()
-	store, err := outboxOf(s.h)
-	var st *syncer.Status
-	if err == nil {
-		st, err = syncer.ReadStatus(context.Background(), store)
-	}
+	st, err := handoff.ReadStatus(context.Background(), s.h.Store())
 	if err != nil {
 		s.rows.Objects = []fyne.CanvasObject{para(l.F("tool.error", err))}
 		s.rows.Refresh()
@@ -152,16 +147,13 @@ func (s *syncNow) request() bool {
 }
 
 func (s *syncNow) ask() error {
-	store, err := outboxOf(s.h)
-	if err != nil {
-		return err
-	}
+	store := s.h.Store()
 	c, err := store.Counts(context.Background())
 	if err != nil {
 		return err
 	}
 	s.pending0 = c.Pending
-	s.token, err = syncer.RequestSync(context.Background(), store)
+	s.token, err = handoff.RequestSync(context.Background(), store)
 	return err
 }
 
@@ -169,12 +161,9 @@ func (s *syncNow) ask() error {
 // is over.
 func (s *syncNow) check() bool {
 	l := s.h.Lang()
-	store, err := outboxOf(s.h)
-	if err != nil {
-		return true
-	}
+	store := s.h.Store()
 	ctx := context.Background()
-	st, err := syncer.ReadStatus(ctx, store)
+	st, err := handoff.ReadStatus(ctx, store)
 	if err != nil {
 		s.state.SetText(l.F("tool.error", err))
 		s.start.Enable()
@@ -183,7 +172,7 @@ func (s *syncNow) check() bool {
 	if s.pending0 > 0 {
 		s.bar.SetValue(float64(max(s.pending0-st.Pending, 0)) / float64(s.pending0))
 	}
-	handled, err := syncer.SyncHandled(ctx, store, s.token)
+	handled, err := handoff.SyncHandled(ctx, store, s.token)
 	switch {
 	case err == nil && handled:
 		if st.Pending > 0 {
@@ -212,11 +201,7 @@ type dead struct {
 func newDead(h ui.TechHost, opt Options) *dead {
 	l := h.Lang()
 	s := &dead{}
-	store, err := outboxOf(h)
-	var list []deadRow
-	if err == nil {
-		list, err = deadRows(store)
-	}
+	list, err := deadRows(h.Store())
 	if err != nil {
 		s.root = container.NewVBox(para(l.F("tool.error", err)))
 		return s
@@ -241,7 +226,7 @@ type deadRow struct {
 // maxDead bounds the list; the count above it is exact.
 const maxDead = 500
 
-func deadRows(store *outbox.Store) ([]deadRow, error) {
+func deadRows(store ui.Store) ([]deadRow, error) {
 	recs, err := store.DeadRecords(context.Background(), maxDead)
 	if err != nil {
 		return nil, err

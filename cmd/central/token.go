@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
-	"github.com/voces-cdmx/voces/internal/protocol"
 )
 
 // TokenCommand issues a provisioning code.
@@ -66,7 +64,7 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	pin, err := tokenPin(*dataDir, u, *pinCert, *pinCA)
+	pin, err := central.CodePin(*dataDir, u, *pinCert, *pinCA)
 	if err != nil {
 		return err
 	}
@@ -80,20 +78,4 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintln(c.main.Stdout, code.String())
 	fmt.Fprintf(c.main.Stderr, "valid once, until %s\n", now.Add(*ttl).Format(time.RFC3339))
 	return nil
-}
-
-// tokenPin is the TLS pin for a code to url: the certificate given, or
-// for an https URL the key central serve recorded, if any.
-func tokenPin(dataDir, url, pinCert, pinCA string) (protocol.TLSPin, error) {
-	switch {
-	case pinCert != "" && pinCA != "":
-		return protocol.TLSPin{}, &usageError{"give --tls-pin-cert or --tls-pin-ca, not both"}
-	case pinCert != "":
-		return central.PinFromFile(protocol.PinKey, pinCert)
-	case pinCA != "":
-		return central.PinFromFile(protocol.PinCA, pinCA)
-	case strings.HasPrefix(url, "https://"):
-		return central.ReadTLSPin(dataDir)
-	}
-	return protocol.TLSPin{}, nil
 }

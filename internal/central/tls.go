@@ -117,3 +117,22 @@ func firstCertificate(pemBytes []byte) (*x509.Certificate, error) {
 		}
 	}
 }
+
+// CodePin is the TLS pin for codes to url, as `central token` chooses it:
+// the key of the certificate in pinCert (a proxy's in front of central),
+// or of the authority in pinCA, or for an https URL the key central serve
+// recorded (none when central serves plain HTTP behind a proxy: devices
+// then trust what their system's authorities vouch for).
+func CodePin(dataDir, url, pinCert, pinCA string) (protocol.TLSPin, error) {
+	switch {
+	case pinCert != "" && pinCA != "":
+		return protocol.TLSPin{}, errors.New("give --tls-pin-cert or --tls-pin-ca, not both")
+	case pinCert != "":
+		return PinFromFile(protocol.PinKey, pinCert)
+	case pinCA != "":
+		return PinFromFile(protocol.PinCA, pinCA)
+	case strings.HasPrefix(url, "https://"):
+		return ReadTLSPin(dataDir)
+	}
+	return protocol.TLSPin{}, nil
+}

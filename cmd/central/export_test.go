@@ -83,6 +83,9 @@ func TestExportCommand(t *testing.T) {
 				if !strings.Contains(stderr, "records 100%") {
 					t.Errorf("no finished progress bar on stderr:\n%s", stderr)
 				}
+				if strings.Contains(stderr, "\r") {
+					t.Errorf("progress redrawn with carriage returns on a stderr that is not a terminal:\n%q", stderr)
+				}
 			}
 		})
 	}

@@ -37,6 +37,11 @@ const (
 	PhaseRendering = "rendering" // PDF: drawing signatures onto the sheets
 )
 
+// Func is the shape of CSV and PDF, so a caller can pick a format.
+type Func func(ctx context.Context, r central.RecordReader, key *Key, path string, opt Options) (*Summary, error)
+
+var _ = []Func{CSV, XLSX, PDF}
+
 // ErrNoKey means the campaign private key file does not exist.
 var ErrNoKey = errors.New("campaign private key not found")
 

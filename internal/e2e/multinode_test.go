@@ -32,6 +32,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/central/storetest"
+	"github.com/voces-cdmx/voces/internal/protocol"
 )
 
 // TestMultiNodeBehindTLSProxy is the layout the operator guide documents
@@ -68,9 +69,14 @@ func TestMultiNodeBehindTLSProxy(t *testing.T) {
 	var devs []*device
 	var paths []string
 	for i := range 3 {
-		code := strings.TrimSpace(string(runCentral(t, data[i%2], "token", "--db", pg)))
+		// As the guide says for a TLS-terminating proxy: the code pins the
+		// proxy's certificate, which central never sees.
+		code := strings.TrimSpace(string(runCentral(t, data[i%2], "token", "--db", pg, "--tls-pin-cert", certFile)))
 		if !strings.HasPrefix(code, bal+"#") {
 			t.Fatalf("code %q does not point devices at the proxy %s", code, bal)
+		}
+		if pc, err := protocol.ParseCode(code); err != nil || pc.Pin.Kind != protocol.PinKey {
+			t.Fatalf("code %q does not pin the proxy's key: %+v, %v", code, pc, err)
 		}
 		d := newDevice(t, dir, fmt.Sprintf("device%d", i), code, perDevice, deviceOptions{p: p, roots: pool})
 		devs = append(devs, d)

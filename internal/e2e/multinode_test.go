@@ -58,7 +58,7 @@ func TestMultiNodeBehindTLSProxy(t *testing.T) {
 	copyDir(t, data[0], data[1])
 	node := func(i int) *centraltest.Process {
 		return centraltest.StartProcess(t, centralBin, data[i], "--db", pg,
-			"--addr", "127.0.0.1:"+ports[1+i], "--public-url", bal)
+			"--addr", "127.0.0.1:"+ports[1+i], "--public-url", bal, "--trusted-proxy", "127.0.0.1")
 	}
 	nodes := []*centraltest.Process{node(0), node(1)}
 	startNginx(t, nginx, dir, certFile, keyFile, ports)

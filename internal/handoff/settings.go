@@ -16,6 +16,13 @@ const (
 	// SettingEnrollResult holds the outcome of the latest enrolment
 	// request as JSON (EnrollOutcome), written by syncd.
 	SettingEnrollResult = "enroll.result"
+	// SettingFleet holds a full provisioning code of the central this
+	// device's fleet enrolls with, spent or not: only its URL and trust
+	// (fingerprint, TLS pin, insecure flag) are used, to resolve the
+	// short codes the setup wizard then takes (protocol.ParseShortCode).
+	// The kiosk writes it from --fleet and from each full code its wizard
+	// enrolls with.
+	SettingFleet = "enroll.fleet"
 
 	// SettingLang is the language each person starts in: "es" or "en".
 	// The technician's settings tool writes it; the kiosk reads it at

@@ -48,6 +48,7 @@ var fieldMessages = map[string]msg{
 	"setup.restart":                  {"Empezar de nuevo", "Start again"},
 	"setup.code.title":               {"Código de alta", "Provisioning code"},
 	"setup.code.help":                {"Escribe el código que dio la central («central token») o cárgalo desde una memoria USB. Tiene la forma http://servidor:puerto#XXXXXXXXXXXX-XXXXXXXXXXXXXXXX-XX.", "Type the code central gave you (\"central token\") or load it from a USB stick. It looks like http://server:port#XXXXXXXXXXXX-XXXXXXXXXXXXXXXX-XX."},
+	"setup.code.short.help":          {"Escribe el código corto de 14 letras y números que dio la central («central token») para %s, o carga el código completo desde una memoria USB.", "Type the 14-character short code central gave you (\"central token\") for %s, or load the full code from a USB stick."},
 	"setup.code.usb":                 {"Cargar desde USB", "Load from USB"},
 	"setup.code.empty":               {"Escribe el código.", "Type the code."},
 	"setup.code.format":              {"Eso no es un código de alta: debe ser una dirección http, «#» y tres grupos separados por guiones.", "That is not a provisioning code: it must be an http address, \"#\" and three groups separated by hyphens."},

@@ -68,6 +68,9 @@ type Config struct {
 	// CodeDirs are searched, besides /media and /run/media, for files
 	// holding a provisioning code, for the setup wizard.
 	CodeDirs []string
+	// Fleet is a full provisioning code of the fleet's central (spent or
+	// not), given once per fleet; with it the wizard takes short codes.
+	Fleet string
 	// OnExit runs when a technician chooses "exit kiosk"; nil quits the app.
 	OnExit func()
 	// Logger gets operational events, never personal data.
@@ -140,6 +143,7 @@ func New(app fyne.App, store Store, cfg Config) *Kiosk {
 	k.win.Resize(fyne.NewSize(1280, 800))
 	k.installKeys()
 	k.lastInput = k.now()
+	k.rememberFleet(cfg.Fleet)
 	k.reload()
 	return k
 }

@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"unicode"
 	"testing"
+	"unicode"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"

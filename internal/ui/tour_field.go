@@ -61,6 +61,19 @@ func (k *Kiosk) SetupTour(shot func(name string)) error {
 		k.show(&setupDone{k: k, st: st})
 		snap("failed-" + kind)
 	}
+	// Last, as it changes the code screen for good: a device that knows
+	// its fleet takes the short code.
+	k.rememberFleet(tourCode)
+	st = &setupState{mode: record.ModeKiosk}
+	k.show(&setupCode{k: k, st: st})
+	snap("code-short-empty")
+	pc, err := protocol.ParseCode(tourCode)
+	if err != nil {
+		return fmt.Errorf("setup tour: %w", err)
+	}
+	st.code = pc.Short()
+	k.show(&setupCode{k: k, st: st})
+	snap("code-short")
 	k.forget()
 	return nil
 }

@@ -117,7 +117,8 @@ type StoredRecord struct {
 	DeviceTime time.Time
 	ReceivedAt time.Time
 	Receipt    string
-	Data       []byte // record.Marshal encoding, body still sealed
+	Data       []byte // record.Marshal encoding, body still sealed; empty once purged
+	BodyState  int    // BodyUnchecked, BodyOpens, BodyQuarantined or BodyPurged
 }
 
 // RecordReader hands out stored records for exports.
@@ -182,4 +183,5 @@ type OperationsStore interface {
 	RecordReader
 	ReceiptLookup
 	Operators
+	QuarantineStore
 }

@@ -112,6 +112,7 @@ var catalogue = map[string]msg{
 	"login.submit":   {"Entrar", "Sign in"},
 	"login.failed":   {"Usuario o contraseña incorrectos.", "Wrong user name or password."},
 	"login.limited":  {"Demasiados intentos. Espere %d segundos y vuelva a intentarlo.", "Too many attempts. Wait %d seconds and try again."},
+	"login.busy":     {"El servidor está ocupado comprobando otras contraseñas. Espere %d segundos y vuelva a intentarlo.", "The server is busy checking other passwords. Wait %d seconds and try again."},
 	"login.help":     {"Las cuentas se crean en el servidor con «central operators add NOMBRE».", "Accounts are created on the server with “central operators add NAME”."},
 
 	"overview.title":       {"Resumen", "Overview"},

@@ -26,9 +26,9 @@ func TestDiskFullShowsOutOfServiceAndKeepsTrying(t *testing.T) {
 	store := &failingStore{Store: dev.Store}
 	r := newRigOn(t, dev, store, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.article = r.k.camp.Articles[0].ID
-	r.k.sess.commentText = "Que se escuche a los barrios"
-	r.k.show(r.k.commentReview())
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.text = "Que se escuche a los barrios"
+	r.k.show(r.k.commenting().stepOf(kindCommentRev))
 
 	store.full = true
 	r.next()
@@ -64,7 +64,7 @@ func TestDiskFullShowsOutOfServiceAndKeepsTrying(t *testing.T) {
 	if got := screenAs[*savedScreen](r).code.Text; got != record.ReceiptCode(rec.ID) {
 		t.Fatalf("receipt %q, want %q", got, record.ReceiptCode(rec.ID))
 	}
-	if r.k.pending != nil || r.k.sess.commentText != "" {
+	if r.k.pending != nil || r.k.sess.comment.text != "" {
 		t.Fatal("the input stays in memory after it was saved")
 	}
 }
@@ -75,9 +75,9 @@ func TestStartOverWhileOutOfServiceForgetsThePendingInput(t *testing.T) {
 	store := &failingStore{Store: dev.Store, full: true}
 	r := newRigOn(t, dev, store, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.article = r.k.camp.Articles[0].ID
-	r.k.sess.commentText = secretText
-	r.k.show(r.k.commentReview())
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.text = secretText
+	r.k.show(r.k.commenting().stepOf(kindCommentRev))
 	r.next()
 	r.expect(kindOutOfService)
 	test.Tap(r.k.fr.start)
@@ -159,8 +159,8 @@ func retitled(t *testing.T, version int, title string) []byte {
 func TestCampaignUpdateWaitsForTheNextPerson(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	r.typeKeys("Ana")
 
 	v := r.dev.Campaign.Version + 1
@@ -229,9 +229,9 @@ func TestStatusStripShowsPendingAndLastSync(t *testing.T) {
 	if got := r.k.fr.status.Text; got != "0 registros por enviar · sin sincronizar todavía" {
 		t.Fatalf("status %q", got)
 	}
-	r.k.sess.article = r.k.camp.Articles[0].ID
-	r.k.sess.commentText = "Hola"
-	r.k.show(r.k.commentReview())
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.text = "Hola"
+	r.k.show(r.k.commenting().stepOf(kindCommentRev))
 	r.next()
 	if err := r.dev.Store.SetSyncStatus(ctx, outbox.SyncStatus{LastSuccess: testNow.Add(-30 * time.Minute)}); err != nil {
 		t.Fatal(err)
@@ -266,8 +266,8 @@ func typePIN(r *rig, pin string) {
 func TestTechnicianSetsAPINThenExits(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	r.typeKeys(secretName)
 	gesture(r)
 	r.expect(kindPIN)

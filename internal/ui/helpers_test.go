@@ -195,7 +195,7 @@ func (r *rig) message() string {
 		return s.msg.Text
 	case *consentStep:
 		return s.msg.Text
-	case *padScreen:
+	case *padStep:
 		return s.msg.Text
 	case *reviewStep:
 		return s.msg.Text
@@ -211,7 +211,7 @@ func (r *rig) message() string {
 // sign draws a six-stroke scrawl across the signature pad with drags.
 func (r *rig) sign() {
 	r.t.Helper()
-	pad := screenAs[*padScreen](r).pad
+	pad := screenAs[*padStep](r).pad
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(pad)
 	size := pad.Size()
 	for i := range 6 {

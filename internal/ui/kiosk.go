@@ -6,6 +6,17 @@
 //
 // The kiosk never touches the network. It reads campaign content and sync
 // status from the device's outbox and writes finished records to it.
+//
+// Where things are: kiosk.go runs the window, the session and forgetting;
+// session.go holds one person's drafts. Everything a person does that ends
+// in a record is a flow (flow.go says what a flow is and how to add one):
+// flow_survey.go, flow_sign.go (the public kiosk's and the canvasser's
+// attendees' signing, defined once), flow_register.go, flow_comment.go,
+// made of the step types of steps.go. save.go is the one path from a draft
+// to the outbox, explain.go the sentences for what the kiosk cannot take,
+// and screen_outcomes.go the screens a save ends on. Canvasser mode is in
+// the canvass*.go files; controls.go is the control factory every screen
+// builds its widgets with, frame.go the furniture around each screen.
 package ui
 
 import (
@@ -321,10 +332,7 @@ func (k *Kiosk) wipeLive() {
 // comes back, with new campaign content if any arrived.
 func (k *Kiosk) forget() {
 	k.wipeLive()
-	if k.pending != nil {
-		k.pending.Body = record.Body{}
-		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
-	}
+	k.dropPending()
 	k.sess.wipe()
 	// Settings a technician changed apply from the next person on.
 	k.readSettings()

@@ -118,38 +118,26 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	in.pick(list[len(list)-1].Name)
 	snap("signin-pin")
 	k.canv = &canvass{name: in.name, since: k.now()}
-	k.show(&canvassEvent{k: k})
+	k.show(&assemblyPicker{k: k})
 	snap("assembly")
 	k.canv.event = k.camp.Events[0].ID
 	props := eventProposals(k.camp, k.canv.event)
 	for i := range min(2, len(props)) {
 		k.canv.proposals = append(k.canv.proposals, props[i].ID)
 	}
-	k.show(&canvassProposals{k: k})
+	k.show(&proposalsPicker{k: k})
 	snap("proposals")
-	k.show(&canvassReady{k: k})
+	k.show(&canvassHub{k: k})
 	snap("ready")
 	k.canv.attending = true
-	k.show(&canvassPick{k: k})
+	f := k.canvassSigning()
+	k.show(f.stepOf(kindCanvassPick))
 	snap("attendee-proposal")
-	s := k.sess
-	s.proposal = k.canv.proposals[0]
-	s.signerName = tourName
-	k.show(k.canvassName())
-	snap("attendee-name")
-	s.voterID = tourVoterID
-	k.show(k.canvassID())
-	snap("attendee-voterid")
-	s.signerArea = "coyoacan"
-	k.show(k.canvassArea())
-	snap("attendee-alcaldia")
-	s.signerConsent = true
-	k.show(k.canvassConsent())
-	snap("attendee-consent")
-	s.signature = sampleSignature()
-	k.show(&canvassPad{k: k})
-	snap("attendee-signature")
-	if err := k.sendCanvass(); err != nil {
+	k.sess.sign.proposal = k.canv.proposals[0]
+	k.tourSigner(f, canvassSignKinds, func(kind screenKind) {
+		snap("attendee-" + string(kind)[len("canvass-"):])
+	})
+	if err := k.save(f); err != nil {
 		return err
 	}
 	snap("ready-after-save")

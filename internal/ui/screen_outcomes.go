@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,113 +9,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/voces-cdmx/voces/internal/campaign"
-	"github.com/voces-cdmx/voces/internal/i18n"
-	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/stroke"
-	"github.com/voces-cdmx/voces/internal/voterid"
 )
 
-// submit saves a finished draft. A draft the person can fix comes back as
-// an error to show on their screen. Anything else is the device's problem:
-// the draft stays in memory and the out-of-service screen keeps trying, and
-// the person is never told it was saved until the outbox says so. done
-// forgets the flow's input once it is on disk.
-func (k *Kiosk) submit(d *record.Draft, done func()) error {
-	if err := d.Validate(k.camp); err != nil {
-		return err
-	}
-	r, err := k.store.Append(context.Background(), d, k.camp)
-	switch {
-	case err == nil:
-		k.saved(r, d.Kind, done)
-	case errors.Is(err, outbox.ErrDuplicate):
-		k.showDuplicate()
-	default:
-		// Only the kind: the error of a failed write carries no personal
-		// data, but the draft does.
-		k.log.Error("save record", "kind", d.Kind, "err", err)
-		k.waitOutOfService(d, func(r *record.Record) { k.saved(r, d.Kind, done) }, k.showDuplicate)
-	}
-	return nil
-}
-
-// waitOutOfService keeps d in memory on the out-of-service screen, which
-// tries to save it again every few seconds, and then calls saved or, for
-// a person who had already signed, duplicate.
-func (k *Kiosk) waitOutOfService(d *record.Draft, saved func(*record.Record), duplicate func()) {
-	k.pending, k.pendingSaved, k.pendingDuplicate = d, saved, duplicate
-	k.show(&outOfServiceScreen{k: k})
-}
-
-// saved shows the receipt of a stored record and forgets its input.
-func (k *Kiosk) saved(r *record.Record, kind record.Kind, done func()) {
-	if done != nil {
-		done()
-	}
-	k.sess.receipt = record.ReceiptCode(r.ID)
-	// The receipt stays up for its full time, also when it comes after a
-	// long wait out of service.
-	k.Touch()
-	k.show(&savedScreen{k: k, rec: kind})
-}
-
-// explain turns a validation error into a sentence for the person at the
-// screen, in their language.
-func (k *Kiosk) explain(err error) string {
-	var (
-		ae *campaign.AnswerError
-		ve *voterid.Error
-		fe *record.FieldError
-	)
-	switch {
-	case errors.As(err, &ae):
-		switch ae.Reason {
-		case campaign.ReasonRequired:
-			return k.T("answer.required")
-		case campaign.ReasonOutOfRange:
-			if q := k.camp.Question(ae.QuestionID); q != nil {
-				switch q.Type {
-				case campaign.TypeMultiple:
-					if q.Max > 0 {
-						return k.F("answer.choices", max(q.Min, 1), q.Max)
-					}
-				case campaign.TypeNumber, campaign.TypeScale:
-					return k.F("survey.number.range", q.Min, q.Max)
-				}
-			}
-			return k.T("answer.range")
-		case campaign.ReasonTooLong:
-			if q := k.camp.Question(ae.QuestionID); q != nil {
-				return k.lang().N("survey.text.toolong", q.MaxLength)
-			}
-		}
-		return k.T("answer.invalid")
-	case errors.As(err, &ve):
-		return k.explainVoterID(ve)
-	case errors.As(err, &fe):
-		switch fe.Reason {
-		case record.ReasonRequired:
-			if id := "field.required." + fe.Field; i18n.Has(id) {
-				return k.T(id)
-			}
-			return k.T("field.required")
-		case record.ReasonTooLong:
-			return k.T("field.toolong")
-		case record.ReasonConsent:
-			return k.T("field.consent")
-		case record.ReasonUnknownArea:
-			return k.T("field.alcaldia")
-		}
-		return k.T("error.generic")
-	case errors.Is(err, stroke.ErrEmpty):
-		return k.T("sign.empty")
-	case errors.Is(err, stroke.ErrTooSmall):
-		return k.T("sign.toosmall")
-	}
-	return k.T("error.generic")
-}
+// The screens a flow can end on (the receipt, the duplicate notice), and
+// the ones shown when the device cannot collect (out of service, not set
+// up).
 
 // savedScreen thanks the person and shows their receipt code, which says
 // nothing about them.
@@ -154,14 +51,6 @@ func (s *savedScreen) view() *view {
 		startTo: k.T("saved.finish"),
 		next:    &action{label: k.T("saved.finish"), run: k.forget},
 	}
-}
-
-// showDuplicate tells the person their support is already counted, and
-// forgets the data they gave for it, which is of no further use.
-func (k *Kiosk) showDuplicate() {
-	p := k.sess.proposal
-	k.sess.endSigning()
-	k.show(&duplicateScreen{k: k, proposal: p})
 }
 
 // duplicateScreen tells a person, kindly, that their support for this
@@ -229,20 +118,7 @@ func (s *outOfServiceScreen) tick(now time.Time) {
 		k.reload()
 		return
 	}
-	d := k.pending
-	r, err := k.store.Append(context.Background(), d, k.camp)
-	switch {
-	case err == nil:
-		saved := k.pendingSaved
-		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
-		saved(r)
-	case errors.Is(err, outbox.ErrDuplicate):
-		duplicate := k.pendingDuplicate
-		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
-		duplicate()
-	default:
-		k.log.Warn("save record again", "kind", d.Kind, "err", err)
-	}
+	k.retrySave()
 }
 
 // notSetupScreen says the device cannot collect yet and who can fix it.

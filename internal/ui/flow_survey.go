@@ -18,6 +18,44 @@ import (
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
+// The survey: an introduction, one step per question, and a review of
+// every answer, from which a tap goes back to change one.
+
+// surveyDraft is one person's answers.
+type surveyDraft struct {
+	answers campaign.Answers
+}
+
+func (d *surveyDraft) wipe() {
+	clear(d.answers)
+	d.answers = campaign.Answers{}
+}
+
+func (d *surveyDraft) dirty() bool { return len(d.answers) > 0 }
+
+// surveying is the survey flow. Its kicker counts the questions; the
+// review that follows them is not numbered.
+func (k *Kiosk) surveying() *flow {
+	d := &k.sess.survey
+	qs := k.camp.Survey.Questions
+	f := &flow{
+		k: k, kicker: "survey.progress", counted: len(qs), draft: d,
+		exit: func() { k.show(&surveyIntro{k: k}) },
+	}
+	for range qs {
+		f.steps = append(f.steps, func(at stepAt) screen { return &questionScreen{k: k, at: at, d: d} })
+	}
+	f.steps = append(f.steps, func(at stepAt) screen { return &surveyReview{k: k, at: at, d: d} })
+	f.submit = func() (*record.Draft, error) {
+		answers := make(campaign.Answers, len(d.answers))
+		for id, a := range d.answers {
+			answers[id] = a
+		}
+		return &record.Draft{Kind: record.KindSurvey, Mode: k.mode, Body: record.Body{Answers: answers}}, nil
+	}
+	return f
+}
+
 // surveyIntro says what the survey is and that it is anonymous.
 type surveyIntro struct{ k *Kiosk }
 
@@ -31,15 +69,16 @@ func (s *surveyIntro) view() *view {
 		title: k.text(sv.Title),
 		body:  k.scroll(body),
 		back:  func() { k.show(&homeScreen{k: k}) },
-		next:  &action{label: k.T("survey.begin"), run: func() { k.show(&questionScreen{k: k}) }},
+		next:  &action{label: k.T("survey.begin"), run: func() { k.surveying().start() }},
 	}
 }
 
 // questionScreen asks one survey question.
 type questionScreen struct {
 	k        *Kiosk
-	i        int  // question index
-	toReview bool // came from the review: next goes back there
+	at       stepAt // at.i is the question's index
+	d        *surveyDraft
+	toReview bool // came from the review: back and next go back there
 	problem  string
 
 	msg     message
@@ -52,7 +91,7 @@ type questionScreen struct {
 
 func (s *questionScreen) kind() screenKind { return kindQuestion }
 
-func (s *questionScreen) question() *campaign.Question { return &s.k.camp.Survey.Questions[s.i] }
+func (s *questionScreen) question() *campaign.Question { return &s.k.camp.Survey.Questions[s.at.i] }
 
 func (s *questionScreen) view() *view {
 	k := s.k
@@ -65,12 +104,12 @@ func (s *questionScreen) view() *view {
 		need = k.T("survey.required")
 	}
 	v := &view{
-		kicker: k.F("survey.progress", s.i+1, n) + " · " + need,
+		kicker: s.at.kicker() + " · " + need,
 		title:  k.text(q.Prompt),
 		back:   s.back,
 		next:   &action{label: k.T("survey.next"), run: s.next},
 	}
-	if s.i == n-1 || s.toReview {
+	if s.at.i == n-1 || s.toReview {
 		v.next.label = k.T("survey.toreview")
 	}
 	var parts []fyne.CanvasObject
@@ -149,14 +188,14 @@ func (s *questionScreen) view() *view {
 	return v
 }
 
-func (s *questionScreen) answer() campaign.Answer { return s.k.sess.answers[s.question().ID] }
+func (s *questionScreen) answer() campaign.Answer { return s.d.answers[s.question().ID] }
 
 func (s *questionScreen) setAnswer(a campaign.Answer) {
 	id := s.question().ID
 	if a.IsZero() {
-		delete(s.k.sess.answers, id)
+		delete(s.d.answers, id)
 	} else {
-		s.k.sess.answers[id] = a
+		s.d.answers[id] = a
 	}
 	s.problem = ""
 	s.msg.clear()
@@ -216,7 +255,7 @@ func (s *questionScreen) typedNumber(text string) {
 	}
 	x, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		delete(s.k.sess.answers, q.ID)
+		delete(s.d.answers, q.ID)
 		s.msg.fail(s.k.T("survey.number.notnumber"))
 		return
 	}
@@ -243,15 +282,11 @@ func (s *questionScreen) count() {
 }
 
 func (s *questionScreen) back() {
-	k := s.k
-	switch {
-	case s.toReview:
-		k.show(&surveyReview{k: k})
-	case s.i == 0:
-		k.show(&surveyIntro{k: k})
-	default:
-		k.show(&questionScreen{k: k, i: s.i - 1})
+	if s.toReview {
+		s.at.f.show(s.at.f.last())
+		return
 	}
+	s.at.back()
 }
 
 // next checks the answer, then moves on. A required question without an
@@ -259,23 +294,27 @@ func (s *questionScreen) back() {
 func (s *questionScreen) next() {
 	k := s.k
 	q := s.question()
-	a, ok := k.sess.answers[q.ID]
+	a, ok := s.d.answers[q.ID]
 	if err := k.camp.Survey.CheckAnswer(q, a, ok); err != nil {
 		s.problem = k.explain(err)
 		s.msg.fail(s.problem)
 		return
 	}
-	if s.toReview || s.i == len(k.camp.Survey.Questions)-1 {
-		k.show(&surveyReview{k: k})
+	if s.toReview {
+		s.at.f.show(s.at.f.last())
 		return
 	}
-	k.show(&questionScreen{k: k, i: s.i + 1})
+	if err := s.at.next(); err != nil {
+		s.msg.fail(k.explain(err))
+	}
 }
 
 // surveyReview lists every answer before sending; a tap on one goes back
 // to change it.
 type surveyReview struct {
 	k    *Kiosk
+	at   stepAt
+	d    *surveyDraft
 	rows []*widgets.Tile
 	msg  message
 }
@@ -290,8 +329,8 @@ func (s *surveyReview) view() *view {
 	for i := range k.camp.Survey.Questions {
 		q := &k.camp.Survey.Questions[i]
 		idx := i
-		t := k.tile(k.text(q.Prompt), k.answerText(q, k.sess.answers[q.ID]), widgets.Arrow, false, func() {
-			k.show(&questionScreen{k: k, i: idx, toReview: true})
+		t := k.tile(k.text(q.Prompt), k.answerText(q, s.d.answers[q.ID]), widgets.Arrow, false, func() {
+			s.question(idx, "")
 		})
 		s.rows = append(s.rows, t)
 		rows = append(rows, t)
@@ -301,24 +340,27 @@ func (s *surveyReview) view() *view {
 	return &view{
 		title: k.T("survey.review.title"),
 		body:  body,
-		back:  func() { k.show(&questionScreen{k: k, i: len(k.camp.Survey.Questions) - 1}) },
+		back:  s.at.back,
 		next:  &action{label: k.T("survey.submit"), run: s.submit},
 	}
 }
 
+// question shows question i to change its answer, coming back here after,
+// with problem already said.
+func (s *surveyReview) question(i int, problem string) {
+	q := s.at.f.step(i).(*questionScreen)
+	q.toReview, q.problem = true, problem
+	s.k.show(q)
+}
+
 func (s *surveyReview) submit() {
 	k := s.k
-	answers := make(campaign.Answers, len(k.sess.answers))
-	for id, a := range k.sess.answers {
-		answers[id] = a
-	}
-	d := &record.Draft{Kind: record.KindSurvey, Mode: k.mode, Body: record.Body{Answers: answers}}
-	err := k.submit(d, k.sess.endSurvey)
+	err := s.at.next()
 	var ae *campaign.AnswerError
 	if errors.As(err, &ae) {
 		// Take the person to the question that needs them.
 		if i := slices.IndexFunc(k.camp.Survey.Questions, func(q campaign.Question) bool { return q.ID == ae.QuestionID }); i >= 0 {
-			k.show(&questionScreen{k: k, i: i, toReview: true, problem: k.explain(err)})
+			s.question(i, k.explain(err))
 			return
 		}
 	}

@@ -7,12 +7,13 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/voces-cdmx/voces/internal/stroke"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
-// Building blocks of the screens. Every input widget is made here, so each
-// one is registered with the kiosk's wipers and emptied when its screen
-// goes away.
+// The control factory: every control a screen shows is made here, in the
+// kiosk's look, and every input control is registered with the kiosk's
+// wipers, so it is emptied when its screen goes away.
 
 // entry makes a text field showing value; set receives every change.
 func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string)) *widget.Entry {
@@ -80,20 +81,20 @@ func (k *Kiosk) tile(title, detail string, mark widgets.Mark, selected bool, tap
 	return t
 }
 
-// signaturePad makes a signature pad bound to the session's signature:
-// it shows what was drawn before, and every stroke, undo or clear updates
-// the session (nil when empty) and clears msg.
-func (k *Kiosk) signaturePad(msg message) *widgets.Pad {
+// signaturePad makes a signature pad bound to *sig: it shows what was
+// drawn before, and every stroke, undo or clear updates *sig (nil when
+// empty) and clears msg.
+func (k *Kiosk) signaturePad(msg message, sig **stroke.Signature) *widgets.Pad {
 	p := widgets.NewPad(k.T("sign.pad.hint"))
 	p.Now = k.now
-	p.SetSignature(k.sess.signature)
+	p.SetSignature(*sig)
 	p.OnChanged = func() {
 		k.Touch()
 		msg.clear()
 		if p.Empty() {
-			k.sess.signature = nil
+			*sig = nil
 		} else {
-			k.sess.signature = p.Signature()
+			*sig = p.Signature()
 		}
 	}
 	k.addWiper(func() {

@@ -8,16 +8,14 @@ import (
 	"github.com/voces-cdmx/voces/internal/cli"
 )
 
-// QuarantineCommand lists records whose sealed body does not open, or
-// purges their bodies (the administrator's: who holds the data directory).
+// QuarantineCommand lists or purges records whose sealed body won't open.
 type QuarantineCommand struct{ main *Main }
 
 // Run lists or purges.
 func (c *QuarantineCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("quarantine")
 	db := c.main.dbFlags(fs, true)
-	all := fs.Bool("all", false, "purge every quarantined record")
-	asJSON := fs.Bool("json", false, "print the list as JSON")
+	all, asJSON := fs.Bool("all", false, "purge every quarantined record"), fs.Bool("json", false, "print the list as JSON")
 	pos, err := db.parse(fs, args)
 	if err != nil {
 		return err

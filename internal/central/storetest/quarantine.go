@@ -161,3 +161,25 @@ func testQuarantinePurge(t *testing.T, s central.OperationsStore) {
 			after.Records, after.Missing, after.Duplicates, before.Records, before.Missing, before.Duplicates+1)
 	}
 }
+
+func testSurveysSkipQuarantine(t *testing.T, s central.OperationsStore) {
+	ctx := context.Background()
+	Enrolled(t, s, "dev-s", record.ModeKiosk)
+	good := Incoming(t, Rec{Device: "dev-s", Seq: 1, Kind: record.KindSurvey})
+	bad := Incoming(t, Rec{Device: "dev-s", Seq: 2, Kind: record.KindSurvey})
+	ingest(t, s, Base, "dev-s", good, bad)
+	if n, err := s.FileBodyChecks(ctx, []central.BodyCheck{{RecordID: good.Record.ID}, {RecordID: bad.Record.ID, Problem: "does not open"}}, Base); err != nil || n != 1 {
+		t.Fatalf("FileBodyChecks quarantined %d (%v), want 1", n, err)
+	}
+	for _, purge := range []bool{false, true} {
+		if purge {
+			if _, err := s.PurgeQuarantined(ctx, nil, Base); err != nil {
+				t.Fatal(err)
+			}
+		}
+		recs, err := s.UnaggregatedSurveys(ctx, 10)
+		if err != nil || len(recs) != 1 || recs[0].ID != good.Record.ID {
+			t.Errorf("purged %v: unaggregated surveys %d (%v), want only the one that opens", purge, len(recs), err)
+		}
+	}
+}

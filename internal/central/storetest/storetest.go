@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"sessions expire and can be deleted", testSessions},
 		{"body checks file each record once and quarantine those that do not open", testBodyChecks},
 		{"purging a quarantined body keeps the envelope, gaps and duplicates", testQuarantinePurge},
+		{"survey aggregation leaves quarantined responses out", testSurveysSkipQuarantine},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,11 +36,12 @@ func (s *Store) FileBodyChecks(ctx context.Context, checks []central.BodyCheck, 
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 || c.Problem == "" {
-				if err != nil {
-					return err
-				}
-				continue
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if n == 0 || c.Problem == "" {
+				continue // checked before (by another run), or it opens
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO quarantine (record_id, device_id, reason, found_at)
 				SELECT id, device_id, ?, ? FROM records WHERE id = ? ON CONFLICT DO NOTHING`, c.Problem, at.UnixMilli(), c.RecordID[:]); err != nil {

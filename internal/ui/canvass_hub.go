@@ -73,15 +73,18 @@ func (s *canvassHub) tick(now time.Time) { s.k.canvassTick(now) }
 // the text colour on the card's background, so the attendee can copy
 // them down at arm's length; one per proposal supported.
 func (k *Kiosk) canvassReceipts(codes []string) fyne.CanvasObject {
-	objs := []fyne.CanvasObject{centered(para(k.lang().N("canvass.last.saved", len(codes))))}
+	var labels []fyne.CanvasObject
 	for _, code := range codes {
 		l := widget.NewLabel(code)
 		l.SizeName = SizeNameDisplay
 		l.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 		l.Alignment = fyne.TextAlignCenter
-		objs = append(objs, l)
+		labels = append(labels, l)
 	}
-	return widget.NewCard("", "", container.NewVBox(objs...))
+	// Side by side, up to two a row, so the hub's button stays in view.
+	return widget.NewCard("", "", container.NewVBox(
+		centered(para(k.lang().N("canvass.last.saved", len(codes)))),
+		container.NewGridWithColumns(min(2, len(codes)), labels...)))
 }
 
 // canvassCounts are the signatures of this sign-in and of this assembly,

@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/go-gl/glfw/v3.3/glfw"
 )
 
 // x11Dir holds the local X servers' sockets; tests point it elsewhere.
@@ -70,5 +72,44 @@ func xAnswers(socket string, timeout time.Duration) error {
 	if _, err := c.Read(reply[:]); err != nil {
 		return fmt.Errorf("no answer to the X setup: %w", err)
 	}
+	return nil
+}
+
+// openDisplay initialises GLFW, which opens the display, before Fyne's
+// driver does: the driver logs a failed initialisation and goes on, and
+// then panics in glfw ("The GLFW library is not initialized") when it
+// makes the first window inside ui.New. A display that fails to open is
+// tried again until wait has passed, then start-up ends with the reason.
+// Fyne's own glfw.Init then finds the library initialised and does
+// nothing. It runs on the main thread: the driver's package locks the
+// main goroutine to it, and runUI runs there.
+func openDisplay(getenv func(string) string, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		err := glfwInit()
+		if err == nil {
+			return nil
+		}
+		if !time.Now().Before(deadline) {
+			return fmt.Errorf("cannot open the display DISPLAY=%s (waited %s): %v", getenv("DISPLAY"), wait, err)
+		}
+		time.Sleep(min(500*time.Millisecond, time.Until(deadline)))
+	}
+}
+
+// glfwInit initialises GLFW and reports whether it is usable. When the
+// display does not open, glfw.Init still returns nil (the platform error
+// only reaches the error callback, which logs it), and the next call
+// panics with NotInitialized: that panic is the answer.
+func glfwInit() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	if err := glfw.Init(); err != nil {
+		return err
+	}
+	glfw.GetPrimaryMonitor()
 	return nil
 }

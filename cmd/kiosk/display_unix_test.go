@@ -3,8 +3,12 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -75,5 +79,51 @@ func TestSilentDisplayEndsInAClearError(t *testing.T) {
 	err := checkDisplay(env, 300*time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "no X server answers on DISPLAY=:5 (waited 300ms)") {
 		t.Fatalf("silent display: %v", err)
+	}
+}
+
+// TestDisplayThatWillNotOpenEndsInAClearError runs the kiosk against an X
+// server that answers but refuses every connection: where GLFW's failed
+// initialisation used to end in a panic inside ui.New, start-up now ends
+// with an error naming the display.
+func TestDisplayThatWillNotOpenEndsInAClearError(t *testing.T) {
+	const n = "7917"
+	socket := "/tmp/.X11-unix/X" + n
+	l, err := net.Listen("unix", socket)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("cannot listen on %s for a refusing X server: %v", socket, err)
+		}
+		t.Skipf("cannot listen on %s for a refusing X server: %v", socket, err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				setup := make([]byte, 12)
+				if _, err := io.ReadFull(c, setup); err != nil {
+					return
+				}
+				// Failed: reason "no", protocol 11.0, one 4-byte unit.
+				c.Write([]byte{0, 2, 11, 0, 0, 0, 1, 0, 'n', 'o', 0, 0})
+			}()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "--db", filepath.Join(t.TempDir(), "device.db"), "--demo", "--display-wait", "1s")
+	cmd.Env = append(os.Environ(), "VOCES_KIOSK_MAIN=1", "DISPLAY=:"+n, "WAYLAND_DISPLAY=")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("kiosk: %v, want exit status 2\n%s", err, out)
+	}
+	if strings.Contains(string(out), "panic") || !strings.Contains(string(out), "cannot open the display DISPLAY=:"+n+" (waited 1s)") {
+		t.Fatalf("kiosk output:\n%s", out)
 	}
 }

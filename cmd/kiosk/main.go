@@ -159,6 +159,9 @@ func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
 	if err := checkDisplay(os.Getenv, m.DisplayWait); err != nil {
 		return err
 	}
+	if err := openDisplay(os.Getenv, m.DisplayWait); err != nil {
+		return err
+	}
 	a := app.NewWithID("mx.voces.kiosk")
 	cfg := m.uiConfig()
 	if m.FleetFile != "" {

@@ -88,7 +88,7 @@ func Summarize(ctx context.Context, s Store) (*Stats, error) {
 	merged := make([]ProposalStats, 0, len(c.Proposals)+len(st.Proposals))
 	for _, p := range c.Proposals {
 		ps := counted[p.ID]
-		ps.ID, ps.Threshold = p.ID, p.Threshold
+		ps.ID, ps.Threshold = p.ID, c.Goal(&p)
 		merged = append(merged, ps)
 		delete(counted, p.ID)
 	}

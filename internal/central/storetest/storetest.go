@@ -64,6 +64,9 @@ func Run(t *testing.T, open Opener) {
 		{"receipt lookup finds stored records only", testReceipts},
 		{"operators are created once, listed and updated", testOperators},
 		{"sessions expire and can be deleted", testSessions},
+		{"signer counts are unique signers per proposal across batches", testSignerCounts},
+		{"tier crossings keep their first time and list oldest first", testCrossings},
+		{"responses are kept per proposal and tier, a correction replacing", testResponses},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

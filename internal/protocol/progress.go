@@ -14,15 +14,13 @@ import (
 // another device's uplink) needs no signed request to get it.
 const PathProgress = "/api/v1/progress"
 
-// HeaderServerSignature carries central's signature over an answer whose
-// body is the signed document itself (base64 std), so the document is not
-// inflated by being wrapped in JSON.
-const HeaderServerSignature = "X-Voces-Server-Signature"
-
 // MaxProgressDocument bounds what a device reads from PathProgress: well
 // above the document for the campaign limit of proposals.
 const MaxProgressDocument = 512 << 10
 
+// The answer to PathProgress is the document itself, signed in
+// HeaderAnswerSignature under a domain of its own (not bound to a
+// request: anyone may fetch it, and its Serial is what refuses a replay).
 const domainProgress = "voces/progress/v1\x00"
 
 // Progress is central's city-wide count of each proposal's unique

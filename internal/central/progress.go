@@ -36,8 +36,9 @@ type progressDoc struct {
 
 // progressCache holds the newest document; one builder at a time.
 type progressCache struct {
-	mu  sync.Mutex
-	cur *progressDoc
+	mu    sync.Mutex
+	cur   *progressDoc
+	known map[[2]string]bool // crossings (proposal, tier) this process has stored
 }
 
 // Progress returns the current signed progress document: the one built
@@ -75,7 +76,7 @@ func (s *Server) progress(ctx context.Context) (*progressDoc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("progress: %w", err)
 	}
-	if err := s.store.RecordCrossings(ctx, crossingsOf(latest.campaign, counts, now)); err != nil {
+	if err := s.recordCrossings(ctx, crossingsOf(latest.campaign, counts, now)); err != nil {
 		return nil, fmt.Errorf("progress: %w", err)
 	}
 	proposals := progressOf(latest.campaign, counts)
@@ -96,6 +97,28 @@ func (s *Server) progress(ctx context.Context) (*progressDoc, error) {
 	d.checked = now
 	s.prog.cur = d
 	return d, nil
+}
+
+// recordCrossings stores the crossings this process has not stored yet,
+// so a document built every few seconds writes nothing once every
+// crossing is known. Call it with s.prog.mu held.
+func (s *Server) recordCrossings(ctx context.Context, all []Crossing) error {
+	if s.prog.known == nil {
+		s.prog.known = make(map[[2]string]bool)
+	}
+	var fresh []Crossing
+	for _, c := range all {
+		if !s.prog.known[[2]string{c.Proposal, c.Tier}] {
+			fresh = append(fresh, c)
+		}
+	}
+	if err := s.store.RecordCrossings(ctx, fresh); err != nil {
+		return err
+	}
+	for _, c := range fresh {
+		s.prog.known[[2]string{c.Proposal, c.Tier}] = true
+	}
+	return nil
 }
 
 // progressOf places each proposal of c that has signers on its ladder, in

@@ -7,6 +7,12 @@ import "time"
 
 // FormatVersion is the version of the JSON format this package reads. A file
 // with another "format" is refused rather than half understood.
+//
+// Tiers and responses were added to format 1 without a new number, so
+// every file written before them still reads with its meaning: a
+// proposal's "threshold" is the number of its first tier (a written
+// answer; see TiersOf). Programs from before them read strictly and refuse
+// a file that uses them, keeping the version they hold.
 const FormatVersion = 1
 
 // Voter id types a campaign can accept for signatures.

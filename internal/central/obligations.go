@@ -72,25 +72,29 @@ func crossingsOf(c *campaign.Campaign, signers map[string]int64, now time.Time) 
 // it with every progress document it builds, so a crossing's time is
 // within one progress interval of the record that made it.
 func CheckTiers(ctx context.Context, s Store, now time.Time) error {
+	_, _, err := checkTiers(ctx, s, now)
+	return err
+}
+
+// checkTiers is CheckTiers, returning what it read: the newest campaign
+// (nil if none) and the signer counts.
+func checkTiers(ctx context.Context, s Store, now time.Time) (*campaign.Campaign, map[string]int64, error) {
 	c, err := latestCampaign(ctx, s)
 	if err != nil || c == nil {
-		return err
+		return nil, nil, err
 	}
 	counts, err := s.SignerCounts(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	return s.RecordCrossings(ctx, crossingsOf(c, counts, now))
+	return c, counts, s.RecordCrossings(ctx, crossingsOf(c, counts, now))
 }
 
 // Obligations checks the tiers at now and lists the proposals that
 // crossed a tier of the newest campaign version and have no response for
 // it yet, oldest first.
 func Obligations(ctx context.Context, s Store, now time.Time) ([]Obligation, error) {
-	if err := CheckTiers(ctx, s, now); err != nil {
-		return nil, fmt.Errorf("obligations: %w", err)
-	}
-	c, err := latestCampaign(ctx, s)
+	c, counts, err := checkTiers(ctx, s, now)
 	if err != nil {
 		return nil, fmt.Errorf("obligations: %w", err)
 	}
@@ -109,10 +113,6 @@ func Obligations(ctx context.Context, s Store, now time.Time) ([]Obligation, err
 	answered := make(map[[2]string]bool, len(responses))
 	for _, r := range responses {
 		answered[[2]string{r.Proposal, r.Tier}] = true
-	}
-	counts, err := s.SignerCounts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("obligations: %w", err)
 	}
 	for _, x := range crossings {
 		p := c.Proposal(x.Proposal)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -168,8 +169,8 @@ func (s *Server) signProgress(doc protocol.Progress) (*progressDoc, error) {
 func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.progress(r.Context())
 	if err != nil {
-		if _, ok := err.(*apiError); ok {
-			return err
+		if ae := (*apiError)(nil); errors.As(err, &ae) {
+			return ae
 		}
 		return unavailable(err)
 	}

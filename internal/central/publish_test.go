@@ -213,6 +213,15 @@ func TestProgressDocument(t *testing.T) {
 	if len(resp.Body) > 400 {
 		t.Errorf("%d bytes for one proposal", len(resp.Body))
 	}
+	t.Run("building it records the tiers crossed", func(t *testing.T) {
+		xs, err := c.Store.Crossings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(xs) != 1 || xs[0].Proposal != p1 || xs[0].Tier != campaign.TierAnswer || !xs[0].At.Equal(clk.now()) || xs[0].Signers != 2 {
+			t.Errorf("crossings %+v", xs)
+		}
+	})
 
 	t.Run("a device that has it gets 304", func(t *testing.T) {
 		if r := getProgress(t, c, resp.Header.Get("ETag")); r.Status != http.StatusNotModified {

@@ -117,3 +117,32 @@ func (p *Proposal) Response(tier string) *Response {
 	}
 	return nil
 }
+
+// Answered lists the proposals with a response dated at or after since,
+// the most recent response first, for an attract screen's "answered this
+// week".
+func (c *Campaign) Answered(since time.Time) []*Proposal {
+	type answered struct {
+		p    *Proposal
+		last time.Time
+	}
+	var out []answered
+	for i := range c.Proposals {
+		p := &c.Proposals[i]
+		var last time.Time
+		for _, r := range p.Responses {
+			if !r.Date.Before(since) && r.Date.After(last) {
+				last = r.Date
+			}
+		}
+		if !last.IsZero() {
+			out = append(out, answered{p, last})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b answered) int { return b.last.Compare(a.last) })
+	ps := make([]*Proposal, len(out))
+	for i, a := range out {
+		ps[i] = a.p
+	}
+	return ps
+}

@@ -182,3 +182,19 @@ func TestDefaultCampaignTiers(t *testing.T) {
 }
 
 func tx(es, en string) Text { return Text{"es": es, "en": en} }
+
+func TestAnswered(t *testing.T) {
+	c := validCampaign()
+	week := time.Date(2016, 9, 5, 0, 0, 0, 0, time.UTC)
+	c.Proposals[0].Responses = []Response{{Tier: TierAnswer, Date: week.Add(24 * time.Hour)}}
+	c.Proposals[1].Responses = []Response{{Tier: TierAnswer, Date: week.Add(-time.Hour)}}
+	c.Proposals[2].Responses = []Response{{Tier: TierAnswer, Date: week.Add(-time.Hour)}, {Tier: TierSession, Date: week.Add(48 * time.Hour)}}
+	got := c.Answered(week)
+	if len(got) != 2 || got[0].ID != c.Proposals[2].ID || got[1].ID != c.Proposals[0].ID {
+		var ids []string
+		for _, p := range got {
+			ids = append(ids, p.ID)
+		}
+		t.Errorf("answered since the week began: %v, want the newest response first and none from before", ids)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -134,6 +135,21 @@ func TestTiersObligationsAndResponses(t *testing.T) {
 	if len(obs) != 3 {
 		t.Errorf("%d obligations left, want 3", len(obs))
 	}
+	t.Run("a meeting marked done is no longer owed", func(t *testing.T) {
+		met := campaign.Response{Tier: campaign.TierMeeting, Date: t0.Add(4 * time.Hour),
+			Place:  campaign.Text{"es": "Antiguo Palacio del Ayuntamiento", "en": "Old City Hall"},
+			Minute: campaign.Text{"es": "Tres integrantes recibieron a las promoventes.", "en": "Three members met the proposers."}}
+		if err := central.SaveResponse(ctx, c.Store, p2, met, "beto", t0.Add(4*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		obs, err := central.Obligations(ctx, c.Store, t0.Add(5*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(obs) != 2 || obs[0].Proposal != p2 || obs[0].Tier != campaign.TierAnswer || obs[1].Proposal != p1 || obs[1].Tier != campaign.TierMeeting {
+			t.Errorf("obligations %+v", obs)
+		}
+	})
 
 	t.Run("responses publish with the next version", func(t *testing.T) {
 		v, changed, err := c.Server.PublishResponses(ctx)
@@ -299,4 +315,23 @@ func TestCampaignDelta(t *testing.T) {
 			t.Errorf("have %q: from %d, want the whole version", have, cr.From)
 		}
 	}
+	t.Run("a device too far behind gets the whole version", func(t *testing.T) {
+		for i := range central.MaxDeltaSpan {
+			camp.Title["es"] = fmt.Sprintf("Versión %d", i)
+			data, err := campaign.Marshal(camp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := c.Server.Publish(context.Background(), "next", data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		newest := decodeCampaign(t, getCampaign(t, c, nil).Body)
+		if cr := decodeCampaign(t, getCampaign(t, c, http.Header{protocol.HeaderCampaignHave: {"1"}}).Body); cr.From != 0 || string(cr.Content) != string(newest.Content) {
+			t.Errorf("%d versions behind: from %d, want the whole version", newest.Version-1, cr.From)
+		}
+		if cr := decodeCampaign(t, getCampaign(t, c, http.Header{protocol.HeaderCampaignHave: {"2"}}).Body); cr.From != 2 {
+			t.Errorf("%d versions behind: from %d, want a delta", newest.Version-2, cr.From)
+		}
+	})
 }

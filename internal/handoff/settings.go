@@ -24,6 +24,12 @@ const (
 	// enrolls with.
 	SettingFleet = "enroll.fleet"
 
+	// SettingProgress holds central's newest city-wide progress document
+	// as JSON (StoredProgress): the signed bytes, the signature and the
+	// ETag, written by syncd only after the signature verified and the
+	// serial grew. The kiosk reads it with ReadProgress.
+	SettingProgress = "progress.document"
+
 	// SettingLang is the language each person starts in: "es" or "en".
 	// The technician's settings tool writes it; the kiosk reads it at
 	// start, and its --lang flag overrides it.

@@ -7,10 +7,12 @@ set -euo pipefail
 # under a real X server (x11-utils: xdpyinfo checks that it answers),
 # PostgreSQL for the second central store, Chromium for the dashboard,
 # poppler for reading exported PDFs, imagemagick and x11-apps for
-# screenshots; mingw-w64 for the Windows kiosk; file,
-# desktop-file-utils and systemd (systemd-analyze) for the packaging tests;
-# help2man for the manual pages scripts/package.sh makes from --help, and
-# lintian, which the packaging tests run on the built packages.
+# screenshots; prometheus for promtool (checks /metrics); mingw-w64 for
+# the Windows kiosk; file, desktop-file-utils and systemd (systemd-analyze)
+# for the packaging tests; nginx as the TLS-terminating proxy in front of
+# two central nodes; help2man for the manual pages scripts/package.sh
+# makes from --help, and lintian, which the packaging tests run on the
+# built packages.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
@@ -19,8 +21,14 @@ packages=(
   chromium
   poppler-utils
   gcc-mingw-w64-x86-64 file desktop-file-utils systemd
+  prometheus
+  nginx-light
   help2man lintian
 )
+
+# npm tools for the dashboard's accessibility and markup checks (axe-core,
+# html-validate), pinned, outside the repository.
+"$(dirname "$0")/npm-deps.sh"
 
 # staticcheck, which `make vet` runs, at one version so that every machine
 # reports the same findings. Release 2026.2.2 is the module's v0.8.2 (the

@@ -43,7 +43,8 @@ func TestExportCommand(t *testing.T) {
 		written string // the file that must exist afterwards, if any
 	}{
 		{"without --out", []string{"--data", c.Dir}, true, true, "--out FILE is required", ""},
-		{"an unknown format", []string{"--data", c.Dir, "--out", out("x.xls"), "--format", "xls"}, true, true, "want csv or pdf", ""},
+		{"an unknown format", []string{"--data", c.Dir, "--out", out("x.xls"), "--format", "xls"}, true, true, "want csv, xlsx or pdf", ""},
+		{"an unknown delimiter", []string{"--data", c.Dir, "--out", out("x.csv"), "--delimiter", ":"}, true, true, "--delimiter \":\"", ""},
 		{"an unknown kind", []string{"--data", c.Dir, "--out", out("x.csv"), "--kind", "votes"}, true, true, "not a record kind", ""},
 		{"a pdf of comments", []string{"--data", c.Dir, "--out", out("x.pdf"), "--format", "pdf", "--kind", "comment"}, true, true, "signatures only", ""},
 		{"no key in the data directory", []string{"--data", c.Dir, "--out", out("nokey.csv")}, false, true, "the campaign private key is not in " + c.Dir + "; pass --key FILE", ""},
@@ -51,6 +52,8 @@ func TestExportCommand(t *testing.T) {
 		{"the wrong key", []string{"--data", c.Dir, "--out", out("wrong.csv"), "--key", wrong}, false, true, "does not open its body", ""},
 		{"csv with --key", []string{"--data", c.Dir, "--out", out("all.csv"), "--key", key}, false, false, "records exported 12", out("all.csv")},
 		{"pdf with --key", []string{"--data", c.Dir, "--out", out("firmas.pdf"), "--format", "pdf", "--key", key}, false, false, "signature", out("firmas.pdf")},
+		{"csv with semicolons", []string{"--data", c.Dir, "--out", out("excel.csv"), "--delimiter", ";", "--key", key}, false, false, "records exported 12", out("excel.csv")},
+		{"xlsx with --key", []string{"--data", c.Dir, "--out", out("all.xlsx"), "--format", "xlsx", "--key", key}, false, false, "records exported 12", out("all.xlsx")},
 		{"csv of one kind", []string{"--data", c.Dir, "--out", out("events.csv"), "--kind", "event_registration", "--key", key}, false, false, "event_registration 2", out("events.csv")},
 	}
 	for _, tt := range tests {
@@ -80,8 +83,28 @@ func TestExportCommand(t *testing.T) {
 				if !strings.Contains(stderr, "records 100%") {
 					t.Errorf("no finished progress bar on stderr:\n%s", stderr)
 				}
+				if strings.Contains(stderr, "\r") {
+					t.Errorf("progress redrawn with carriage returns on a stderr that is not a terminal:\n%q", stderr)
+				}
 			}
 		})
+	}
+}
+
+func TestExportDelimiterReachesTheFile(t *testing.T) {
+	c := centraltest.Start(t)
+	d := c.NewDevice(t, record.ModeKiosk)
+	allAccepted(t, d.Upload(t, d.Records(t, 4)))
+	out := filepath.Join(t.TempDir(), "excel.csv")
+	if _, _, err := run(t, "export", "--data", c.Dir, "--out", out, "--delimiter", ";"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if header, _, _ := strings.Cut(strings.TrimPrefix(string(b), "\uFEFF"), "\r\n"); !strings.HasPrefix(header, "record_id;receipt;kind;") {
+		t.Errorf("header %q is not separated by semicolons", header)
 	}
 }
 
@@ -90,7 +113,7 @@ func TestExportHelpNamesEveryFlag(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("err %v, want flag.ErrHelp", err)
 	}
-	for _, f := range []string{"--data", "--db", "--out", "--format", "--key", "--kind", "_signatures/"} {
+	for _, f := range []string{"--data", "--db", "--out", "--format", "--delimiter", "xlsx", "--key", "--kind", "_signatures/"} {
 		if !strings.Contains(errOut, f) {
 			t.Errorf("help does not mention %s:\n%s", f, errOut)
 		}

@@ -1,137 +1,80 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/report"
+	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/dashboard"
 )
 
 // OperatorsCommand manages dashboard accounts.
 type OperatorsCommand struct {
 	main *Main
-	// Stdin is where passwords are read; nil means os.Stdin.
+	// Stdin is where passwords are read; nil means os.Stdin (with a
+	// prompt on a terminal).
 	Stdin io.Reader
 }
 
-const operatorsSynopsis = `
-central operators --data DIR [--db …] [list | add NAME | passwd NAME]
-
-Manages the accounts that may sign in to the dashboard. add and passwd read
-the password from the first line of standard input (at least 10
-characters); on a terminal they prompt for it, and the typed password is
-visible, so prefer piping it: printf '%s\n' "$PW" | central operators add ana.
-Passwords are stored only as argon2id hashes. list shows names and when each
-account was created.`
-
 // Run lists, adds or changes the password of an operator.
 func (c *OperatorsCommand) Run(ctx context.Context, args []string) error {
-	fs := c.main.newFlagSet("central operators", operatorsSynopsis)
-	dataDir := fs.String("data", "", dataUsage)
-	db := fs.String("db", "", dbUsage)
-	pos, err := parseFlags(fs, args)
+	fs := c.main.newFlagSet("operators")
+	db := c.main.dbFlags(fs, true)
+	pos, err := db.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := requireData(*dataDir); err != nil {
+	name := []string{"NAME"}
+	action, err := cli.Action("central operators", pos, cli.Verb{Name: "list"}, cli.Verb{Name: "add", Args: name}, cli.Verb{Name: "passwd", Args: name})
+	if err != nil {
 		return err
 	}
-	action := "list"
-	if len(pos) > 0 {
-		action = pos[0]
-	}
-	switch {
-	case action == "list" && len(pos) <= 1:
-	case (action == "add" || action == "passwd") && len(pos) == 2:
-	case action == "add" || action == "passwd":
-		return &usageError{fmt.Sprintf("usage: central operators %s NAME", action)}
-	default:
-		return &usageError{fmt.Sprintf("unknown operators action %q; use list, add NAME or passwd NAME", action)}
-	}
-	store, err := openStore(ctx, *dataDir, *db, false)
+	store, err := db.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ops, ok := store.(central.Operators)
-	if !ok {
-		return errors.New("this database does not keep operator accounts")
-	}
 	if action == "list" {
-		return c.list(ctx, ops)
+		list, err := store.ListOperators(ctx)
+		if err != nil {
+			return fmt.Errorf("list operators: %w", err)
+		}
+		return report.Operators(c.main.Stdout, list)
 	}
-	name := strings.TrimSpace(pos[1])
-	if name == "" || strings.ContainsAny(name, " \t\r\n") {
-		return &usageError{"an operator name is one word without spaces"}
+	return c.setPassword(ctx, store, action, pos[1])
+}
+
+// setPassword adds an operator (action "add") or changes one's password
+// ("passwd"), with the password read from standard input.
+func (c *OperatorsCommand) setPassword(ctx context.Context, ops central.Operators, action, name string) error {
+	if name = strings.TrimSpace(name); name == "" || strings.ContainsAny(name, " \t\r\n") {
+		return cli.Usagef("an operator name is one word without spaces")
 	}
-	hash, err := c.readPassword(name)
+	hash, err := dashboard.ReadNewPassword(c.Stdin, c.main.Stderr, name)
 	if err != nil {
 		return err
 	}
+	what, done := "add operator", "added operator %s\n"
 	if action == "add" {
 		err = ops.CreateOperator(ctx, central.Operator{Name: name, PasswordHash: hash, CreatedAt: time.Now().UTC()})
-		if errors.Is(err, central.ErrExists) {
-			return fmt.Errorf("operator %q already exists; use passwd to change the password", name)
-		}
-		if err != nil {
-			return fmt.Errorf("add operator: %w", err)
-		}
-		fmt.Fprintf(c.main.Stdout, "added operator %s\n", name)
-		return nil
+	} else {
+		what, done = "set password", "changed the password of %s\n"
+		err = ops.SetOperatorPassword(ctx, name, hash)
 	}
-	err = ops.SetOperatorPassword(ctx, name, hash)
-	if errors.Is(err, central.ErrNotFound) {
+	switch {
+	case errors.Is(err, central.ErrExists):
+		return fmt.Errorf("operator %q already exists; use passwd to change the password", name)
+	case errors.Is(err, central.ErrNotFound):
 		return fmt.Errorf("no operator %q", name)
+	case err != nil:
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	if err != nil {
-		return fmt.Errorf("set password: %w", err)
-	}
-	fmt.Fprintf(c.main.Stdout, "changed the password of %s\n", name)
+	fmt.Fprintf(c.main.Stdout, done, name)
 	return nil
-}
-
-// readPassword reads one line and hashes it, prompting on stderr when
-// standard input is a terminal.
-func (c *OperatorsCommand) readPassword(name string) (string, error) {
-	in := c.Stdin
-	if in == nil {
-		in = os.Stdin
-		if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintf(c.main.Stderr, "password for %s (at least %d characters): ", name, dashboard.MinPasswordLength)
-		}
-	}
-	line, err := bufio.NewReader(in).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		return "", errors.New("read password: no password on standard input")
-	}
-	hash, err := dashboard.HashPassword(strings.TrimRight(line, "\r\n"))
-	if err != nil {
-		return "", err
-	}
-	return hash, nil
-}
-
-func (c *OperatorsCommand) list(ctx context.Context, ops central.Operators) error {
-	list, err := ops.ListOperators(ctx)
-	if err != nil {
-		return fmt.Errorf("list operators: %w", err)
-	}
-	tw := tabwriter.NewWriter(c.main.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tCREATED\tSTATE")
-	for _, o := range list {
-		state := "active"
-		if !o.DisabledAt.IsZero() {
-			state = "disabled"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", o.Name, o.CreatedAt.Local().Format("2006-01-02 15:04"), state)
-	}
-	return tw.Flush()
 }

@@ -13,48 +13,29 @@ type TokenCommand struct {
 	main *Main
 }
 
-const tokenSynopsis = `
-central token --data DIR [--db …] [--url URL] [--mode kiosk|canvasser] [--name NAME] [--ttl DURATION]
-
-Prints one provisioning code line (URL#TOKEN-FINGERPRINT-CHECK) that enrolls
-one device, once, before it expires. The URL is the one "central serve"
-recorded unless --url is given. --mode and --name, when given, are what the
-device is enrolled as whatever it asks for.`
-
 // Run issues the token and prints the code.
 func (c *TokenCommand) Run(ctx context.Context, args []string) error {
-	fs := c.main.newFlagSet("central token", tokenSynopsis)
-	dataDir := fs.String("data", "", dataUsage)
-	db := fs.String("db", "", dbUsage)
+	fs := c.main.newFlagSet("token")
+	db := c.main.dbFlags(fs, false)
 	serverURL := fs.String("url", "", "server `URL` to put in the code (default: the one central serve recorded)")
 	mode := fs.String("mode", "", "enroll the device as `kiosk` or canvasser (default: what the device asks for)")
 	name := fs.String("name", "", "device `NAME` shown in listings (default: what the device says)")
 	ttl := fs.Duration("ttl", central.DefaultTokenTTL, "how long the code stays usable")
-	if pos, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if len(pos) > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
-	}
-	if err := requireData(*dataDir); err != nil {
+	pinCert := fs.String("tls-pin-cert", "", "pin the key of the TLS certificate in PEM `FILE` (a proxy's in front of central)")
+	pinCA := fs.String("tls-pin-ca", "", "pin the key of the certificate authority in PEM `FILE` that signs central's or the proxy's certificate")
+	insecure := fs.Bool("insecure-http", false, "allow a plain http:// URL to another machine")
+	if _, err := db.parse(fs, args); err != nil {
 		return err
 	}
-	keys, err := central.LoadKeys(*dataDir)
+	node, err := central.Open(ctx, central.Config{DataDir: *db.data, OpenStore: db.opener(false), Logger: c.main.Logger})
 	if err != nil {
 		return err
 	}
-	u := *serverURL
-	if u == "" {
-		if u, err = central.ReadPublicURL(*dataDir); err != nil {
-			return err
-		}
-	}
-	store, err := openStore(ctx, *dataDir, *db, false)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	defer node.Close()
 	now := time.Now()
-	code, err := central.IssueToken(ctx, store, keys, u, *mode, *name, *ttl, now)
+	code, err := node.IssueCode(ctx, central.CodeOptions{
+		URL: *serverURL, Mode: *mode, Name: *name, TTL: *ttl, Now: now, InsecureHTTP: *insecure,
+	}, *pinCert, *pinCA)
 	if err != nil {
 		return err
 	}

@@ -20,28 +20,17 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/fieldsim"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err := NewMain().Run(ctx, os.Args[1:])
-	stop()
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "fieldsim:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("fieldsim", NewMain().Run) }
 
 // Main is the fieldsim program.
 type Main struct {
@@ -85,63 +74,62 @@ type Summary struct {
 	Pending         int            `json:"pending"`
 }
 
-// Run enrolls and fills.
-func (m *Main) Run(ctx context.Context, args []string) error {
+// options are the command line.
+type options struct {
+	db, code, mode, name, only string
+	records                    int
+	seed                       uint64
+	repeat                     float64
+	asJSON                     bool
+}
+
+// parseFlags reads and checks the command line.
+func (m *Main) parseFlags(args []string) (*options, error) {
 	fs := flag.NewFlagSet("fieldsim", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
 		fmt.Fprint(m.Stderr, about)
 		fs.PrintDefaults()
 	}
-	db := fs.String("db", "", "outbox `file` of the simulated device (created if missing)")
-	code := fs.String("code", "", "provisioning `code` from central token")
-	n := fs.Int("records", 0, "`number` of records to make")
-	seed := fs.Uint64("seed", 0, "random `seed` (default: derived from the device id, so devices differ and a rerun repeats)")
-	mode := fs.String("mode", record.ModeKiosk, "collection `mode`: kiosk or canvasser")
-	name := fs.String("name", "", "device `name` (default: fieldsim and the mode)")
-	only := fs.String("only", "", "make only this `kind` of record: survey_response, signature, event_registration or comment")
-	repeat := fs.Float64("repeat-share", fieldsim.DefaultRepeatShare, "`share` of signatures made by the shared crowd")
-	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	o := &options{}
+	fs.StringVar(&o.db, "db", "", "outbox `file` of the simulated device (created if missing)")
+	fs.StringVar(&o.code, "code", "", "provisioning `code` from central token")
+	fs.IntVar(&o.records, "records", 0, "`number` of records to make")
+	fs.Uint64Var(&o.seed, "seed", 0, "random `seed` (default: derived from the device id, so devices differ and a rerun repeats)")
+	fs.StringVar(&o.mode, "mode", record.ModeKiosk, "collection `mode`: kiosk or canvasser")
+	fs.StringVar(&o.name, "name", "", "device `name` (default: fieldsim and the mode)")
+	fs.StringVar(&o.only, "only", "", "make only this `kind` of record: survey_response, signature, event_registration or comment")
+	fs.Float64Var(&o.repeat, "repeat-share", fieldsim.DefaultRepeatShare, "`share` of signatures made by the shared crowd")
+	fs.BoolVar(&o.asJSON, "json", false, "print the summary as JSON")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, err
 	}
 	switch {
 	case fs.NArg() > 0:
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case *db == "":
-		return errors.New("--db is required")
-	case *n < 0:
-		return errors.New("--records must not be negative")
-	case *only != "" && !record.Kind(*only).Valid():
-		return fmt.Errorf("--only %q is not a record kind", *only)
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case o.db == "":
+		return nil, errors.New("--db is required")
+	case o.records < 0:
+		return nil, errors.New("--records must not be negative")
+	case o.only != "" && !record.Kind(o.only).Valid():
+		return nil, fmt.Errorf("--only %q is not a record kind", o.only)
 	}
-	store, err := outbox.Open(ctx, *db)
+	return o, nil
+}
+
+// Run enrolls and fills.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	o, err := m.parseFlags(args)
+	if err != nil {
+		return err
+	}
+	store, err := outbox.Open(ctx, o.db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-
-	id, err := store.Identity(ctx)
-	switch {
-	case *code != "":
-		if *name == "" {
-			*name = "fieldsim " + *mode
-		}
-		s := syncer.New(store)
-		s.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		e, err := s.Enroll(ctx, *code, *name, *mode)
-		if err != nil {
-			return fmt.Errorf("enroll: %w", err)
-		}
-		if !*asJSON {
-			fmt.Fprintf(m.Stdout, "enrolled %s (%s mode) with %s\n", e.DeviceID, e.Mode, e.ServerURL)
-		}
-		if id, err = store.Identity(ctx); err != nil {
-			return err
-		}
-	case errors.Is(err, outbox.ErrNotEnrolled):
-		return errors.New("the outbox is not enrolled: give --code")
-	case err != nil:
+	id, err := m.identity(ctx, store, o)
+	if err != nil {
 		return err
 	}
 	sc, err := store.LatestCampaign(ctx)
@@ -152,16 +140,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *seed == 0 {
+	if o.seed == 0 {
 		h := sha256.Sum256([]byte(id.DeviceID))
-		*seed = binary.BigEndian.Uint64(h[:8])
+		o.seed = binary.BigEndian.Uint64(h[:8])
 	}
-	g := fieldsim.New(c, id.Mode, *seed)
-	g.RepeatShare = *repeat
-	if *only != "" {
-		g.Mix = fieldsim.Mix{record.Kind(*only): 1}
+	g := fieldsim.New(c, id.Mode, o.seed)
+	g.RepeatShare = o.repeat
+	if o.only != "" {
+		g.Mix = fieldsim.Mix{record.Kind(o.only): 1}
 	}
-	sum, err := fieldsim.Fill(ctx, store, g, *n)
+	sum, err := fieldsim.Fill(ctx, store, g, o.records)
 	if err != nil {
 		return err
 	}
@@ -169,19 +157,48 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return m.print(o, id, sum, counts.Pending)
+}
+
+// identity enrolls the device when a code is given, and returns who it is.
+func (m *Main) identity(ctx context.Context, store *outbox.Store, o *options) (*outbox.Identity, error) {
+	id, err := store.Identity(ctx)
+	switch {
+	case o.code != "":
+		if o.name == "" {
+			o.name = "fieldsim " + o.mode
+		}
+		s := syncer.New(store)
+		s.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		e, err := s.Enroll(ctx, o.code, o.name, o.mode)
+		if err != nil {
+			return nil, fmt.Errorf("enroll: %w", err)
+		}
+		if !o.asJSON {
+			fmt.Fprintf(m.Stdout, "enrolled %s (%s mode) with %s\n", e.DeviceID, e.Mode, e.ServerURL)
+		}
+		return store.Identity(ctx)
+	case errors.Is(err, outbox.ErrNotEnrolled):
+		return nil, errors.New("the outbox is not enrolled: give --code")
+	}
+	return id, err
+}
+
+// print writes the summary, as JSON with --json.
+func (m *Main) print(o *options, id *outbox.Identity, sum *fieldsim.Summary, pending int) error {
 	out := Summary{
 		DeviceID: id.DeviceID, Mode: id.Mode, Records: sum.Records, ByKind: map[string]int{},
-		CrowdSignatures: sum.CrowdSignatures, RefusedOnDevice: sum.RefusedOnDevice, Pending: counts.Pending,
+		CrowdSignatures: sum.CrowdSignatures, RefusedOnDevice: sum.RefusedOnDevice, Pending: pending,
 	}
 	for _, k := range record.Kinds {
 		out.ByKind[string(k)] = sum.ByKind[k]
 	}
-	if *asJSON {
+	if o.asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(m.Stdout, "stored %d records in %s (%d pending in all):\n", sum.Records, *db, counts.Pending)
+	fmt.Fprintf(m.Stdout, "stored %d records in %s (%d pending in all):\n", sum.Records, o.db, pending)
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 	for _, k := range record.Kinds {
 		fmt.Fprintf(tw, "  %s\t%d\t\n", k, sum.ByKind[k])

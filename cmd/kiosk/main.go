@@ -29,14 +29,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/voces-cdmx/voces/internal/demo"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 	"github.com/voces-cdmx/voces/internal/ui"
-	"github.com/voces-cdmx/voces/internal/ui/demo"
-	"github.com/voces-cdmx/voces/internal/ui/tech"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
+	"github.com/voces-cdmx/voces/internal/ui/techtools"
 )
 
 func main() {
@@ -142,7 +142,7 @@ func (m *Main) setPIN(ctx context.Context, store *outbox.Store) error {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read pin: %w", err)
 	}
-	if err := techpin.New(store).Set(ctx, strings.TrimSpace(line)); err != nil {
+	if err := pinguard.New(store).Set(ctx, strings.TrimSpace(line)); err != nil {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, "technician PIN set")
@@ -154,15 +154,49 @@ func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
 		return err
 	}
 	a := app.NewWithID("mx.voces.kiosk")
+	cfg := m.uiConfig()
+	painted := watchFirstFrame(&cfg)
+	k := ui.New(a, store, cfg)
+	w := k.Window()
+	if err := m.placeWindow(w); err != nil {
+		return err
+	}
+	w.SetMaster()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	k.Start(runCtx)
+	defer quitOnCancel(ctx, a)()
+	if m.Measure {
+		go m.measure(painted, a)
+	}
+	// Reading and checking the campaign left garbage; hand it back before
+	// the GL driver and the fonts take their share.
+	debug.FreeOSMemory()
+	w.ShowAndRun()
+	return nil
+}
+
+// uiConfig is the kiosk's configuration from the flags, with the
+// technician tools plugged in.
+func (m *Main) uiConfig() ui.Config {
 	cfg := ui.Config{Mode: m.Mode, Idle: m.Idle, Countdown: m.Countdown, Logger: m.Log}
-	opt := tech.Options{Versions: fmt.Sprintf("voces %s, %s", syncer.AppVersion(), runtime.Version())}
+	opt := techtools.Options{Versions: fmt.Sprintf("voces %s, %s", syncer.AppVersion(), runtime.Version())}
 	if m.CodeDir != "" {
 		cfg.CodeDirs = []string{m.CodeDir}
 	}
 	if m.ExportDir != "" {
 		opt.ExportDirs = []string{m.ExportDir}
 	}
-	cfg.Tools = tech.Tools(opt)
+	cfg.Tools = techtools.Tools(opt)
+	if m.Lang != "" {
+		cfg.Lang, _ = i18n.Parse(m.Lang)
+	}
+	return cfg
+}
+
+// watchFirstFrame makes cfg report the first painted frame on the
+// returned channel, which --measure-startup waits for.
+func watchFirstFrame(cfg *ui.Config) <-chan struct{} {
 	painted := make(chan struct{})
 	var once sync.Once
 	cfg.OnFirstFrame = func() {
@@ -173,41 +207,35 @@ func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
 			go debug.FreeOSMemory()
 		})
 	}
-	if m.Lang != "" {
-		cfg.Lang, _ = i18n.Parse(m.Lang)
-	}
-	k := ui.New(a, store, cfg)
-	w := k.Window()
+	return painted
+}
+
+// placeWindow opens the window full screen, or at --size.
+func (m *Main) placeWindow(w fyne.Window) error {
 	if m.Fullscreen {
 		w.SetFullScreen(true)
 		// A passer-by cannot close the kiosk; the technician menu can.
 		w.SetCloseIntercept(func() { m.Log.Warn("close refused: use the technician menu") })
-	} else {
-		var width, height float32
-		if _, err := fmt.Sscanf(m.Size, "%fx%f", &width, &height); err != nil {
-			return fmt.Errorf("--size %q: want WIDTHxHEIGHT", m.Size)
-		}
-		w.Resize(fyne.NewSize(width, height))
+		return nil
 	}
-	w.SetMaster()
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	k.Start(runCtx)
+	var width, height float32
+	if _, err := fmt.Sscanf(m.Size, "%fx%f", &width, &height); err != nil {
+		return fmt.Errorf("--size %q: want WIDTHxHEIGHT", m.Size)
+	}
+	w.Resize(fyne.NewSize(width, height))
+	return nil
+}
+
+// quitOnCancel quits the app when ctx ends (SIGTERM from the session
+// manager), until the returned stop is called.
+func quitOnCancel(ctx context.Context, a fyne.App) (stop func()) {
 	done := make(chan struct{})
-	defer close(done)
 	go func() {
 		select {
-		case <-ctx.Done(): // SIGTERM from the session manager
+		case <-ctx.Done():
 			fyne.Do(a.Quit)
 		case <-done:
 		}
 	}()
-	if m.Measure {
-		go m.measure(painted, a)
-	}
-	// Reading and checking the campaign left garbage; hand it back before
-	// the GL driver and the fonts take their share.
-	debug.FreeOSMemory()
-	w.ShowAndRun()
-	return nil
+	return func() { close(done) }
 }

@@ -10,8 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 )
 
 func newMain(stdin string) (*Main, *bytes.Buffer) {
@@ -64,8 +65,8 @@ func TestSetPINFromStdin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	h, _ := s.Setting(ctx, techpin.KeyHash, "")
-	if ok, err := techpin.Verify(h, "246810"); !ok || err != nil {
+	h, _ := s.Setting(ctx, handoff.SettingTechPIN, "")
+	if ok, err := pinguard.Verify(h, "246810"); !ok || err != nil {
 		t.Fatalf("stored hash does not verify the PIN: %v", err)
 	}
 

@@ -11,12 +11,12 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/voces-cdmx/voces/internal/demo"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui"
-	"github.com/voces-cdmx/voces/internal/ui/demo"
-	"github.com/voces-cdmx/voces/internal/ui/tech"
+	"github.com/voces-cdmx/voces/internal/ui/techtools"
 )
 
 // shootField renders the field-operations screens into dir: the setup
@@ -66,7 +66,7 @@ func shootOne(ctx context.Context, dir string, l i18n.Lang, look ui.Look, size f
 		Lang: l, Look: &look,
 		Now:    func() time.Time { return shotTime },
 		Logger: slog.New(slog.DiscardHandler),
-		Tools:  tech.Tools(tech.Options{Now: func() time.Time { return shotTime }, Versions: "voces screenshots"}),
+		Tools:  techtools.Tools(techtools.Options{Now: func() time.Time { return shotTime }, Versions: "voces screenshots"}),
 	})
 	win := k.Window()
 	win.Resize(size)

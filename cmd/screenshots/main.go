@@ -22,11 +22,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/voces-cdmx/voces/internal/demo"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui"
-	"github.com/voces-cdmx/voces/internal/ui/demo"
 )
 
 // shotTime is the clock of every screenshot: a weekday morning before the

@@ -42,8 +42,8 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	bar := &progress.Bar{W: c.m.Stderr, What: "records"}
-	hdr, err := bundle.Export(ctx, store, *out, bar.Update)
+	bar := progress.New(c.m.Stderr, "records")
+	hdr, err := bundle.Export(ctx, store, *out, bar.Func())
 	bar.Finish()
 	if errors.Is(err, outbox.ErrNotEnrolled) {
 		return fmt.Errorf("%w: nothing to export; enroll it first (syncd enroll)", err)

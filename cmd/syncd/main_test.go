@@ -20,10 +20,10 @@ import (
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/fieldsim"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/syncer"
 )
 
 var syncdBin string
@@ -103,13 +103,13 @@ func fill(t *testing.T, path string, n int, seed uint64) {
 	}
 }
 
-func status(t *testing.T, db string) syncer.Status {
+func status(t *testing.T, db string) handoff.Status {
 	t.Helper()
 	r := syncd(t, "status", "--db", db, "--json")
 	if r.code != 0 {
 		t.Fatalf("status exit %d: %s", r.code, r.stderr)
 	}
-	var st syncer.Status
+	var st handoff.Status
 	if err := json.Unmarshal([]byte(r.stdout), &st); err != nil {
 		t.Fatalf("status --json printed %q: %v", r.stdout, err)
 	}

@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/voces-cdmx/voces/internal/syncer"
+	"github.com/voces-cdmx/voces/internal/handoff"
 )
 
 // StatusCommand shows the device's sync state.
@@ -38,7 +38,7 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	st, err := syncer.ReadStatus(ctx, store)
+	st, err := handoff.ReadStatus(ctx, store)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (c *StatusCommand) Run(ctx context.Context, args []string) error {
 }
 
 // writeStatus prints the status for a person.
-func writeStatus(w io.Writer, st *syncer.Status, now time.Time) {
+func writeStatus(w io.Writer, st *handoff.Status, now time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	defer tw.Flush()
 	line := func(k, format string, args ...any) { fmt.Fprintf(tw, "%s\t%s\n", k, fmt.Sprintf(format, args...)) }

@@ -6,9 +6,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/voces-cdmx/voces/internal/outbox"
 )
+
+// Outbox is what Export reads from the device's outbox (*outbox.Store).
+// The technician's export tool holds the outbox through an interface.
+type Outbox interface {
+	Identity(ctx context.Context) (*outbox.Identity, error)
+	EachPending(ctx context.Context, fn func(outbox.Pending) error) error
+	Time() time.Time
+}
+
+var _ Outbox = (*outbox.Store)(nil)
 
 // Export writes every pending record of the device to a bundle at path and
 // returns the header it wrote. It writes a temporary file beside path,
@@ -19,7 +30,7 @@ import (
 // Export does not change the outbox: the records stay pending until central
 // acknowledges them through a later sync, which central then answers as
 // duplicates. That is what makes a bundle safe to import and then sync.
-func Export(ctx context.Context, s *outbox.Store, path string, progress func(done, total int)) (*Header, error) {
+func Export(ctx context.Context, s Outbox, path string, progress func(done, total int)) (*Header, error) {
 	id, err := s.Identity(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("export bundle: %w", err)
@@ -32,7 +43,7 @@ func Export(ctx context.Context, s *outbox.Store, path string, progress func(don
 	}
 	hdr := Header{
 		DeviceID: id.DeviceID, DeviceKey: id.DeviceKey.Public().(ed25519.PublicKey), DeviceName: id.Name,
-		Mode: id.Mode, CampaignID: id.CampaignID, CreatedAt: s.Now().UTC(), Records: len(seqs),
+		Mode: id.Mode, CampaignID: id.CampaignID, CreatedAt: s.Time().UTC(), Records: len(seqs),
 	}
 	if len(seqs) > 0 {
 		hdr.FirstSeq, hdr.LastSeq = seqs[0], seqs[len(seqs)-1]

@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/protocol"
 )
@@ -226,4 +228,35 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// LoadCampaigns parses every published version, oldest first, for what
+// reads records of any version (exports' titles and survey columns).
+func LoadCampaigns(ctx context.Context, store Store) ([]*campaign.Campaign, error) {
+	pcs, err := store.Campaigns(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load campaigns: %w", err)
+	}
+	out := make([]*campaign.Campaign, 0, len(pcs))
+	for _, pc := range pcs {
+		c, err := campaign.Parse(fmt.Sprintf("campaign version %d", pc.Version), pc.Content)
+		if err != nil {
+			return nil, fmt.Errorf("load campaigns: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// CampaignFile reads the campaign content a server publishes: file, or
+// the built-in CDMX 2016 campaign when file is "". source names it in
+// logs.
+func CampaignFile(file string) (source string, content []byte, err error) {
+	if file == "" {
+		return "built-in campaign", assets.DefaultCampaign, nil
+	}
+	if content, err = os.ReadFile(file); err != nil {
+		return "", nil, fmt.Errorf("read campaign: %w", err)
+	}
+	return file, content, nil
 }

@@ -2,9 +2,16 @@
 // their batches idempotently, publishes signed campaign content and keeps
 // the counts operators read.
 //
-// The domain types, the Store interface every database backend implements
-// and the HTTP server live here; backends live in subpackages named for
-// their database (sqlitestore).
+// Open runs a node (a *Node): keys loaded and checked against the
+// database, campaign published, ingest writer and survey worker started,
+// HTTP handler ready; bundle import with its trust rules is a method of
+// the node. The domain types, the store interfaces (Store, and
+// OperationsStore, which both backends implement in full) and the
+// counting rules both stores follow (counting.go: what an accepted record
+// adds, bucket widths, gaps, TallyBuilder and StatsBuilder) live here.
+// Backends live in subpackages named for their database (sqlitestore,
+// pgstore); backend opens one by name, report prints what the command
+// line shows, centraltest runs a node for tests.
 package central
 
 import (

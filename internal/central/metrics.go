@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
 )
 
 // StaleAfter is how long an active device may go unseen before operators
@@ -35,6 +37,10 @@ func FleetState(d *Device, now time.Time) string {
 	}
 	return FleetOnline
 }
+
+// unknownKind labels records that could not be decoded: only ever
+// rejected.
+const unknownKind = "unknown"
 
 // Metrics are central's Prometheus metrics. Labels hold only kinds,
 // results, reasons and states, never an id or anything a person gave.
@@ -71,9 +77,22 @@ func NewMetrics(store Store, now func() time.Time) *Metrics {
 			Help: "Uploads told to come back later (429) because the queue of batches waiting for the database was full.",
 		}),
 	}
+	// Every series exists from start-up at 0: a counter that appears only
+	// with its first event has no earlier sample, so rate() and increase()
+	// over it show "no data" instead of 0, and an alert on it cannot fire
+	// on the first rejection.
+	for _, k := range record.Kinds {
+		for _, st := range protocol.Statuses {
+			m.records.WithLabelValues(string(k), string(st))
+		}
+	}
+	m.records.WithLabelValues(unknownKind, string(protocol.Rejected))
+	for _, r := range protocol.Reasons {
+		m.rejections.WithLabelValues(r)
+	}
 	m.registry.MustRegister(m.records, m.rejections, m.batch, m.busy,
-		prometheus.NewGoCollector(),
-		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&deviceCollector{store: store, now: now, desc: prometheus.NewDesc(
 			"voces_devices", "Enrolled devices by state (online, stale, revoked).", []string{"state"}, nil)},
 	)
@@ -97,7 +116,7 @@ func (m *Metrics) observe(kinds []string, results []protocol.Result, took time.D
 	for i, res := range results {
 		kind := kinds[i]
 		if kind == "" {
-			kind = "unknown"
+			kind = unknownKind
 		}
 		m.records.WithLabelValues(kind, string(res.Status)).Inc()
 		if res.Status == protocol.Rejected {

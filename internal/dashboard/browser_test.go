@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 
+	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/record"
 )
@@ -132,9 +137,11 @@ func count(t *testing.T, ctx context.Context, sel string) int64 {
 }
 
 // TestDashboardInChromium drives the dashboard in headless Chromium with
-// real devices: the fieldsim and syncd binaries.
+// real devices: the fieldsim and syncd binaries. Every page it shows, in
+// both languages, must pass axe-core with no violation.
 func TestDashboardInChromium(t *testing.T) {
 	ctx := browserCtx(t)
+	axe := newAxeChecker(t)
 	fieldsim, syncd := deviceBinaries(t)
 	s := newSite(t)
 	base := s.srv.URL
@@ -143,6 +150,23 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	outbox := filepath.Join(t.TempDir(), "outbox.db")
+
+	// Signed out: the sign-in page and a missing page pass axe-core in both
+	// languages, Spanish last, as a first visit finds them.
+	for _, lang := range []string{"en", "es"} {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(base+"/lang?to="+lang+"&back=/login"),
+			chromedp.WaitVisible(chromedp.CSS("#password")),
+		)
+		if err != nil {
+			t.Fatalf("sign-in page (%s): %v", lang, err)
+		}
+		axe.check(t, ctx, "login-"+lang)
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/no-such-page"), chromedp.WaitVisible(chromedp.CSS("#error-message"))); err != nil {
+			t.Fatalf("missing page (%s): %v", lang, err)
+		}
+		axe.check(t, ctx, "notfound-signedout-"+lang)
+	}
 
 	// Sign in.
 	err = chromedp.Do(ctx,
@@ -187,6 +211,7 @@ func TestDashboardInChromium(t *testing.T) {
 		{"/survey", ".question", "survey"},
 		{"/participation", "table.list", "participation"},
 		{"/fleet", "table.fleet", "fleet"},
+		{"/no-such-page", "#error-message", "notfound"},
 	}
 	for _, lang := range []string{"es", "en"} {
 		for _, p := range pages {
@@ -198,8 +223,14 @@ func TestDashboardInChromium(t *testing.T) {
 				t.Fatalf("%s %s: %v", lang, p.path, err)
 			}
 			shoot(t, ctx, "dashboard-"+p.name+"-"+lang)
+			axe.check(t, ctx, p.name+"-"+lang)
 		}
 	}
+	// A chart's data table, opened, is in the accessibility tree with the
+	// store's counts: what the SVG alone never gave a screen reader.
+	checkChartTableInAXTree(t, ctx, s, base)
+	axe.check(t, ctx, "survey-table-open-es")
+
 	// A phone.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2))); err != nil {
 		t.Fatal(err)
@@ -209,6 +240,7 @@ func TestDashboardInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		shoot(t, ctx, "dashboard-"+p.name+"-en-phone")
+		axe.check(t, ctx, p.name+"-en-phone")
 	}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/lang?to=es&back=/fleet"), chromedp.WaitVisible(chromedp.CSS("table.fleet"))); err != nil {
 		t.Fatal(err)
@@ -223,6 +255,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("open the revoke confirmation: %v", err)
 	}
 	shoot(t, ctx, "dashboard-revoke-es")
+	axe.check(t, ctx, "revoke-es")
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('form[action="/fleet/revoke"] input[name=csrf]').remove(), true`)); err != nil {
 		t.Fatal(err)
 	}
@@ -233,6 +266,7 @@ func TestDashboardInChromium(t *testing.T) {
 	if err != nil || !strings.Contains(msg, "El formulario caducó") {
 		t.Errorf("refusal says %q (%v)", msg, err)
 	}
+	axe.check(t, ctx, "refused-form-es")
 	devices, err := s.central.Store.Devices(context.Background())
 	if err != nil || len(devices) != 1 || !devices[0].RevokedAt.IsZero() {
 		t.Fatalf("after a tokenless POST the device is %+v (%v); want it active", devices, err)
@@ -255,6 +289,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Errorf("fleet page shows state %q (%v), want revocado", state, err)
 	}
 	shoot(t, ctx, "dashboard-fleet-revoked-es")
+	axe.check(t, ctx, "fleet-revoked-es")
 	if out, err := runBin(t, fieldsim, "--db", outbox, "--records", "5", "--seed", "8"); err != nil {
 		t.Fatalf("fieldsim: %v\n%s", err, out)
 	}
@@ -296,5 +331,89 @@ func TestDashboardInChromium(t *testing.T) {
 			t.Errorf("receipt answer (%s) = %q (%v), want %q", lang, res, err, want)
 		}
 		shoot(t, ctx, "dashboard-receipt-"+lang)
+		axe.check(t, ctx, "receipt-result-"+lang)
+	}
+}
+
+// checkChartTableInAXTree opens the first chart's data table on the
+// Spanish survey page and finds each option of that question as a row
+// header, with its count from the store as a cell, in Chromium's
+// accessibility tree.
+func checkChartTableInAXTree(t *testing.T, ctx context.Context, s *site, base string) {
+	t.Helper()
+	tl, err := s.central.Store.Tallies(context.Background(), time.Now(), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := campaignOf(t, s)
+	var q *campaign.Question
+	var qi int
+	for i := range c.Survey.Questions {
+		qq := &c.Survey.Questions[i]
+		if qq.Type == campaign.TypeSingle && tl.Survey.Questions[qq.ID].Answered > 0 {
+			q, qi = qq, i
+			break
+		}
+	}
+	if q == nil {
+		t.Fatal("no single-choice question was answered")
+	}
+	// The page lists the questions in campaign order, each heading with
+	// its index as id.
+	summary := fmt.Sprintf("#question-%d ~ details.chart-data summary", qi)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/lang?to=es&back=/survey"),
+		chromedp.WaitVisible(chromedp.CSS(".question")),
+		chromedp.Click(chromedp.CSS(summary)),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#question-%d ~ details.chart-data table", qi))),
+	)
+	if err != nil {
+		t.Fatalf("open the data table of %s: %v", q.ID, err)
+	}
+	shoot(t, ctx, "dashboard-survey-table-es")
+	tree, err := chromedp.Run(ctx, chromedp.Action[*accessibility.GetFullAXTreeResult](func(ctx context.Context, tg *chromedp.Target) (*accessibility.GetFullAXTreeResult, error) {
+		r, err := cdp.Call(ctx, tg, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+		return &r, err
+	}))
+	if err != nil {
+		t.Fatalf("accessibility tree: %v", err)
+	}
+	byID := map[accessibility.NodeID]*accessibility.Node{}
+	for _, n := range tree.Nodes {
+		byID[n.NodeID] = n
+	}
+	str := func(v *accessibility.Value) string {
+		var s string
+		if v != nil {
+			json.Unmarshal(v.Value, &s)
+		}
+		return s
+	}
+	// Rows: a row header's name and the name of the first cell beside it.
+	rows := map[string]string{}
+	for _, n := range tree.Nodes {
+		if str(n.Role) != "row" {
+			continue
+		}
+		var head, cell string
+		for _, id := range n.ChildIDs {
+			ch := byID[id]
+			switch {
+			case ch == nil:
+			case str(ch.Role) == "rowheader":
+				head = str(ch.Name)
+			case str(ch.Role) == "cell" && cell == "":
+				cell = str(ch.Name)
+			}
+		}
+		if head != "" {
+			rows[head] = cell
+		}
+	}
+	for _, o := range q.Options {
+		label, want := o.Label.Get("es"), es.N(tl.Survey.Questions[q.ID].Options[o.ID])
+		if got, ok := rows[label]; !ok || got != want {
+			t.Errorf("accessibility tree: row %q has count %q (found %v), want %q", label, got, ok, want)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package dashboard
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/protocol"
@@ -185,31 +188,42 @@ func TestLanguageSwitchStaysOnSite(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
-	s := newSite(t)
+	clock := newClock()
+	s := newSiteWith(t, Config{Now: clock.now})
 	b := s.browser(t)
-	for i := range LoginAttempts {
+	for i := range FreeFailures {
 		if p := b.login(testOperator, "not the password"); p.status != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d", i+1, p.status)
 		}
 	}
-	p := b.login(testOperator, testPassword)
-	if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") == "" {
-		t.Fatalf("attempt after the limit: %d, Retry-After %q", p.status, p.header.Get("Retry-After"))
+	// Past the free failures even the right password waits, twice as
+	// long after each further failure.
+	for _, wait := range []time.Duration{FailureBackoff, 2 * FailureBackoff} {
+		p := b.login(testOperator, testPassword)
+		if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") != strconv.Itoa(int(wait/time.Second)) {
+			t.Fatalf("attempt after the free failures: %d, Retry-After %q; want 429 after %s", p.status, p.header.Get("Retry-After"), wait)
+		}
+		if !strings.Contains(p.body, "Demasiados intentos") {
+			t.Errorf("429 page does not say why:\n%s", p.body)
+		}
+		clock.advance(wait)
+		if p := b.login(testOperator, "still not the password"); p.status != http.StatusUnauthorized {
+			t.Fatalf("attempt once the wait is over: %d", p.status)
+		}
 	}
-	if !strings.Contains(p.body, "Demasiados intentos") {
-		t.Errorf("429 page does not say why:\n%s", p.body)
+	clock.advance(4 * FailureBackoff)
+	b.mustLogin()
+
+	// The address limit holds whatever names one address tries.
+	clock.advance(limitWindow)
+	other := s.browser(t)
+	for i := range LoginAttempts {
+		if p := other.login(fmt.Sprintf("guess%d", i), "not the password"); p.status != http.StatusUnauthorized {
+			t.Fatalf("name %d: %d", i+1, p.status)
+		}
 	}
-	// The account limit holds for a guesser at another address too.
-	token := strings.Repeat("t", 43)
-	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{
-		"csrf": {token}, "name": {testOperator}, "password": {testPassword}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: formCookie, Value: token})
-	req.RemoteAddr = "192.0.2.7:1234"
-	rec := httptest.NewRecorder()
-	s.dash.ServeHTTP(rec, req)
-	if rec.Code != http.StatusTooManyRequests {
-		t.Errorf("same account from another address = %d, want 429", rec.Code)
+	if p := other.login("guess-more", "not the password"); p.status != http.StatusTooManyRequests {
+		t.Errorf("attempt %d from one address in a minute = %d, want 429", LoginAttempts+1, p.status)
 	}
 }
 
@@ -290,22 +304,30 @@ func TestLogoutEndsTheSession(t *testing.T) {
 }
 
 func TestCookieFlags(t *testing.T) {
-	h := &Handler{}
+	// The public URL decides, never the Host header: a proxy in front of
+	// central may send Host: 127.0.0.1 for every request.
 	tests := []struct {
-		name   string
-		host   string
-		tls    bool
-		secure bool
+		name      string
+		publicURL string
+		host      string
+		tls       bool
+		secure    bool
 	}{
-		{"plain HTTP to 127.0.0.1", "127.0.0.1:8080", false, false},
-		{"plain HTTP to localhost", "localhost:8080", false, false},
-		{"plain HTTP to ::1", "[::1]:8080", false, false},
-		{"plain HTTP to a LAN address", "192.168.1.10:8080", false, true},
-		{"plain HTTP to a name", "central.example.org", false, true},
-		{"HTTPS to localhost", "localhost:8443", true, true},
+		{"an https public URL, Host 127.0.0.1 from a proxy", "https://voces.example.org", "127.0.0.1:8080", false, true},
+		{"an https public URL, Host localhost", "https://voces.example.org", "localhost", false, true},
+		{"an https public URL, a LAN address", "HTTPS://192.168.1.10", "192.168.1.10:8080", false, true},
+		{"an http public URL on a LAN address", "http://192.168.1.10:8080", "192.168.1.10:8080", false, false},
+		{"an http public URL, a name", "http://central.example.org", "central.example.org", false, false},
+		{"no public URL, plain HTTP", "", "127.0.0.1:8080", false, false},
+		{"an http public URL, but the request came over TLS", "http://127.0.0.1:8080", "localhost:8443", true, true},
 	}
+	proxied := newSiteWith(t, Config{PublicURL: "https://voces.example.org"})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			h, err := New(Config{Store: proxied.central.Store, PublicURL: tt.publicURL})
+			if err != nil {
+				t.Fatal(err)
+			}
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			r.Host = tt.host
 			if tt.tls {
@@ -316,6 +338,32 @@ func TestCookieFlags(t *testing.T) {
 			}
 		})
 	}
+	// Through the whole sign-in: the session cookie of a request a proxy
+	// sent with Host: 127.0.0.1 is Secure.
+	formRec := httptest.NewRecorder()
+	proxied.dash.ServeHTTP(formRec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1/login", nil))
+	for _, c := range formRec.Result().Cookies() {
+		if c.Name == formCookie && !c.Secure {
+			t.Errorf("form cookie behind an https public URL is not Secure: %+v", c)
+		}
+	}
+	rec := postLogin(proxied, "127.0.0.1:5555", testOperator, testPassword, nil)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in behind the proxy = %d", rec.Code)
+	}
+	found := false
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sessionCookie {
+			found = true
+			if !c.Secure {
+				t.Errorf("session cookie for Host 127.0.0.1 behind an https public URL is not Secure: %+v", c)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("sign-in set no session cookie: %d", rec.Code)
+	}
+
 	s := newSite(t)
 	b := s.browser(t)
 	form := b.get("/login")
@@ -406,5 +454,116 @@ func TestFleetHighlightsStaleDevices(t *testing.T) {
 	}
 	if o := b.get("/"); !strings.Contains(o.body, `<div class="tile warn"><span class="big" id="devices-stale">1<`) {
 		t.Errorf("overview does not count the stale device:\n%s", o.body)
+	}
+}
+
+// TestSurveyChartsHaveADataTable checks that every chart of a choice
+// question comes with a table of the same options and counts, the store's
+// own, in each language: an SVG tells a screen reader only its name.
+func TestSurveyChartsHaveADataTable(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	d.Upload(t, d.Records(t, 24))
+	aggregate(t, s)
+	tl, err := s.central.Store.Tallies(context.Background(), time.Now(), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := campaignOf(t, s)
+	b := s.browser(t)
+	b.mustLogin()
+	for _, l := range []lang{es, en} {
+		b.get("/lang?to=" + string(l) + "&back=/survey")
+		p := b.get("/survey")
+		if p.status != http.StatusOK {
+			t.Fatalf("GET /survey = %d", p.status)
+		}
+		tables := 0
+		for _, q := range c.Survey.Questions {
+			qt := tl.Survey.Questions[q.ID]
+			if (q.Type != campaign.TypeSingle && q.Type != campaign.TypeMultiple) || qt.Answered == 0 {
+				continue
+			}
+			tables++
+			caption := "<caption>" + template.HTMLEscapeString(q.Prompt.Get(string(l))) + "</caption>"
+			i := strings.Index(p.body, caption)
+			if i < 0 {
+				t.Errorf("%s: question %s has no data table captioned with its prompt", l, q.ID)
+				continue
+			}
+			table := p.body[i:]
+			table = table[:strings.Index(table, "</table>")]
+			for _, o := range q.Options {
+				row := `<tr><th scope="row">` + template.HTMLEscapeString(o.Label.Get(string(l))) + `</th><td class="num">` + l.N(qt.Options[o.ID]) + `</td>`
+				if !strings.Contains(table, row) {
+					t.Errorf("%s: question %s: the table lacks the row %q", l, q.ID, row)
+				}
+			}
+		}
+		if tables == 0 {
+			t.Fatalf("%s: no choice question was answered; the test checked nothing", l)
+		}
+		if want := l.T("survey.table.show"); strings.Count(p.body, want) < tables {
+			t.Errorf("%s: %d tables but %d %q toggles", l, tables, strings.Count(p.body, want), want)
+		}
+	}
+}
+
+// TestErrorPageBackLink checks where an error page's Back link leads: home
+// for a missing page, never the missing page itself; the form again for a
+// refused form.
+func TestErrorPageBackLink(t *testing.T) {
+	s := newSite(t)
+	back := regexp.MustCompile(`<a class="button secondary" href="([^"]*)">`)
+	tests := []struct {
+		name   string
+		signIn bool
+		method string
+		path   string
+		status int
+		want   string
+	}{
+		{"a missing page, signed out", false, http.MethodGet, "/no-such-page", http.StatusNotFound, "/"},
+		{"a missing page, signed in", true, http.MethodGet, "/no-such-page", http.StatusNotFound, "/"},
+		{"a receipt check without its token", false, http.MethodPost, "/receipt", http.StatusForbidden, "/receipt"},
+		{"a sign-in without its token", false, http.MethodPost, "/login", http.StatusForbidden, "/login"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := s.browser(t)
+			if tt.signIn {
+				b.mustLogin()
+			}
+			var p page
+			if tt.method == http.MethodPost {
+				p = b.post(tt.path, url.Values{"code": {"7K3QP-X9M2D"}})
+			} else {
+				p = b.get(tt.path)
+			}
+			if p.status != tt.status {
+				t.Fatalf("%s %s = %d, want %d", tt.method, tt.path, p.status, tt.status)
+			}
+			m := back.FindStringSubmatch(p.body)
+			if m == nil || m[1] != tt.want {
+				t.Errorf("Back link %v, want %q", m, tt.want)
+			}
+		})
+	}
+}
+
+// TestLandmarksHaveUniqueNames checks that both navigation landmarks are
+// named, each differently, in each language.
+func TestLandmarksHaveUniqueNames(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	b.mustLogin()
+	nav := regexp.MustCompile(`<nav[^>]*aria-label="([^"]+)"`)
+	for _, l := range []lang{es, en} {
+		b.get("/lang?to=" + string(l) + "&back=/")
+		p := b.get("/")
+		names := nav.FindAllStringSubmatch(p.body, -1)
+		if n := strings.Count(p.body, "<nav"); n != 2 || len(names) != 2 || names[0][1] == names[1][1] {
+			t.Errorf("%s: %d <nav>, named %v; want two with different names", l, n, names)
+		}
 	}
 }

@@ -36,9 +36,17 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, Config{})
+}
+
+// newSiteWith is newSite with the dashboard configured by cfg (its Store
+// and Logger are filled in).
+func newSiteWith(t *testing.T, cfg Config) *site {
+	t.Helper()
 	c := centraltest.Start(t)
 	logs := &bytes.Buffer{}
-	h, err := New(Config{Store: c.Store, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	cfg.Store, cfg.Logger = c.Store, slog.New(slog.NewJSONHandler(logs, nil))
+	h, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -215,7 +215,7 @@ func questionFor(l lang, q *campaign.Question, qt central.QuestionTally) questio
 	case campaign.TypeNumber:
 		bars = numberBars(qt.Values)
 	}
-	qv.Chart = newBarChart(l, qv.Prompt, bars)
+	qv.Chart = newBarChart(l, qv.Prompt, bars, qt.Answered)
 	return qv
 }
 

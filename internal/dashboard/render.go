@@ -89,8 +89,12 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (h *Handler) renderErrorArgs(w http.ResponseWriter, r *http.Request, status int, id string, args ...any) {
+	// A refused form signed out (sign-in, receipt check) goes back to the
+	// form, which a GET of the same path shows; anything else goes home,
+	// never to the path that failed, which for a missing page is the
+	// missing page itself.
 	back := "/"
-	if sessionOf(r) == nil {
+	if sessionOf(r) == nil && r.Method == http.MethodPost {
 		back = r.URL.Path
 	}
 	h.render(w, r, status, "error", "error.title", errorView{Message: langOf(r).T(id, args...), Back: back})

@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
@@ -122,10 +124,11 @@ type device struct {
 
 // deviceOptions shape a simulated device.
 type deviceOptions struct {
-	mode     string        // record.ModeKiosk or record.ModeCanvasser; "" for kiosk
-	only     string        // make only this kind, or "" for fieldsim's mix
-	clockOff time.Duration // how wrong the device clock is
-	p        *progress     // told about every batch upload, if set
+	mode     string         // record.ModeKiosk or record.ModeCanvasser; "" for kiosk
+	only     string         // make only this kind, or "" for fieldsim's mix
+	clockOff time.Duration  // how wrong the device clock is
+	p        *progress      // told about every batch upload, if set
+	roots    *x509.CertPool // CAs the device trusts for HTTPS; nil for the system's
 }
 
 // newDevice enrolls a device with code and fills its outbox with n
@@ -153,10 +156,13 @@ func newDevice(tb testing.TB, dir, name, code string, n int, o deviceOptions) *d
 	s.MaxBackoff = 250 * time.Millisecond
 	s.BatchBytes = 16 << 10
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if o.roots != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: o.roots}
+	}
 	tb.Cleanup(tr.CloseIdleConnections)
 	s.Client = &http.Client{Transport: tr}
 	if o.p != nil {
-		s.Client.Transport = countingTransport{tr, o.p}
+		s.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, o.p} }
 	}
 	e, err := s.Enroll(ctx, code, name, o.mode)
 	if err != nil {
@@ -319,7 +325,13 @@ var suite struct {
 // outbox record ended synced; it logs and returns the ledger.
 func account(tb testing.TB, scenario, dataDir string, st *central.Stats, outboxes ...string) ledger {
 	tb.Helper()
-	stored := centralIDs(tb, dataDir)
+	return accountStored(tb, scenario, centralIDs(tb, dataDir), st, outboxes...)
+}
+
+// accountStored is account for a central whose record rows by id are
+// stored (read from whichever database it uses).
+func accountStored(tb testing.TB, scenario string, stored map[uuid.UUID]int, st *central.Stats, outboxes ...string) ledger {
+	tb.Helper()
 	l := ledger{devices: len(outboxes), replays: st.Duplicates}
 	made := make(map[uuid.UUID]bool)
 	for _, path := range outboxes {

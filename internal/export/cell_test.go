@@ -34,7 +34,7 @@ func TestSafeCell(t *testing.T) {
 func TestWrapTextKeepsEveryWordWithinTheWidth(t *testing.T) {
 	s := newSheets(nil, time.UTC, testNow)
 	s.pdf.AddPage()
-	s.pdf.SetFont("Helvetica", "", 9.5)
+	s.pdf.SetFont(fontSans, "", 9.5)
 	tests := []struct {
 		name  string
 		text  string
@@ -48,12 +48,12 @@ func TestWrapTextKeepsEveryWordWithinTheWidth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines := wrapText(s.pdf, s.tr, tt.text, tt.width)
+			lines := wrapText(s.pdf, tt.text, tt.width)
 			if len(lines) != tt.lines {
 				t.Errorf("%d lines %q, want %d", len(lines), lines, tt.lines)
 			}
 			for _, l := range lines {
-				if w := s.pdf.GetStringWidth(s.tr(l)); w > tt.width {
+				if w := s.pdf.GetStringWidth(l); w > tt.width {
 					t.Errorf("line %q is %.1f mm wide, more than %.1f", l, w, tt.width)
 				}
 			}

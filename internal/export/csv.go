@@ -53,10 +53,15 @@ func SignaturesDir(csvPath string) string {
 // CSV writes one row per stored record of opt.Kind to out, with the body
 // opened by key, and each signature as an SVG file in SignaturesDir(out)
 // named by record id. The file is RFC 4180 (CRLF line ends) in UTF-8 with
-// a byte order mark. Nothing is left at out unless every record was
+// a byte order mark, its fields separated by opt.Delimiter (',' unless
+// set). Nothing is left at out unless every record was
 // exported.
 func CSV(ctx context.Context, r central.RecordReader, key *Key, out string, opt Options) (*Summary, error) {
 	loc, err := opt.location()
+	if err != nil {
+		return nil, err
+	}
+	comma, err := opt.delimiter()
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +94,7 @@ func CSV(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 	bw := bufio.NewWriterSize(f, 64<<10)
 	bw.WriteString(utf8BOM)
 	w := csv.NewWriter(bw)
+	w.Comma = comma
 	w.UseCRLF = true
 	if err := w.Write(header); err != nil {
 		return nil, fmt.Errorf("write csv: %w", err)
@@ -193,16 +199,25 @@ func csvRow(row []string, o *openedRecord, cs []*campaign.Campaign, questions *q
 	row[23] = safeCell(b.Canvasser)
 	row[24] = sigFile
 	n := len(CSVColumns)
-	var other []string
 	for id, a := range b.Answers {
 		if i, found := questions.index[id]; found {
 			row[n+i] = safeCell(FormatAnswer(a))
-			continue
 		}
-		other = append(other, id+"="+FormatAnswer(a))
+	}
+	row[n+len(questions.ids)] = safeCell(otherAnswers(b.Answers, questions))
+}
+
+// otherAnswers writes the answers to questions no published campaign
+// version asks as "id=answer; id=answer", sorted by id.
+func otherAnswers(answers map[string]campaign.Answer, questions *questionColumns) string {
+	var other []string
+	for id, a := range answers {
+		if _, found := questions.index[id]; !found {
+			other = append(other, id+"="+FormatAnswer(a))
+		}
 	}
 	sort.Strings(other)
-	row[n+len(questions.ids)] = safeCell(strings.Join(other, "; "))
+	return strings.Join(other, "; ")
 }
 
 // FormatAnswer writes a survey answer as its CSV cell: the option or

@@ -1,6 +1,6 @@
 // Package export writes what central holds for the people who read it: a
-// CSV of every record with its sealed body opened, and PDF signature sheets
-// per proposal for the electoral authority.
+// CSV and an XLSX workbook of every record with its sealed body opened,
+// and PDF signature sheets per proposal for the electoral authority.
 //
 // Exports need the campaign private key, which may live on a trusted
 // machine rather than on the server. A record the key cannot open stops the
@@ -32,10 +32,15 @@ const DefaultTimeZone = "America/Mexico_City"
 
 // Phases an export reports progress in.
 const (
-	PhaseWriting   = "writing"   // CSV: opening records and writing rows
+	PhaseWriting   = "writing"   // CSV, XLSX: opening records and writing rows
 	PhaseReading   = "reading"   // PDF: opening signature records
 	PhaseRendering = "rendering" // PDF: drawing signatures onto the sheets
 )
+
+// Func is the shape of CSV and PDF, so a caller can pick a format.
+type Func func(ctx context.Context, r central.RecordReader, key *Key, path string, opt Options) (*Summary, error)
+
+var _ = []Func{CSV, XLSX, PDF}
 
 // ErrNoKey means the campaign private key file does not exist.
 var ErrNoKey = errors.New("campaign private key not found")
@@ -83,10 +88,36 @@ type Options struct {
 	// Now is the generation time printed on PDF sheets; zero means
 	// time.Now.
 	Now time.Time
+	// Delimiter separates CSV fields; 0 means ','. Excel in a Spanish (or
+	// other comma-decimal) locale splits on its list separator, ';', and
+	// shows a comma-separated file as one column. See ParseDelimiter.
+	Delimiter rune
 	// Progress, if set, is called after each record with the phase
-	// (PhaseWriting for CSV; PhaseReading, then PhaseRendering for PDF),
+	// (PhaseWriting for CSV and XLSX; PhaseReading, then PhaseRendering for PDF),
 	// the records done in it and the total expected.
 	Progress func(phase string, done, total int64)
+}
+
+// ParseDelimiter reads a CSV delimiter as an operator writes it: ",", ";",
+// "|" or "tab" (also a tab character, or \t as a shell passes it).
+func ParseDelimiter(s string) (rune, error) {
+	switch s {
+	case ",", ";", "|":
+		return rune(s[0]), nil
+	case "tab", "\t", `\t`:
+		return '\t', nil
+	}
+	return 0, fmt.Errorf("delimiter %q: want \",\", \";\", \"|\" or \"tab\"", s)
+}
+
+func (o *Options) delimiter() (rune, error) {
+	switch o.Delimiter {
+	case 0:
+		return ',', nil
+	case ',', ';', '|', '\t':
+		return o.Delimiter, nil
+	}
+	return 0, fmt.Errorf("csv delimiter %q: want ',', ';', '|' or tab", o.Delimiter)
 }
 
 // Summary says what an export wrote.

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
@@ -492,6 +494,8 @@ func TestPDFHasOneRowPerSignatureWithNamesIntact(t *testing.T) {
 		t.Error("the footer lacks the page number or the generation time")
 	}
 
+	checkFontsEmbedded(t, out)
+
 	prefix := filepath.Join(dir, "page")
 	if err := exec.Command(pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "2", out, prefix).Run(); err != nil {
 		t.Fatalf("pdftoppm: %v", err)
@@ -504,6 +508,45 @@ func TestPDFHasOneRowPerSignatureWithNamesIntact(t *testing.T) {
 		for _, p := range append(pages, out) {
 			b, _ := os.ReadFile(p)
 			os.WriteFile(filepath.Join(*keep, filepath.Base(p)), b, 0o644)
+		}
+	}
+}
+
+// checkFontsEmbedded runs pdffonts on a sheet: every font must be
+// embedded, with a Unicode map, and be the kiosk's Noto Sans (regular,
+// bold, italic) or DejaVu Sans Mono; no base-14 font that a reader
+// substitutes.
+func checkFontsEmbedded(t *testing.T, pdf string) {
+	t.Helper()
+	out, err := exec.Command(needPoppler(t, "pdffonts"), pdf).Output()
+	if err != nil {
+		t.Fatalf("pdffonts: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[1], "---") {
+		t.Fatalf("pdffonts printed no font:\n%s", out)
+	}
+	// name type encoding emb sub uni object ID
+	fonts := map[string]bool{}
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		if len(f) < 7 {
+			t.Fatalf("pdffonts line %q", l)
+		}
+		name, emb, uni := f[0], f[len(f)-5], f[len(f)-3]
+		if emb != "yes" || uni != "yes" {
+			t.Errorf("font %s: embedded %s, Unicode map %s; want both yes", name, emb, uni)
+		}
+		// A subset's name is its base font after a six-letter tag.
+		if _, base, ok := strings.Cut(name, "+"); ok {
+			name = base
+		}
+		fonts[name] = true
+	}
+	// fpdf names a font "utf8", its family in lower case and its style.
+	for _, want := range []string{"utf8notosans", "utf8notosansB", "utf8notosansI", "utf8dejavusansmono"} {
+		if !fonts[want] {
+			t.Errorf("pdffonts lists %v; want %s among them", fonts, want)
 		}
 	}
 }
@@ -537,5 +580,250 @@ func TestPDFWithoutSignaturesSaysSo(t *testing.T) {
 	}
 	if sum.Records != 0 || !strings.Contains(string(txt), "No hay firmas de apoyo registradas.") {
 		t.Errorf("%d records; text %q", sum.Records, txt)
+	}
+}
+
+// excelEpoch is day 0 of a spreadsheet's dates (1900 system, with its
+// leap-year quirk, for dates after March 1900).
+var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
+
+// isNumberCell says whether a cell holds a number (dates are numbers
+// with a date format): OOXML writes numbers with no type or type "n".
+func isNumberCell(t *testing.T, wb *excelize.File, sheet, cell string) bool {
+	t.Helper()
+	ct, err := wb.GetCellType(sheet, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := wb.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, perr := strconv.ParseFloat(raw, 64)
+	return (ct == excelize.CellTypeUnset || ct == excelize.CellTypeNumber) && perr == nil
+}
+
+func TestXLSXHasASheetPerKindWithTypedColumns(t *testing.T) {
+	f := newFixture(t, 30)
+	out := filepath.Join(t.TempDir(), "registros.xlsx")
+	loc, err := time.LoadLocation(export.DefaultTimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := f.options
+	var calls, lastDone, lastTotal int64
+	opt.Progress = func(phase string, done, total int64) {
+		if phase == export.PhaseWriting {
+			calls++
+			lastDone, lastTotal = done, total
+		}
+	}
+	sum, err := export.XLSX(context.Background(), f.c.Store, f.key, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Records != int64(len(f.sent)) || calls != sum.Records || lastDone != lastTotal || lastTotal != sum.Records {
+		t.Errorf("summary %d records, progress called %d times ending %d/%d; want %d", sum.Records, calls, lastDone, lastTotal, len(f.sent))
+	}
+	wb, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatalf("excelize cannot open the export: %v", err)
+	}
+	defer wb.Close()
+	var wantSheets []string
+	for _, k := range record.Kinds {
+		wantSheets = append(wantSheets, string(k))
+	}
+	if got := wb.GetSheetList(); !slices.Equal(got, wantSheets) {
+		t.Fatalf("sheets %v, want %v", got, wantSheets)
+	}
+	tz := " (" + export.DefaultTimeZone + ")"
+	seen := map[uuid.UUID]bool{}
+	for _, sheet := range wantSheets {
+		panes, err := wb.GetPanes(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !panes.Freeze || panes.YSplit != 1 || panes.XSplit != 0 || panes.TopLeftCell != "A2" {
+			t.Errorf("%s: panes %+v, want the header row frozen", sheet, panes)
+		}
+		rows, err := wb.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		for _, h := range []string{"record_id", "receipt", "seq", "device_time" + tz, "received_at" + tz, "canvasser"} {
+			if _, ok := col[h]; !ok {
+				t.Errorf("%s: no column %q in %v", sheet, h, rows[0])
+			}
+		}
+		// A date column narrower than its format shows "###".
+		if dc, err := excelize.ColumnNumberToName(col["device_time"+tz] + 1); err == nil {
+			if w, err := wb.GetColWidth(sheet, dc); err != nil || w < float64(len("yyyy-mm-dd hh:mm:ss.000"))+1 {
+				t.Errorf("%s: device_time column %.0f wide (%v): too narrow for its dates", sheet, w, err)
+			}
+		}
+		cellName := func(c, r int) string {
+			n, err := excelize.CoordinatesToCellName(c+1, r+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		var n int
+		for ri, row := range rows[1:] {
+			ri++ // the sheet row, after the header
+			get := func(h string) string {
+				if i, ok := col[h]; ok && i < len(row) {
+					return row[i]
+				}
+				return ""
+			}
+			id, err := uuid.Parse(get("record_id"))
+			if err != nil {
+				t.Fatalf("%s row %d: record_id %q: %v", sheet, ri+1, get("record_id"), err)
+			}
+			s, ok := f.sent[id]
+			if !ok || seen[id] || string(s.rec.Kind) != sheet {
+				t.Fatalf("%s row %d: record %s not uploaded, seen twice, or of another kind", sheet, ri+1, id)
+			}
+			seen[id] = true
+			n++
+			r, d := s.rec, s.draft
+			if get("receipt") != record.ReceiptCode(r.ID) || get("device_id") != r.DeviceID || get("subject_id") != r.SubjectID {
+				t.Errorf("%s: record %s: envelope cells %q %q %q", sheet, id, get("receipt"), get("device_id"), get("subject_id"))
+			}
+			if !isNumberCell(t, wb, sheet, cellName(col["seq"], ri)) || get("seq") != strconv.FormatUint(r.Seq, 10) {
+				t.Errorf("%s: record %s: seq %q is not the number %d", sheet, id, get("seq"), r.Seq)
+			}
+			dc := cellName(col["device_time"+tz], ri)
+			if !isNumberCell(t, wb, sheet, dc) {
+				t.Errorf("%s: record %s: device_time is not a date", sheet, id)
+			}
+			// The date is the campaign's wall clock, to the millisecond.
+			raw, _ := wb.GetCellValue(sheet, dc, excelize.Options{RawCellValue: true})
+			serial, _ := strconv.ParseFloat(raw, 64)
+			l := r.DeviceTime.In(loc)
+			wall := time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
+			want := float64(wall.Sub(excelEpoch)) / float64(24*time.Hour)
+			if math.Abs(serial-want)*24*3600*1000 > 0.5 {
+				t.Errorf("%s: record %s: device_time is day %f, want %f (%v)", sheet, id, serial, want, l)
+			}
+			style, err := wb.GetCellStyle(sheet, dc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err := wb.GetStyle(style); err != nil || st.CustomNumFmt == nil || *st.CustomNumFmt != "yyyy-mm-dd hh:mm:ss.000" {
+				t.Errorf("%s: device_time style %+v (%v), want a date format", sheet, st, err)
+			}
+			b := d.Body
+			switch r.Kind {
+			case record.KindSignature:
+				if get("signer_name") != b.Signer.Name || get("signer_voter_id") != voterid.Normalize(b.Signer.VoterID) || get("signer_alcaldia") != b.Signer.Alcaldia {
+					t.Errorf("signature %s: signer %q %q %q, want %+v", id, get("signer_name"), get("signer_voter_id"), get("signer_alcaldia"), b.Signer)
+				}
+			case record.KindEvent:
+				if get("registrant_name") != b.Registrant.Name || get("registrant_contact") != b.Registrant.Contact {
+					t.Errorf("registration %s: %q %q, want %+v", id, get("registrant_name"), get("registrant_contact"), b.Registrant)
+				}
+			case record.KindComment:
+				c := cellName(col["comment_text"], ri)
+				if get("comment_text") != b.Comment.Text || get("comment_name") != b.Comment.Name {
+					t.Errorf("comment %s: %q by %q, want %q by %q", id, get("comment_text"), get("comment_name"), b.Comment.Text, b.Comment.Name)
+				}
+				if fm, err := wb.GetCellFormula(sheet, c); err != nil || fm != "" {
+					t.Errorf("comment %s is a formula %q (%v): device text must stay text", id, fm, err)
+				}
+			case record.KindSurvey:
+				for qid, a := range b.Answers {
+					h := export.SurveyColumnPrefix + qid
+					i, ok := col[h]
+					if !ok {
+						t.Errorf("survey %s: no column %s", id, h)
+						continue
+					}
+					if a.Number != nil {
+						if !isNumberCell(t, wb, sheet, cellName(i, ri)) || get(h) != strconv.FormatFloat(*a.Number, 'f', -1, 64) {
+							t.Errorf("survey %s: %s = %q, want the number %v", id, h, get(h), *a.Number)
+						}
+					} else if get(h) != export.FormatAnswer(a) {
+						t.Errorf("survey %s: %s = %q, want %q", id, h, get(h), export.FormatAnswer(a))
+					}
+				}
+			}
+		}
+		if int64(n) != sum.ByKind[record.Kind(sheet)] {
+			t.Errorf("%s: %d rows, summary says %d", sheet, n, sum.ByKind[record.Kind(sheet)])
+		}
+	}
+	if len(seen) != len(f.sent) {
+		t.Errorf("%d records in the workbook, want %d", len(seen), len(f.sent))
+	}
+}
+
+func TestXLSXOfOneKindHasOneSheet(t *testing.T) {
+	f := newFixture(t, 12)
+	out := filepath.Join(t.TempDir(), "firmas.xlsx")
+	opt := f.options
+	opt.Kind = record.KindSignature
+	sum, err := export.XLSX(context.Background(), f.c.Store, f.key, out, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows, err := wb.GetRows("signature")
+	if got := wb.GetSheetList(); len(got) != 1 || got[0] != "signature" || err != nil {
+		t.Fatalf("sheets %v (%v), want only signature", got, err)
+	}
+	if int64(len(rows)-1) != sum.Records || sum.Records != sum.ByKind[record.KindSignature] || sum.Records == 0 {
+		t.Errorf("%d rows, summary %+v", len(rows)-1, sum)
+	}
+}
+
+func TestCSVDelimiter(t *testing.T) {
+	f := newFixture(t, 10)
+	for _, d := range []rune{';', '\t'} {
+		out := filepath.Join(t.TempDir(), "records.csv")
+		opt := f.options
+		opt.Delimiter = d
+		if _, err := export.CSV(context.Background(), f.c.Store, f.key, out, opt); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))))
+		r.Comma = d
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%q: %v", d, err)
+		}
+		if len(recs) != len(f.sent)+1 || !slices.Equal(recs[0][:len(export.CSVColumns)], export.CSVColumns) {
+			t.Errorf("%q: %d rows, header %v", d, len(recs), recs[0])
+		}
+		if first, _, _ := strings.Cut(string(b), "\r\n"); strings.Contains(first, ",") {
+			t.Errorf("%q: the header line still has commas: %q", d, first)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		want rune
+		ok   bool
+	}{{",", ',', true}, {";", ';', true}, {"tab", '\t', true}, {"\t", '\t', true}, {"|", '|', true}, {":", 0, false}, {"", 0, false}, {";;", 0, false}} {
+		got, err := export.ParseDelimiter(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseDelimiter(%q) = %q, %v; want %q, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+	if _, err := export.CSV(context.Background(), f.c.Store, f.key, filepath.Join(t.TempDir(), "x.csv"), export.Options{Delimiter: '"'}); err == nil {
+		t.Error("a quote as delimiter was accepted")
 	}
 }

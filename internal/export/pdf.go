@@ -163,7 +163,6 @@ func proposalOrder(cs []*campaign.Campaign, byProposal map[string][]signatureRow
 // sheets is the document being built.
 type sheets struct {
 	pdf       *fpdf.Fpdf
-	tr        func(string) string // UTF-8 to the core fonts' cp1252
 	cs        []*campaign.Campaign
 	loc       *time.Location
 	generated time.Time
@@ -174,7 +173,8 @@ type sheets struct {
 
 func newSheets(cs []*campaign.Campaign, loc *time.Location, now time.Time) *sheets {
 	pdf := fpdf.New("L", "mm", "A4", "")
-	s := &sheets{pdf: pdf, tr: pdf.UnicodeTranslatorFromDescriptor("cp1252"), cs: cs, loc: loc, generated: now.In(loc)}
+	addFonts(pdf)
+	s := &sheets{pdf: pdf, cs: cs, loc: loc, generated: now.In(loc)}
 	pdf.SetMargins(pageMargin, pageMargin, pageMargin)
 	pdf.SetAutoPageBreak(false, footMargin)
 	pdf.AliasNbPages("{nb}")
@@ -186,6 +186,13 @@ func newSheets(cs []*campaign.Campaign, loc *time.Location, now time.Time) *shee
 	}
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("Voces central export", true)
+	pdf.SetLang("es-MX")
+	// Not tagged, not PDF/A: fpdf writes a fixed document catalog with no
+	// StructTreeRoot or MarkInfo and has no API for structure elements,
+	// and no OutputIntent (with its ICC profile) that PDF/A requires, so
+	// neither is reachable with it. What it does allow is here: embedded
+	// fonts with Unicode maps (text extracts and searches exactly), the
+	// document language, a title, and a bookmark per proposal.
 	pdf.SetFooterFunc(s.footer)
 	return s
 }
@@ -204,15 +211,15 @@ func (s *sheets) footer() {
 	p.SetDrawColor(120, 120, 120)
 	p.SetLineWidth(0.2)
 	p.Line(pageMargin, y-1.5, w-pageMargin, y-1.5)
-	p.SetFont("Helvetica", "", 7.5)
+	p.SetFont(fontSans, "", 7.5)
 	p.SetTextColor(80, 80, 80)
 	p.SetXY(pageMargin, y)
 	left := "Generado el " + s.generated.Format("2006-01-02 15:04 MST") + " (" + s.loc.String() + ") con Voces"
 	if t := s.campaignTitle(); t != "" {
 		left += " · " + t
 	}
-	p.CellFormat(w-2*pageMargin-40, 4, s.tr(left), "", 0, "L", false, 0, "")
-	p.CellFormat(40, 4, s.tr("Página "+strconv.Itoa(p.PageNo())+" de {nb}"), "", 0, "R", false, 0, "")
+	p.CellFormat(w-2*pageMargin-40, 4, left, "", 0, "L", false, 0, "")
+	p.CellFormat(40, 4, "Página "+strconv.Itoa(p.PageNo())+" de {nb}", "", 0, "R", false, 0, "")
 	p.SetTextColor(0, 0, 0)
 }
 
@@ -244,10 +251,10 @@ func (s *sheets) proposal(id string, rows []signatureRow) error {
 			s.rendered(int64(s.images))
 		}
 	}
-	p.SetFont("Helvetica", "I", 8)
+	p.SetFont(fontSans, "I", 8)
 	if p.GetY()+8 <= h-footMargin {
 		p.Ln(2)
-		p.CellFormat(0, 5, s.tr(fmt.Sprintf("Fin de las hojas de la propuesta %s: %d firmas.", id, len(rows))), "", 1, "L", false, 0, "")
+		p.CellFormat(0, 5, fmt.Sprintf("Fin de las hojas de la propuesta %s: %d firmas.", id, len(rows)), "", 1, "L", false, 0, "")
 	}
 	return p.Error()
 }
@@ -259,23 +266,26 @@ func (s *sheets) titlePage(id, title string, prop *campaign.Proposal, rows []sig
 	w, _ := p.GetPageSize()
 	inner := w - 2*pageMargin
 
-	p.SetFont("Helvetica", "", 10)
+	p.SetFont(fontSans, "", 10)
+	// After SetFont: fpdf encodes a bookmark as UTF-16 only when the
+	// current font is a Unicode one.
+	p.Bookmark(title, 0, 0)
 	p.SetTextColor(80, 80, 80)
-	p.CellFormat(0, 6, s.tr(strings.ToUpper(s.campaignTitle())), "", 1, "L", false, 0, "")
+	p.CellFormat(0, 6, strings.ToUpper(s.campaignTitle()), "", 1, "L", false, 0, "")
 	p.SetTextColor(0, 0, 0)
 	p.SetDrawColor(0, 0, 0)
 	p.SetLineWidth(0.6)
 	p.Line(pageMargin, p.GetY()+1, w-pageMargin, p.GetY()+1)
 	p.Ln(6)
-	p.SetFont("Helvetica", "B", 13)
-	p.CellFormat(0, 7, s.tr("HOJAS DE FIRMAS DE APOYO A UNA PROPUESTA CIUDADANA"), "", 1, "L", false, 0, "")
+	p.SetFont(fontSans, "B", 13)
+	p.CellFormat(0, 7, "HOJAS DE FIRMAS DE APOYO A UNA PROPUESTA CIUDADANA", "", 1, "L", false, 0, "")
 	p.Ln(3)
-	p.SetFont("Helvetica", "B", 20)
-	p.MultiCell(inner, 9, s.tr(title), "", "L", false)
+	p.SetFont(fontSans, "B", 20)
+	p.MultiCell(inner, 9, title, "", "L", false)
 	p.Ln(4)
 	if prop != nil && prop.Summary.Get("es") != "" {
-		p.SetFont("Helvetica", "", 10.5)
-		p.MultiCell(inner, 5.5, s.tr(prop.Summary.Get("es")), "", "L", false)
+		p.SetFont(fontSans, "", 10.5)
+		p.MultiCell(inner, 5.5, prop.Summary.Get("es"), "", "L", false)
 		p.Ln(5)
 	}
 
@@ -307,17 +317,17 @@ func (s *sheets) titlePage(id, title string, prop *campaign.Proposal, rows []sig
 	p.SetDrawColor(90, 90, 90)
 	p.SetLineWidth(0.2)
 	for i, f := range facts {
-		p.SetFont("Helvetica", "B", 10)
-		p.CellFormat(95, 8, s.tr(f[0]), "1", 0, "L", i%2 == 0, 0, "")
-		p.SetFont("Helvetica", "", 10)
-		p.CellFormat(95, 8, s.tr(f[1]), "1", 1, "L", i%2 == 0, 0, "")
+		p.SetFont(fontSans, "B", 10)
+		p.CellFormat(95, 8, f[0], "1", 0, "L", i%2 == 0, 0, "")
+		p.SetFont(fontSans, "", 10)
+		p.CellFormat(95, 8, f[1], "1", 1, "L", i%2 == 0, 0, "")
 	}
 	p.Ln(6)
-	p.SetFont("Helvetica", "", 8.5)
-	p.MultiCell(inner, 4.5, s.tr("Cada fila corresponde a un registro firmado digitalmente por el dispositivo que lo recogió. "+
+	p.SetFont(fontSans, "", 8.5)
+	p.MultiCell(inner, 4.5, "Cada fila corresponde a un registro firmado digitalmente por el dispositivo que lo recogió. "+
 		"El identificador de registro y el del dispositivo permiten verificarlo en el sistema central. "+
 		"Los datos personales de estas hojas están protegidos por el aviso de privacidad que cada persona aceptó al firmar; "+
-		"úsense solo para verificar los apoyos."), "", "L", false)
+		"úsense solo para verificar los apoyos.", "", "L", false)
 
 	// Hand-over boxes: who delivers the sheets, who receives them.
 	_, h := p.GetPageSize()
@@ -328,8 +338,8 @@ func (s *sheets) titlePage(id, title string, prop *campaign.Proposal, rows []sig
 		p.SetLineWidth(0.3)
 		p.Line(x, y+18, x+boxW, y+18)
 		p.SetXY(x, y+19)
-		p.SetFont("Helvetica", "", 8)
-		p.CellFormat(boxW, 4, s.tr(label), "", 0, "C", false, 0, "")
+		p.SetFont(fontSans, "", 8)
+		p.CellFormat(boxW, 4, label, "", 0, "C", false, 0, "")
 	}
 }
 
@@ -338,21 +348,21 @@ func (s *sheets) tablePage(id string) {
 	p := s.pdf
 	p.AddPage()
 	w, _ := p.GetPageSize()
-	p.SetFont("Helvetica", "B", 11)
-	p.CellFormat(w-2*pageMargin-60, 6, s.tr(fitText(p, s.tr, s.heading, w-2*pageMargin-62)), "", 0, "L", false, 0, "")
-	p.SetFont("Helvetica", "", 9)
-	p.CellFormat(60, 6, s.tr("Propuesta "+id), "", 1, "R", false, 0, "")
-	p.SetFont("Helvetica", "", 8)
+	p.SetFont(fontSans, "B", 11)
+	p.CellFormat(w-2*pageMargin-60, 6, fitText(p, s.heading, w-2*pageMargin-62), "", 0, "L", false, 0, "")
+	p.SetFont(fontSans, "", 9)
+	p.CellFormat(60, 6, "Propuesta "+id, "", 1, "R", false, 0, "")
+	p.SetFont(fontSans, "", 8)
 	p.SetTextColor(80, 80, 80)
-	p.CellFormat(0, 5, s.tr("Hoja de firmas de apoyo · "+s.campaignTitle()), "", 1, "L", false, 0, "")
+	p.CellFormat(0, 5, "Hoja de firmas de apoyo · "+s.campaignTitle(), "", 1, "L", false, 0, "")
 	p.SetTextColor(0, 0, 0)
 	p.Ln(1)
-	p.SetFont("Helvetica", "B", 9)
+	p.SetFont(fontSans, "B", 9)
 	p.SetFillColor(225, 225, 225)
 	p.SetDrawColor(90, 90, 90)
 	p.SetLineWidth(0.2)
 	for _, c := range sheetColumns {
-		p.CellFormat(c.width, headHeight, s.tr(c.title), "1", 0, "C", true, 0, "")
+		p.CellFormat(c.width, headHeight, c.title, "1", 0, "C", true, 0, "")
 	}
 	p.Ln(headHeight)
 }
@@ -378,24 +388,24 @@ func (s *sheets) row(n int, r signatureRow) error {
 	}
 
 	cx, cw := col(0)
-	p.SetFont("Helvetica", "", 8)
+	p.SetFont(fontSans, "", 8)
 	p.SetXY(cx, y0)
 	p.CellFormat(cw, rowHeight, strconv.Itoa(n), "", 0, "C", false, 0, "")
 
 	cx, cw = col(1)
-	p.SetFont("Helvetica", "", 9.5)
+	p.SetFont(fontSans, "", 9.5)
 	s.textLines(cx, y0, cw, 4.5, r.name, 3)
 
 	cx, cw = col(2)
-	p.SetFont("Courier", "", 9)
+	p.SetFont(fontMono, "", 9)
 	p.SetXY(cx, y0+rowHeight/2-5)
-	p.CellFormat(cw, 5, s.tr(r.voterID), "", 2, "C", false, 0, "")
-	p.SetFont("Helvetica", "", 7)
+	p.CellFormat(cw, 5, r.voterID, "", 2, "C", false, 0, "")
+	p.SetFont(fontSans, "", 7)
 	p.SetX(cx)
-	p.CellFormat(cw, 4, s.tr(idTypeName(r.idType)), "", 0, "C", false, 0, "")
+	p.CellFormat(cw, 4, idTypeName(r.idType), "", 0, "C", false, 0, "")
 
 	cx, cw = col(3)
-	p.SetFont("Helvetica", "", 9)
+	p.SetFont(fontSans, "", 9)
 	s.textLines(cx, y0, cw, 4.5, alcaldiaName(r.alcaldia), 3)
 
 	cx, cw = col(4)
@@ -417,13 +427,13 @@ func (s *sheets) row(n int, r signatureRow) error {
 
 	cx, cw = col(5)
 	p.SetXY(cx+1.5, y0+2.5)
-	p.SetFont("Helvetica", "", 6.6)
+	p.SetFont(fontSans, "", 6.6)
 	p.CellFormat(cw-3, 4, r.id.String(), "", 2, "L", false, 0, "")
 	p.SetX(cx + 1.5)
-	p.SetFont("Helvetica", "", 7.5)
-	p.CellFormat(cw-3, 4.5, s.tr("Dispositivo "+r.deviceID+" · nº "+strconv.FormatUint(r.seq, 10)), "", 2, "L", false, 0, "")
+	p.SetFont(fontSans, "", 7.5)
+	p.CellFormat(cw-3, 4.5, "Dispositivo "+r.deviceID+" · nº "+strconv.FormatUint(r.seq, 10), "", 2, "L", false, 0, "")
 	p.SetX(cx + 1.5)
-	p.CellFormat(cw-3, 4.5, s.tr("Firmado "+r.deviceTime.In(s.loc).Format("2006-01-02 15:04")), "", 0, "L", false, 0, "")
+	p.CellFormat(cw-3, 4.5, "Firmado "+r.deviceTime.In(s.loc).Format("2006-01-02 15:04"), "", 0, "L", false, 0, "")
 
 	p.SetXY(x0, y0+rowHeight)
 	return p.Error()
@@ -434,24 +444,24 @@ func (s *sheets) row(n int, r signatureRow) error {
 // if the text is longer.
 func (s *sheets) textLines(x, y, w, lineH float64, text string, maxLines int) {
 	p := s.pdf
-	lines := wrapText(p, s.tr, text, w-3)
+	lines := wrapText(p, text, w-3)
 	if len(lines) > maxLines {
 		lines = lines[:maxLines]
-		lines[maxLines-1] = fitText(p, s.tr, lines[maxLines-1]+" …", w-3)
+		lines[maxLines-1] = fitText(p, lines[maxLines-1]+" …", w-3)
 	}
 	top := y + (rowHeight-float64(len(lines))*lineH)/2
 	for i, l := range lines {
 		p.SetXY(x+1.5, top+float64(i)*lineH)
-		p.CellFormat(w-3, lineH, s.tr(l), "", 0, "L", false, 0, "")
+		p.CellFormat(w-3, lineH, l, "", 0, "L", false, 0, "")
 	}
 }
 
 // wrapText breaks text into lines no wider than w at the current font,
-// between words, cutting a word only when it alone is wider. It measures
-// the cp1252 form the page will hold; fpdf's own SplitText indexes its
-// width table by rune and cannot take text beyond Latin-1.
-func wrapText(p *fpdf.Fpdf, tr func(string) string, text string, w float64) []string {
-	fits := func(s string) bool { return p.GetStringWidth(tr(s)) <= w }
+// between words, cutting a word only when it alone is wider, so a long
+// compound surname never runs into the next cell. It measures with
+// GetStringWidth, which reads the embedded font's width of every rune.
+func wrapText(p *fpdf.Fpdf, text string, w float64) []string {
+	fits := func(s string) bool { return p.GetStringWidth(s) <= w }
 	var lines []string
 	line := ""
 	for _, word := range strings.Fields(text) {
@@ -485,18 +495,18 @@ func wrapText(p *fpdf.Fpdf, tr func(string) string, text string, w float64) []st
 func (s *sheets) empty() {
 	p := s.pdf
 	p.AddPage()
-	p.SetFont("Helvetica", "B", 16)
-	p.CellFormat(0, 10, s.tr("No hay firmas de apoyo registradas."), "", 1, "L", false, 0, "")
+	p.SetFont(fontSans, "B", 16)
+	p.CellFormat(0, 10, "No hay firmas de apoyo registradas.", "", 1, "L", false, 0, "")
 }
 
-// fitText cuts text (UTF-8) so its translated form fits width w at the
-// current font, ending it with an ellipsis when cut.
-func fitText(p *fpdf.Fpdf, tr func(string) string, text string, w float64) string {
-	if p.GetStringWidth(tr(text)) <= w {
+// fitText cuts text so it fits width w at the current font, ending it
+// with an ellipsis when cut.
+func fitText(p *fpdf.Fpdf, text string, w float64) string {
+	if p.GetStringWidth(text) <= w {
 		return text
 	}
 	r := []rune(text)
-	for len(r) > 0 && p.GetStringWidth(tr(string(r)+"…")) > w {
+	for len(r) > 0 && p.GetStringWidth(string(r)+"…") > w {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "…"

@@ -24,6 +24,13 @@ type Identity struct {
 	SealKey    [32]byte           `json:"seal_key"`   // campaign public key
 	DedupeKey  []byte             `json:"dedupe_key"` // for blind signer indexes
 	EnrolledAt time.Time          `json:"enrolled_at"`
+	// TLSPin is the provisioning code's pin of central's TLS key or CA
+	// (protocol.TLSPin's text form), "" for none: every connection to
+	// central is checked against it, not only the enrolment.
+	TLSPin string `json:"tls_pin,omitempty"`
+	// InsecureHTTP is the code's permission to use plain http:// to a
+	// host that is not loopback.
+	InsecureHTTP bool `json:"insecure_http,omitempty"`
 }
 
 // Keys returns what record.Build needs.
@@ -98,6 +105,9 @@ func (s *Store) SetIdentity(ctx context.Context, id *Identity) error {
 	if err != nil {
 		return fmt.Errorf("save identity: %w", err)
 	}
+	// An enrolled device starts with its disk reserve, so it can drain
+	// even if the disk fills before syncd first writes.
+	s.keepReserve()
 	return nil
 }
 
@@ -120,7 +130,13 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 }
 
 func (s *Store) putConfig(ctx context.Context, key string, value []byte) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	return s.putConfigWith(ctx, s.write, key, value)
+}
+
+// putConfigWith stores one config value through write (s.write, or
+// s.drainWrite for syncd's bookkeeping).
+func (s *Store) putConfigWith(ctx context.Context, write func(context.Context, func(*sql.Tx) error) error, key string, value []byte) error {
+	err := write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO config (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 		return err
@@ -161,13 +177,14 @@ func (s *Store) SyncStatus(ctx context.Context) (SyncStatus, error) {
 	return st, nil
 }
 
-// SetSyncStatus replaces the sync status.
+// SetSyncStatus replaces the sync status. Like Apply it may use the disk
+// reserve: a full disk is exactly when the technician needs the status.
 func (s *Store) SetSyncStatus(ctx context.Context, st SyncStatus) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("save sync status: %w", err)
 	}
-	return s.putConfig(ctx, "sync.status", raw)
+	return s.putConfigWith(ctx, s.drainWrite, "sync.status", raw)
 }
 
 // StoredCampaign is campaign content as central signed it.

@@ -270,13 +270,14 @@ type Result struct {
 // Apply records central's answers for a batch in one transaction. Only
 // pending records change: an answer that arrives twice (a retried batch)
 // changes nothing the second time. The same transaction moves the queue
-// head past the records that are no longer pending.
+// head past the records that are no longer pending. It may use the disk
+// reserve (reserve.go), so central's answers are kept even on a full disk.
 func (s *Store) Apply(ctx context.Context, results []Result) error {
 	if len(results) == 0 {
 		return nil
 	}
 	now := s.nowMS()
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.drainWrite(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `UPDATE records SET state = ?, state_at = ?, reason = ? WHERE seq = ? AND state = 0`)
 		if err != nil {
 			return err

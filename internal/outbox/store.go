@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,9 @@ type Store struct {
 	appendMu sync.Mutex
 	last     uint64
 	slow     int // appends that took the full transaction; tests read it
+
+	reserveMu    sync.Mutex // guards reserveTried
+	reserveTried time.Time  // last attempt to make the disk reserve (reserve.go)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -177,6 +181,11 @@ func (s *Store) check(ctx context.Context) error {
 // Path is the file the store was opened from.
 func (s *Store) Path() string { return s.path }
 
+// FreeDisk is FreeDisk of the file system holding the outbox, for the
+// heartbeat and the health screen, which hold the store through an
+// interface.
+func (s *Store) FreeDisk() uint64 { return FreeDisk(filepath.Dir(s.path)) }
+
 // Close closes the file.
 func (s *Store) Close() error {
 	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtGuard} {
@@ -203,5 +212,10 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// Time reads the store's clock (Now), for code that holds the store
+// through an interface (bundle.Export stamps its header with it), so a
+// test's clock reaches there too.
+func (s *Store) Time() time.Time { return s.Now() }
 
 func (s *Store) nowMS() int64 { return s.Now().UnixMilli() }

@@ -173,6 +173,19 @@ func checkText(field, s string, max int, required bool) error {
 	return nil
 }
 
+// ErrRefused is matched by every error Build returns because the draft
+// fails Validate: the person who gave it can fix what the error says (it
+// also matches Validate's own error). Anything else Build, or a store
+// around it, returns is the device's problem.
+var ErrRefused = errors.New("draft refused")
+
+// refusedError is a Validate error as Build returns it; its text is
+// Validate's.
+type refusedError struct{ err error }
+
+func (e refusedError) Error() string   { return e.err.Error() }
+func (e refusedError) Unwrap() []error { return []error{ErrRefused, e.err} }
+
 // ErrNoKeys means the device has not been given campaign keys yet.
 var ErrNoKeys = errors.New("device has no campaign keys")
 
@@ -198,7 +211,7 @@ func Build(d *Draft, c *campaign.Campaign, k *Keys, now time.Time) (*Record, err
 	draft.Body = body
 	draft.SubjectID = subject
 	if err := draft.Validate(c); err != nil {
-		return nil, err
+		return nil, refusedError{err}
 	}
 	id, err := NewID()
 	if err != nil {

@@ -189,14 +189,23 @@ func TestDraftValidation(t *testing.T) {
 			if err == nil || !strings.Contains(strings.ToLower(err.Error()), c.want) {
 				t.Fatalf("err = %v, want one mentioning %q", err, c.want)
 			}
+			if !errors.Is(err, record.ErrRefused) {
+				t.Fatalf("err = %v does not match ErrRefused", err)
+			}
 		})
 	}
 	t.Run("a missing required survey answer", func(t *testing.T) {
 		d := &record.Draft{Kind: record.KindSurvey, Mode: record.ModeKiosk, Body: record.Body{Answers: campaign.Answers{}}}
 		_, err := record.Build(d, f.c, f.keys, time.Now())
 		var ae *campaign.AnswerError
-		if !errors.As(err, &ae) || ae.Reason != "required" {
-			t.Fatalf("err = %v, want a required-answer error", err)
+		if !errors.As(err, &ae) || ae.Reason != "required" || !errors.Is(err, record.ErrRefused) {
+			t.Fatalf("err = %v, want a refused required-answer error", err)
+		}
+	})
+	t.Run("a device without keys is not a refused draft", func(t *testing.T) {
+		_, err := record.Build(f.signatureDraft(rng), f.c, &record.Keys{}, time.Now())
+		if !errors.Is(err, record.ErrNoKeys) || errors.Is(err, record.ErrRefused) {
+			t.Fatalf("err = %v, want ErrNoKeys only", err)
 		}
 	})
 }

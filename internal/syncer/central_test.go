@@ -13,6 +13,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/fieldsim"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 )
@@ -157,12 +158,12 @@ func TestAgainstCentral(t *testing.T) {
 		if _, err := quietSyncer(openOutbox(t)).Enroll(ctx, used, "", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := quietSyncer(openOutbox(t)).Enroll(ctx, used, "", ""); EnrollErrorKind(err) != KindCodeUsed {
+		if _, err := quietSyncer(openOutbox(t)).Enroll(ctx, used, "", ""); EnrollErrorKind(err) != handoff.KindCodeUsed {
 			t.Fatalf("reusing a code: %v", err)
 		}
 		pc, _ := protocol.ParseCode(c.CodeAt(t, "", time.Now().Add(-48*time.Hour), time.Hour))
 		pc.URL = wrapped.URL
-		if _, err := quietSyncer(openOutbox(t)).Enroll(ctx, pc.String(), "", ""); EnrollErrorKind(err) != KindCodeExpired {
+		if _, err := quietSyncer(openOutbox(t)).Enroll(ctx, pc.String(), "", ""); EnrollErrorKind(err) != handoff.KindCodeExpired {
 			t.Fatalf("an expired code: %v", err)
 		}
 	})

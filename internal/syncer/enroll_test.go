@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -35,6 +36,21 @@ func quietSyncer(store *outbox.Store) *Syncer {
 func TestEnroll(t *testing.T) {
 	ctx := context.Background()
 
+	t.Run("a version 1 code issued before version 2 still enrolls", func(t *testing.T) {
+		fc := newFakeCentral(t)
+		pc, err := protocol.ParseCode(fc.code(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A version 1 fingerprint is the first 80 bits of the same hash.
+		pc.Fingerprint = pc.Fingerprint[:16]
+		if pc.Version() != 1 {
+			t.Fatalf("made a version %d code", pc.Version())
+		}
+		if _, err := quietSyncer(openOutbox(t)).Enroll(ctx, pc.String(), "kiosk", record.ModeKiosk); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("a good code enrolls and brings the campaign", func(t *testing.T) {
 		fc := newFakeCentral(t)
 		store := openOutbox(t)
@@ -79,24 +95,24 @@ func TestEnroll(t *testing.T) {
 				swap = 'A'
 			}
 			return c[:i] + string(swap) + c[i+1:]
-		}, want: ErrCodeMistyped, kind: KindCodeMistyped},
+		}, want: ErrCodeMistyped, kind: handoff.KindCodeMistyped},
 		{name: "something that is not a code fails on the device", code: func(*fakeCentral) string { return "hola" },
-			want: ErrCodeMistyped, kind: KindCodeMistyped},
-		{name: "a used code", code: func(fc *fakeCentral) string { return fc.code("used") }, want: ErrCodeUsed, kind: KindCodeUsed, requests: 1},
-		{name: "an expired code", code: func(fc *fakeCentral) string { return fc.code("expired") }, want: ErrCodeExpired, kind: KindCodeExpired, requests: 1},
+			want: ErrCodeMistyped, kind: handoff.KindCodeMistyped},
+		{name: "a used code", code: func(fc *fakeCentral) string { return fc.code("used") }, want: ErrCodeUsed, kind: handoff.KindCodeUsed, requests: 1},
+		{name: "an expired code", code: func(fc *fakeCentral) string { return fc.code("expired") }, want: ErrCodeExpired, kind: handoff.KindCodeExpired, requests: 1},
 		{name: "a code central never issued", code: func(fc *fakeCentral) string {
 			tok, _ := protocol.NewToken()
 			return protocol.ProvisioningCode{URL: fc.srv.URL, Token: tok, Fingerprint: protocol.Fingerprint(fc.serverKey.Public().(ed25519.PublicKey))}.String()
-		}, want: ErrUnknownCode, kind: KindUnknownCode, requests: 1},
+		}, want: ErrUnknownCode, kind: handoff.KindUnknownCode, requests: 1},
 		{name: "central unreachable", code: func(fc *fakeCentral) string {
 			return protocol.ProvisioningCode{URL: closed.URL, Token: "0123456789AB", Fingerprint: protocol.Fingerprint(fc.serverKey.Public().(ed25519.PublicKey))}.String()
-		}, want: ErrUnreachable, kind: KindUnreachable},
+		}, want: ErrUnreachable, kind: handoff.KindUnreachable},
 		{name: "central busy", code: func(fc *fakeCentral) string { return fc.code("") },
 			setup: func(fc *fakeCentral) {
 				fc.addFaults(fault{path: protocol.PathEnroll, status: 503, code: protocol.CodeUnavailable})
-			}, want: ErrUnreachable, kind: KindUnreachable, requests: 1},
+			}, want: ErrUnreachable, kind: handoff.KindUnreachable, requests: 1},
 		{name: "a server whose key is not the code's", code: func(fc *fakeCentral) string { return fc.code("") },
-			setup: func(fc *fakeCentral) { fc.wrongKey = true }, want: ErrServerKeyMismatch, kind: KindServerKeyMismatch, requests: 1},
+			setup: func(fc *fakeCentral) { fc.wrongKey = true }, want: ErrServerKeyMismatch, kind: handoff.KindServerKeyMismatch, requests: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fc := newFakeCentral(t)
@@ -139,7 +155,7 @@ func TestEnroll(t *testing.T) {
 		before := fc.count(protocol.PathEnroll)
 		code := fc.code("")
 		_, err := d.s.Enroll(ctx, code, "", "")
-		if !errors.Is(err, ErrPendingRecords) || EnrollErrorKind(err) != KindPendingRecords {
+		if !errors.Is(err, ErrPendingRecords) || EnrollErrorKind(err) != handoff.KindPendingRecords {
 			t.Fatalf("err = %v, want ErrPendingRecords", err)
 		}
 		if fc.count(protocol.PathEnroll) != before {
@@ -158,7 +174,7 @@ func TestEnroll(t *testing.T) {
 		fc.addFaults(fault{path: protocol.PathCampaign, status: 503, code: protocol.CodeUnavailable})
 		store := openOutbox(t)
 		e, err := quietSyncer(store).Enroll(ctx, fc.code(""), "", "")
-		if !errors.Is(err, ErrCampaignPending) || e == nil || EnrollErrorKind(err) != KindCampaignPending {
+		if !errors.Is(err, ErrCampaignPending) || e == nil || EnrollErrorKind(err) != handoff.KindCampaignPending {
 			t.Fatalf("Enroll = %+v, %v; want an enrollment with ErrCampaignPending", e, err)
 		}
 		if _, err := store.Identity(ctx); err != nil {

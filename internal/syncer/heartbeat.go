@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/protocol"
@@ -44,7 +43,7 @@ func (s *Syncer) heartbeat(ctx context.Context, id *outbox.Identity) (*protocol.
 		Synced:          c.Synced,
 		Dead:            c.Dead,
 		LastSeq:         c.LastSeq,
-		FreeDisk:        freeDisk(filepath.Dir(s.store.Path())),
+		FreeDisk:        s.store.FreeDisk(),
 		AppVersion:      s.AppVersion,
 		CampaignVersion: version,
 		Mode:            id.Mode,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 )
 
@@ -81,7 +82,7 @@ func (r *runner) step(ctx context.Context) time.Duration {
 		r.upload, r.campaign, r.beat = now, now, now
 		r.retry.Reset()
 	}
-	req, err := s.store.Setting(ctx, SettingSyncRequest, "")
+	req, err := handoff.SyncRequest(ctx, s.store)
 	if err != nil {
 		r.logError("read sync request", err)
 	}
@@ -112,7 +113,7 @@ func (r *runner) step(ctx context.Context) time.Duration {
 	}
 	if nudged {
 		r.request = req
-		if err := s.store.SetSetting(ctx, SettingSyncHandled, req); err != nil {
+		if err := handoff.MarkSyncHandled(ctx, s.store, req); err != nil {
 			r.logError("acknowledge sync request", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/voces-cdmx/voces/assets"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 )
@@ -76,11 +77,11 @@ func TestRun(t *testing.T) {
 		took := runUntil(t, d.s, d.clock, func(time.Time) bool {
 			if token == "" && !d.status(t).NextAttempt.IsZero() {
 				var err error
-				if token, err = RequestSync(ctx, d.store); err != nil {
+				if token, err = handoff.RequestSync(ctx, d.store); err != nil {
 					t.Fatal(err)
 				}
 			}
-			handled, _ := SyncHandled(ctx, d.store, token)
+			handled, _ := handoff.SyncHandled(ctx, d.store, token)
 			return token != "" && handled
 		})
 		if fc.stored() != 10 || took >= time.Hour {
@@ -105,9 +106,9 @@ func TestRun(t *testing.T) {
 				fc.mu.Lock()
 				fc.revoked[id] = false
 				fc.mu.Unlock()
-				token, _ = RequestSync(ctx, d.store)
+				token, _ = handoff.RequestSync(ctx, d.store)
 			}
-			handled, _ := SyncHandled(ctx, d.store, token)
+			handled, _ := handoff.SyncHandled(ctx, d.store, token)
 			return token != "" && handled
 		})
 		if fc.stored() != 5 || d.status(t).Stopped != "" {
@@ -122,22 +123,22 @@ func TestRun(t *testing.T) {
 		clock := newFakeClock()
 		s.Clock = clock
 		var used, good string
-		var usedOut, goodOut *EnrollOutcome
+		var usedOut, goodOut *handoff.EnrollOutcome
 		runUntil(t, s, clock, func(time.Time) bool {
 			switch n := len(clock.Waits()); {
 			case n == 5:
-				used, _ = RequestEnroll(ctx, store, fc.code("used"), "tablet 3", record.ModeCanvasser)
+				used, _ = handoff.RequestEnroll(ctx, store, fc.code("used"), "tablet 3", record.ModeCanvasser)
 			case usedOut == nil && used != "":
-				usedOut, _ = EnrollResult(ctx, store, used)
+				usedOut, _ = handoff.EnrollResult(ctx, store, used)
 				if usedOut != nil {
-					good, _ = RequestEnroll(ctx, store, fc.code(""), "tablet 3", record.ModeCanvasser)
+					good, _ = handoff.RequestEnroll(ctx, store, fc.code(""), "tablet 3", record.ModeCanvasser)
 				}
 			case good != "":
-				goodOut, _ = EnrollResult(ctx, store, good)
+				goodOut, _ = handoff.EnrollResult(ctx, store, good)
 			}
 			return goodOut != nil
 		})
-		if usedOut == nil || usedOut.Kind != KindCodeUsed || usedOut.Message == "" {
+		if usedOut == nil || usedOut.Kind != handoff.KindCodeUsed || usedOut.Message == "" {
 			t.Fatalf("outcome for a used code: %+v", usedOut)
 		}
 		if goodOut == nil || goodOut.Kind != "" || goodOut.DeviceID == "" {
@@ -146,7 +147,7 @@ func TestRun(t *testing.T) {
 		if id, err := store.Identity(ctx); err != nil || id.DeviceID != goodOut.DeviceID || id.Mode != record.ModeCanvasser {
 			t.Fatalf("identity %+v, %v", id, err)
 		}
-		if req, _ := store.Setting(ctx, SettingEnrollRequest, ""); req != "" {
+		if req, _ := store.Setting(ctx, handoff.SettingEnrollRequest, ""); req != "" {
 			t.Fatalf("the one-time code stays in the outbox: %q", req)
 		}
 	})

@@ -8,21 +8,18 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/voces-cdmx/voces/internal/handoff"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
-// SettingCanvassers holds the canvasser accounts, as JSON: names and
-// argon2id hashes of their PINs, set up by the technician.
-const SettingCanvassers = "canvass.accounts"
-
 // CanvasserPINParams is the cost of hashing a canvasser PIN. Tests lower it.
-var CanvasserPINParams = techpin.DefaultParams
+var CanvasserPINParams = pinguard.DefaultParams
 
 // Canvasser is one canvasser account on the device.
 type Canvasser struct {
 	Name string `json:"name"`
-	Hash string `json:"hash"` // techpin.Hash of the PIN
+	Hash string `json:"hash"` // pinguard.Hash of the PIN
 }
 
 // Errors of the canvasser accounts.
@@ -33,7 +30,7 @@ var (
 
 // Canvassers lists the device's canvasser accounts, by name.
 func Canvassers(ctx context.Context, s Store) ([]Canvasser, error) {
-	v, err := s.Setting(ctx, SettingCanvassers, "")
+	v, err := s.Setting(ctx, handoff.SettingCanvassers, "")
 	if err != nil || v == "" {
 		return nil, err
 	}
@@ -50,7 +47,7 @@ func saveCanvassers(ctx context.Context, s Store, list []Canvasser) error {
 	if err != nil {
 		return fmt.Errorf("save canvasser accounts: %w", err)
 	}
-	return s.SetSetting(ctx, SettingCanvassers, string(js))
+	return s.SetSetting(ctx, handoff.SettingCanvassers, string(js))
 }
 
 // SetCanvasser adds a canvasser account, or gives an existing one (same
@@ -60,10 +57,10 @@ func SetCanvasser(ctx context.Context, s Store, name, pin string) error {
 	if name == "" || len([]rune(name)) > record.MaxNameLen {
 		return fmt.Errorf("canvasser name must be 1 to %d characters", record.MaxNameLen)
 	}
-	if err := techpin.CheckFormat(pin); err != nil {
+	if err := pinguard.CheckFormat(pin); err != nil {
 		return err
 	}
-	h, err := techpin.Hash(pin, CanvasserPINParams)
+	h, err := pinguard.Hash(pin, CanvasserPINParams)
 	if err != nil {
 		return err
 	}
@@ -99,7 +96,7 @@ func checkCanvasser(ctx context.Context, s Store, name, pin string) error {
 		if c.Name != name {
 			continue
 		}
-		ok, err := techpin.Verify(c.Hash, pin)
+		ok, err := pinguard.Verify(c.Hash, pin)
 		if err != nil {
 			return err
 		}

@@ -7,13 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
 const (
@@ -27,7 +26,7 @@ func newCanvassRig(t *testing.T) *rig {
 	t.Helper()
 	test.NewTempApp(t)
 	saved := CanvasserPINParams
-	CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(func() { CanvasserPINParams = saved })
 	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
 	if err := SetCanvasser(context.Background(), dev.Store, canvasserName, canvasserPIN); err != nil {
@@ -55,24 +54,11 @@ func (r *rig) toHub() {
 	r.expect(kindCanvassEvent)
 	r.tapText("Asamblea ciudadana en Coyoacán")
 	r.expect(kindCanvassProposals)
-	s := screenAs[*canvassProposals](r)
+	s := screenAs[*proposalsPicker](r)
 	test.Tap(s.tiles[0])
 	test.Tap(s.tiles[1])
 	r.next()
 	r.expect(kindCanvassReady)
-}
-
-// drawOn scrawls six strokes across the canvasser's signature pad.
-func (r *rig) drawOn() {
-	r.t.Helper()
-	pad := screenAs[*canvassPad](r).pad
-	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(pad)
-	size := pad.Size()
-	for i := range 6 {
-		x := at.X + size.Width*(0.2+0.1*float32(i))
-		y := at.Y + size.Height*0.5
-		test.Drag(r.k.win.Canvas(), fyne.NewPos(x, y), size.Width*0.05, size.Height*0.3*float32(1-2*(i%2)))
-	}
 }
 
 // attendee takes one attendee from the hub to the saved signature,
@@ -90,7 +76,7 @@ func (r *rig) attendeeSigns(name, voterID, proposalTitle string) (taps int) {
 	r.t.Helper()
 	r.next()
 	taps++
-	if _, ok := r.k.cur.(*canvassPick); ok {
+	if _, ok := r.k.cur.(*attendeeChoice); ok {
 		r.tapText(proposalTitle)
 		taps++
 	}
@@ -121,10 +107,10 @@ func (r *rig) attendeeSigns(name, voterID, proposalTitle string) (taps int) {
 	r.tapText(i18n.Spanish.T("consent.accept"))
 	r.next()
 	r.expect(kindCanvassPad)
-	if !screenAs[*canvassPad](r).pad.Empty() {
+	if !screenAs[*padStep](r).pad.Empty() {
 		r.t.Fatal("the pad starts with ink")
 	}
-	r.drawOn()
+	r.sign()
 	r.next()
 	return taps
 }
@@ -148,7 +134,7 @@ func TestCanvasserLoopTwentyAttendees(t *testing.T) {
 		}
 		names, ids = append(names, name), append(ids, id)
 
-		hub := screenAs[*canvassReady](r)
+		hub := screenAs[*canvassHub](r)
 		mine, _ := k.store.CountSince(context.Background(), k.canv.since, record.KindSignature, "", "asamblea-coyoacan")
 		if hub.mine.Text != strconv.Itoa(i+1) || hub.mine.Text != strconv.Itoa(mine) || hub.assembly.Text != strconv.Itoa(i+1) {
 			t.Fatalf("after attendee %d the hub shows %s this sign-in, %s at the assembly; outbox has %d",
@@ -253,8 +239,21 @@ func TestCanvasserSignIn(t *testing.T) {
 		r.k.StartOver()
 		test.Tap(r.k.fr.promptYes)
 		r.expect(kindCanvassReady)
-		if r.k.sess.signerName != "" {
-			t.Errorf("the attendee's name survived: %q", r.k.sess.signerName)
+		if r.k.sess.sign.name != "" {
+			t.Errorf("the attendee's name survived: %q", r.k.sess.sign.name)
+		}
+	})
+	t.Run("back from the attendee's choice of proposal is the hub, where sign out signs out", func(t *testing.T) {
+		r := newCanvassRig(t)
+		r.toHub()
+		r.next()
+		r.expect(kindCanvassPick)
+		test.Tap(r.k.fr.back)
+		r.expect(kindCanvassReady)
+		r.k.StartOver()
+		r.expect(kindCanvassSignIn)
+		if r.k.canv != nil {
+			t.Error("still signed in")
 		}
 	})
 	t.Run("sign out forgets the canvasser", func(t *testing.T) {
@@ -272,7 +271,7 @@ func TestCanvasserAccounts(t *testing.T) {
 	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
 	ctx := context.Background()
 	saved := CanvasserPINParams
-	CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(func() { CanvasserPINParams = saved })
 	for _, c := range []struct{ name, pin string }{{"Zoe", "111111"}, {"ana", "222222"}, {"Ana", "333333"}} {
 		if err := SetCanvasser(ctx, dev.Store, c.name, c.pin); err != nil {
@@ -319,7 +318,7 @@ func TestCanvasserAccounts(t *testing.T) {
 func TestCanvasserOutOfServiceReturnsToTheHub(t *testing.T) {
 	test.NewTempApp(t)
 	saved := CanvasserPINParams
-	CanvasserPINParams = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(func() { CanvasserPINParams = saved })
 	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
 	if err := SetCanvasser(context.Background(), dev.Store, canvasserName, canvasserPIN); err != nil {

@@ -11,12 +11,13 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/voces-cdmx/voces/assets"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
 func TestDiskFullShowsOutOfServiceAndKeepsTrying(t *testing.T) {
@@ -25,9 +26,9 @@ func TestDiskFullShowsOutOfServiceAndKeepsTrying(t *testing.T) {
 	store := &failingStore{Store: dev.Store}
 	r := newRigOn(t, dev, store, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.article = r.k.camp.Articles[0].ID
-	r.k.sess.commentText = "Que se escuche a los barrios"
-	r.k.show(r.k.commentReview())
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.text = "Que se escuche a los barrios"
+	r.k.show(r.k.commenting().stepOf(kindCommentRev))
 
 	store.full = true
 	r.next()
@@ -63,7 +64,7 @@ func TestDiskFullShowsOutOfServiceAndKeepsTrying(t *testing.T) {
 	if got := screenAs[*savedScreen](r).code.Text; got != record.ReceiptCode(rec.ID) {
 		t.Fatalf("receipt %q, want %q", got, record.ReceiptCode(rec.ID))
 	}
-	if r.k.pending != nil || r.k.sess.commentText != "" {
+	if r.k.pending != nil || r.k.sess.comment.text != "" {
 		t.Fatal("the input stays in memory after it was saved")
 	}
 }
@@ -74,9 +75,9 @@ func TestStartOverWhileOutOfServiceForgetsThePendingInput(t *testing.T) {
 	store := &failingStore{Store: dev.Store, full: true}
 	r := newRigOn(t, dev, store, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.article = r.k.camp.Articles[0].ID
-	r.k.sess.commentText = secretText
-	r.k.show(r.k.commentReview())
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.text = secretText
+	r.k.show(r.k.commenting().stepOf(kindCommentRev))
 	r.next()
 	r.expect(kindOutOfService)
 	test.Tap(r.k.fr.start)
@@ -158,8 +159,8 @@ func retitled(t *testing.T, version int, title string) []byte {
 func TestCampaignUpdateWaitsForTheNextPerson(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	r.typeKeys("Ana")
 
 	v := r.dev.Campaign.Version + 1
@@ -228,9 +229,9 @@ func TestStatusStripShowsPendingAndLastSync(t *testing.T) {
 	if got := r.k.fr.status.Text; got != "0 registros por enviar · sin sincronizar todavía" {
 		t.Fatalf("status %q", got)
 	}
-	r.k.sess.article = r.k.camp.Articles[0].ID
-	r.k.sess.commentText = "Hola"
-	r.k.show(r.k.commentReview())
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.text = "Hola"
+	r.k.show(r.k.commenting().stepOf(kindCommentRev))
 	r.next()
 	if err := r.dev.Store.SetSyncStatus(ctx, outbox.SyncStatus{LastSuccess: testNow.Add(-30 * time.Minute)}); err != nil {
 		t.Fatal(err)
@@ -265,8 +266,8 @@ func typePIN(r *rig, pin string) {
 func TestTechnicianSetsAPINThenExits(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	r.typeKeys(secretName)
 	gesture(r)
 	r.expect(kindPIN)
@@ -277,7 +278,7 @@ func TestTechnicianSetsAPINThenExits(t *testing.T) {
 		t.Fatal("a device without a PIN does not ask to create one")
 	}
 	typePIN(r, "12345")
-	if got := r.message(); got != i18n.Spanish.F("pin.format", techpin.MinLength, techpin.MaxLength) {
+	if got := r.message(); got != i18n.Spanish.F("pin.format", pinguard.MinLength, pinguard.MaxLength) {
 		t.Fatalf("short PIN: message %q", got)
 	}
 	typePIN(r, "246810")
@@ -288,8 +289,8 @@ func TestTechnicianSetsAPINThenExits(t *testing.T) {
 	typePIN(r, "246810")
 	typePIN(r, "246810")
 	r.expect(kindTechMenu)
-	stored, _ := r.dev.Store.Setting(context.Background(), techpin.KeyHash, "")
-	if ok, err := techpin.Verify(stored, "246810"); !ok || err != nil || strings.Contains(stored, "246810") {
+	stored, _ := r.dev.Store.Setting(context.Background(), handoff.SettingTechPIN, "")
+	if ok, err := pinguard.Verify(stored, "246810"); !ok || err != nil || strings.Contains(stored, "246810") {
 		t.Fatalf("stored PIN %q is not an argon2id hash of the PIN", stored)
 	}
 	test.Tap(screenAs[*techMenu](r).exit)
@@ -304,7 +305,7 @@ func TestTechnicianSetsAPINThenExits(t *testing.T) {
 
 func TestPINLocksAfterFiveFailures(t *testing.T) {
 	r := newRig(t, Config{})
-	g := techpin.New(r.dev.Store)
+	g := pinguard.New(r.dev.Store)
 	g.Params = r.k.pin.Params
 	if err := g.Set(context.Background(), "246810"); err != nil {
 		t.Fatal(err)
@@ -336,7 +337,7 @@ func TestPINLocksAfterFiveFailures(t *testing.T) {
 	if !strings.Contains(r2.message(), "Bloqueado") {
 		t.Fatalf("after a restart: message %q, want still locked", r2.message())
 	}
-	r2.clock.Advance(techpin.DefaultCooldown)
+	r2.clock.Advance(pinguard.DefaultCooldown)
 	typePIN(r2, "246810")
 	r2.expect(kindTechMenu)
 }
@@ -357,7 +358,7 @@ func TestTechnicianToolsPlugIn(t *testing.T) {
 		},
 	}
 	r := newRig(t, Config{Tools: []TechTool{tool}})
-	g := techpin.New(r.dev.Store)
+	g := pinguard.New(r.dev.Store)
 	g.Params = r.k.pin.Params
 	if err := g.Set(context.Background(), "246810"); err != nil {
 		t.Fatal(err)

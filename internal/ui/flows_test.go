@@ -28,8 +28,8 @@ func TestSurveyFlowSavesTheAnswers(t *testing.T) {
 	for i := range c.Survey.Questions {
 		q := &c.Survey.Questions[i]
 		s := screenAs[*questionScreen](r)
-		if s.i != i {
-			t.Fatalf("on question %d, want %d", s.i+1, i+1)
+		if s.at.i != i {
+			t.Fatalf("on question %d, want %d", s.at.i+1, i+1)
 		}
 		// Optional questions at odd positions are skipped, as people do.
 		skip := !q.Required && i%2 == 1
@@ -89,7 +89,7 @@ func TestSurveyFlowSavesTheAnswers(t *testing.T) {
 	if code := screenAs[*savedScreen](r).code.Text; code != record.ReceiptCode(rec.ID) {
 		t.Fatalf("receipt shows %q, want %q", code, record.ReceiptCode(rec.ID))
 	}
-	if len(r.k.sess.answers) != 0 {
+	if len(r.k.sess.survey.answers) != 0 {
 		t.Fatal("answers stay in memory after they were saved")
 	}
 }
@@ -97,11 +97,11 @@ func TestSurveyFlowSavesTheAnswers(t *testing.T) {
 func TestRequiredQuestionSaysSo(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.show(&questionScreen{k: r.k})
+	r.k.show(r.k.surveying().step(0))
 	r.next()
 	s := screenAs[*questionScreen](r)
-	if s.i != 0 {
-		t.Fatalf("moved on to question %d without an answer", s.i+1)
+	if s.at.i != 0 {
+		t.Fatalf("moved on to question %d without an answer", s.at.i+1)
 	}
 	if got, want := r.message(), i18n.Spanish.T("answer.required"); got != want {
 		t.Fatalf("message %q, want %q", got, want)
@@ -111,7 +111,7 @@ func TestRequiredQuestionSaysSo(t *testing.T) {
 		t.Fatalf("message %q stays after answering", r.message())
 	}
 	r.next()
-	if screenAs[*questionScreen](r).i != 1 {
+	if screenAs[*questionScreen](r).at.i != 1 {
 		t.Fatal("did not move on after answering")
 	}
 }
@@ -127,11 +127,11 @@ func TestMultipleChoiceStopsAtItsMaximum(t *testing.T) {
 	}
 	q := &c.Survey.Questions[i]
 	r.begin(i18n.Spanish)
-	r.k.show(&questionScreen{k: r.k, i: i})
+	r.k.show(r.k.surveying().step(i))
 	for _, o := range q.Options[:q.Max+1] {
 		r.tapText(o.Label.Get("es"))
 	}
-	if got := len(r.k.sess.answers[q.ID].Choices); got != q.Max {
+	if got := len(r.k.sess.survey.answers[q.ID].Choices); got != q.Max {
 		t.Fatalf("%d options chosen, want at most %d", got, q.Max)
 	}
 	if !strings.Contains(r.message(), strconv.Itoa(q.Max)) {
@@ -140,7 +140,7 @@ func TestMultipleChoiceStopsAtItsMaximum(t *testing.T) {
 	// Taking one back makes room.
 	r.tapText(q.Options[0].Label.Get("es"))
 	r.tapText(q.Options[q.Max].Label.Get("es"))
-	if got := r.k.sess.answers[q.ID].Choices; len(got) != q.Max || slices.Contains(got, q.Options[0].ID) {
+	if got := r.k.sess.survey.answers[q.ID].Choices; len(got) != q.Max || slices.Contains(got, q.Options[0].ID) {
 		t.Fatalf("choices %v after swapping one", got)
 	}
 }
@@ -194,7 +194,7 @@ func TestSupportFlowSavesTheSignature(t *testing.T) {
 	r.next()
 	r.expect(kindSignPad)
 	r.sign()
-	drawn := screenAs[*padScreen](r).pad.Signature()
+	drawn := screenAs[*padStep](r).pad.Signature()
 	r.next()
 	r.expect(kindSignReview)
 	shown := map[string]bool{}
@@ -235,7 +235,7 @@ func TestSupportFlowSavesTheSignature(t *testing.T) {
 			}
 		}
 	}
-	if r.k.sess.signerName != "" || r.k.sess.voterID != "" || r.k.sess.signature != nil {
+	if r.k.sess.sign.name != "" || r.k.sess.sign.voterID != "" || r.k.sess.sign.signature != nil {
 		t.Fatal("the supporter's data stays in memory after saving")
 	}
 }
@@ -290,9 +290,10 @@ func TestSameSupporterTwiceIsToldKindly(t *testing.T) {
 	r.begin(i18n.Spanish)
 	p := &r.k.camp.Proposals[0]
 	// A first support, saved.
-	r.k.sess.proposal, r.k.sess.signerName, r.k.sess.voterID = p.ID, "Ana", curpAna
-	r.k.sess.signerArea, r.k.sess.signerConsent, r.k.sess.signature = "tlalpan", true, sampleSignature()
-	if err := r.k.sendSignature(); err != nil {
+	s := &r.k.sess.sign
+	s.proposal, s.name, s.voterID = p.ID, "Ana", curpAna
+	s.area, s.consent, s.signature = "tlalpan", true, sampleSignature()
+	if err := r.k.save(r.k.kioskSigning()); err != nil {
 		t.Fatal(err)
 	}
 	r.expect(kindSaved)
@@ -307,7 +308,7 @@ func TestSameSupporterTwiceIsToldKindly(t *testing.T) {
 	if n := len(r.k.win.Canvas().Overlays().List()); n != 0 {
 		t.Fatalf("%d overlays: a duplicate is a screen, not an error dialog", n)
 	}
-	if r.k.sess.voterID != "" || r.k.sess.signerName != "" {
+	if r.k.sess.sign.voterID != "" || r.k.sess.sign.name != "" {
 		t.Fatal("the duplicate's data stays in memory")
 	}
 	if n := len(r.records()); n != 1 {
@@ -328,18 +329,18 @@ func TestSameSupporterTwiceIsToldKindly(t *testing.T) {
 func TestSignatureMustBeThere(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(&padScreen{k: r.k})
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignPad))
 	r.next()
 	if got, want := r.message(), i18n.Spanish.T("sign.empty"); got != want {
 		t.Fatalf("empty pad: message %q, want %q", got, want)
 	}
-	test.Tap(screenAs[*padScreen](r).pad) // a dot
+	test.Tap(screenAs[*padStep](r).pad) // a dot
 	r.next()
 	if got, want := r.message(), i18n.Spanish.T("sign.toosmall"); got != want {
 		t.Fatalf("a dot: message %q, want %q", got, want)
 	}
-	test.Tap(screenAs[*padScreen](r).wipe)
+	test.Tap(screenAs[*padStep](r).wipe)
 	r.sign()
 	r.next()
 	r.expect(kindSignReview)

@@ -28,7 +28,7 @@ func fillEverything(r *rig) (entries []*widget.Entry, tiles []*widgets.Tile, pad
 	r.t.Helper()
 	k := r.k
 	r.begin(i18n.Spanish)
-	k.show(&questionScreen{k: k})
+	k.show(k.surveying().step(0))
 	r.tapText("Coyoacán")
 	tiles = append(tiles, screenAs[*questionScreen](r).options...)
 
@@ -44,12 +44,12 @@ func fillEverything(r *rig) (entries []*widget.Entry, tiles []*widgets.Tile, pad
 	tiles = append(tiles, screenAs[*consentStep](r).box)
 	r.next()
 	r.sign()
-	pad = screenAs[*padScreen](r).pad
-	if pad.Empty() || k.sess.signature == nil {
+	pad = screenAs[*padStep](r).pad
+	if pad.Empty() || k.sess.sign.signature == nil {
 		r.t.Fatal("the pad took no ink")
 	}
-	k.sess.article = k.camp.Articles[0].ID
-	k.show(k.commentText())
+	k.sess.comment.article = k.camp.Articles[0].ID
+	k.show(k.commenting().stepOf(kindCommentText))
 	r.typeKeys(secretText)
 	entries = append(entries, r.field())
 	return entries, tiles, pad
@@ -86,7 +86,7 @@ func assertForgotten(r *rig, entries []*widget.Entry, tiles []*widgets.Tile, pad
 		r.t.Errorf("the kiosk still holds the last person's input:\n%s", strings.Join(found, "\n"))
 	}
 	s := k.sess
-	if len(s.answers) != 0 || s.signerArea != "" || s.signerConsent || s.signature != nil || s.proposal != "" {
+	if len(s.survey.answers) != 0 || s.sign.area != "" || s.sign.consent || s.sign.signature != nil || s.sign.proposal != "" {
 		r.t.Errorf("the session still has choices: %+v", s)
 	}
 	if k.win.Canvas().Focused() != nil {
@@ -95,31 +95,32 @@ func assertForgotten(r *rig, entries []*widget.Entry, tiles []*widgets.Tile, pad
 
 	// The next person opens the same screens and finds them empty.
 	r.begin(i18n.Spanish)
-	k.show(&questionScreen{k: k})
+	k.show(k.surveying().step(0))
 	for _, tl := range screenAs[*questionScreen](r).options {
 		if tl.Selected {
 			r.t.Errorf("the next person finds %q chosen", tl.Title)
 		}
 	}
-	k.sess.proposal = k.camp.Proposals[0].ID
-	for _, st := range []*textStep{k.signName(), k.signID()} {
-		k.show(st)
+	k.sess.sign.proposal = k.camp.Proposals[0].ID
+	sf := k.kioskSigning()
+	for _, kind := range []screenKind{kindSignName, kindSignID} {
+		k.show(sf.stepOf(kind))
 		if r.field().Text != "" {
-			r.t.Errorf("the next person finds %q in %s", r.field().Text, st.sk)
+			r.t.Errorf("the next person finds %q in %s", r.field().Text, kind)
 		}
 	}
-	k.show(k.signArea())
+	k.show(sf.stepOf(kindSignArea))
 	for _, tl := range screenAs[*areaStep](r).tiles {
 		if tl.Selected {
 			r.t.Errorf("the next person finds %q chosen", tl.Title)
 		}
 	}
-	k.show(k.signConsent())
+	k.show(sf.stepOf(kindSignConsent))
 	if screenAs[*consentStep](r).box.Selected {
 		r.t.Error("the next person finds consent already given")
 	}
-	k.show(&padScreen{k: k})
-	if !screenAs[*padScreen](r).pad.Empty() {
+	k.show(sf.stepOf(kindSignPad))
+	if !screenAs[*padStep](r).pad.Empty() {
 		r.t.Error("the next person finds a signature on the pad")
 	}
 }
@@ -153,8 +154,8 @@ func TestIdleTimeoutForgetsEverything(t *testing.T) {
 func TestStillThereKeepsTheInput(t *testing.T) {
 	r := newRig(t, Config{Idle: 10 * time.Second, Countdown: 5 * time.Second})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	r.typeKeys("Ana")
 	r.tick(10 * time.Second)
 	if !r.k.fr.promptShown() {
@@ -207,9 +208,9 @@ func TestStartOverWithNothingTypedGoesStraightBack(t *testing.T) {
 func TestSavedScreenReturnsToAttract(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.article = r.k.camp.Articles[0].ID
-	r.k.sess.commentText = "Bien"
-	r.k.show(r.k.commentReview())
+	r.k.sess.comment.article = r.k.camp.Articles[0].ID
+	r.k.sess.comment.text = "Bien"
+	r.k.show(r.k.commenting().stepOf(kindCommentRev))
 	r.next()
 	r.expect(kindSaved)
 	r.tick(DefaultSavedFor)
@@ -219,8 +220,8 @@ func TestSavedScreenReturnsToAttract(t *testing.T) {
 func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	r.typeKeys("Ana")
 	test.Tap(r.k.fr.langBtn)
 	if r.k.lang() != i18n.English {
@@ -236,10 +237,10 @@ func TestLanguageSwitchKeepsWhatWasTyped(t *testing.T) {
 		t.Fatal("the keyboard's labels did not switch")
 	}
 	// The signature survives a switch too.
-	r.k.show(&padScreen{k: r.k})
+	r.k.show(r.k.kioskSigning().stepOf(kindSignPad))
 	r.sign()
 	test.Tap(r.k.fr.langBtn)
-	if screenAs[*padScreen](r).pad.Strokes() != 6 {
+	if screenAs[*padStep](r).pad.Strokes() != 6 {
 		t.Fatal("the signature was lost in the switch")
 	}
 }
@@ -266,8 +267,8 @@ func TestLookTogglesApplyAndReset(t *testing.T) {
 func TestPhysicalKeyboardTypesWhenTheFieldLostFocus(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	c := r.k.win.Canvas()
 	c.Unfocus()
 	test.TypeOnCanvas(c, "Ana")
@@ -281,8 +282,8 @@ func TestPhysicalKeyboardTypesWhenTheFieldLostFocus(t *testing.T) {
 func TestTypingOnAPromptDoesNotReachTheFieldBelow(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
-	r.k.sess.proposal = r.k.camp.Proposals[0].ID
-	r.k.show(r.k.signName())
+	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
+	r.k.show(r.k.kioskSigning().stepOf(kindSignName))
 	r.typeKeys("Ana")
 	r.tick(DefaultIdle)
 	c := r.k.win.Canvas()

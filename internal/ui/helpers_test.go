@@ -17,8 +17,8 @@ import (
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -63,7 +63,7 @@ func newRigOn(t *testing.T, dev *outboxtest.Device, store Store, cfg Config) *ri
 	}
 	cfg.OnExit = func() { r.exits++ }
 	r.k = New(fyne.CurrentApp(), store, cfg)
-	r.k.pin.Params = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	r.k.pin.Params = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	t.Cleanup(r.k.win.Close)
 	return r
 }
@@ -195,7 +195,7 @@ func (r *rig) message() string {
 		return s.msg.Text
 	case *consentStep:
 		return s.msg.Text
-	case *padScreen:
+	case *padStep:
 		return s.msg.Text
 	case *reviewStep:
 		return s.msg.Text
@@ -211,7 +211,7 @@ func (r *rig) message() string {
 // sign draws a six-stroke scrawl across the signature pad with drags.
 func (r *rig) sign() {
 	r.t.Helper()
-	pad := screenAs[*padScreen](r).pad
+	pad := screenAs[*padStep](r).pad
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(pad)
 	size := pad.Size()
 	for i := range 6 {
@@ -365,7 +365,7 @@ func skipType(t reflect.Type) bool {
 		t = t.Elem()
 	}
 	switch t {
-	case reflect.TypeOf(outbox.Store{}), reflect.TypeOf(techpin.Guard{}):
+	case reflect.TypeOf(outbox.Store{}), reflect.TypeOf(pinguard.Guard{}):
 		return true
 	}
 	name := t.PkgPath()

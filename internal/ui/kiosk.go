@@ -6,6 +6,17 @@
 //
 // The kiosk never touches the network. It reads campaign content and sync
 // status from the device's outbox and writes finished records to it.
+//
+// Where things are: kiosk.go runs the window, the session and forgetting;
+// session.go holds one person's drafts. Everything a person does that ends
+// in a record is a flow (flow.go says what a flow is and how to add one):
+// flow_survey.go, flow_sign.go (the public kiosk's and the canvasser's
+// attendees' signing, defined once), flow_register.go, flow_comment.go,
+// made of the step types of steps.go. save.go is the one path from a draft
+// to the outbox, explain.go the sentences for what the kiosk cannot take,
+// and screen_outcomes.go the screens a save ends on. Canvasser mode is in
+// the canvass*.go files; controls.go is the control factory every screen
+// builds its widgets with, frame.go the furniture around each screen.
 package ui
 
 import (
@@ -19,11 +30,12 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
 // Timing defaults.
@@ -73,7 +85,7 @@ type Kiosk struct {
 	cfg   Config
 	now   func() time.Time
 	log   *slog.Logger
-	pin   *techpin.Guard
+	pin   *pinguard.Guard
 
 	mode      string        // record mode of the drafts
 	defLang   i18n.Lang     // each person starts in it
@@ -115,7 +127,7 @@ func New(app fyne.App, store Store, cfg Config) *Kiosk {
 	if k.log == nil {
 		k.log = slog.New(slog.DiscardHandler)
 	}
-	k.pin = techpin.New(store)
+	k.pin = pinguard.New(store)
 	k.pin.Now = k.now
 	k.win = app.NewWindow("Voces")
 	k.win.SetPadded(false)
@@ -164,7 +176,7 @@ func (k *Kiosk) readSettings() {
 	k.defLang = k.cfg.Lang
 	if k.defLang == "" {
 		k.defLang = i18n.Spanish
-		if v := get(SettingLang); v != "" {
+		if v := get(handoff.SettingLang); v != "" {
 			if l, err := i18n.Parse(v); err == nil {
 				k.defLang = l
 			}
@@ -173,7 +185,7 @@ func (k *Kiosk) readSettings() {
 	if k.cfg.Look != nil {
 		k.defLook = *k.cfg.Look
 	} else {
-		k.defLook = Look{LargeText: get(SettingLargeText) == "1", HighContrast: get(SettingHighContrast) == "1"}
+		k.defLook = Look{LargeText: get(handoff.SettingLargeText) == "1", HighContrast: get(handoff.SettingHighContrast) == "1"}
 	}
 	dur := func(flag time.Duration, key string, def time.Duration) time.Duration {
 		if flag > 0 {
@@ -184,8 +196,8 @@ func (k *Kiosk) readSettings() {
 		}
 		return def
 	}
-	k.idle = dur(k.cfg.Idle, SettingIdle, DefaultIdle)
-	k.countdown = dur(k.cfg.Countdown, SettingCountdown, DefaultCountdown)
+	k.idle = dur(k.cfg.Idle, handoff.SettingIdle, DefaultIdle)
+	k.countdown = dur(k.cfg.Countdown, handoff.SettingCountdown, DefaultCountdown)
 	if k.cfg.SavedFor <= 0 {
 		k.cfg.SavedFor = DefaultSavedFor
 	}
@@ -320,10 +332,7 @@ func (k *Kiosk) wipeLive() {
 // comes back, with new campaign content if any arrived.
 func (k *Kiosk) forget() {
 	k.wipeLive()
-	if k.pending != nil {
-		k.pending.Body = record.Body{}
-		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
-	}
+	k.dropPending()
 	k.sess.wipe()
 	// Settings a technician changed apply from the next person on.
 	k.readSettings()

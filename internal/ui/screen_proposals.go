@@ -211,9 +211,10 @@ func (k *Kiosk) searchStep() *textStep {
 			s.query = before
 			k.show(&browseScreen{k: k})
 		},
-		next: func() {
+		next: func() error {
 			s.query = strings.TrimSpace(s.query)
 			k.show(&browseScreen{k: k})
+			return nil
 		},
 	}
 }
@@ -246,11 +247,11 @@ func (s *proposalScreen) view() *view {
 		body:   k.scroll(body),
 		back:   func() { k.show(&browseScreen{k: k}) },
 		next: &action{label: k.T("proposal.support"), run: func() {
-			if k.sess.proposal != s.id {
-				k.sess.endSigning()
-				k.sess.proposal = s.id
+			if k.sess.sign.proposal != s.id {
+				k.sess.sign.wipe()
+				k.sess.sign.proposal = s.id
 			}
-			k.show(k.signName())
+			k.kioskSigning().start()
 		}},
 	}
 }

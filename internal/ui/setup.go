@@ -16,12 +16,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
-	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/syncer"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -69,16 +68,11 @@ type setupState struct {
 	token   string    // syncd's enrollment request
 	started time.Time // when it was handed over
 	polled  time.Time
-	outcome *syncer.EnrollOutcome
+	outcome *handoff.EnrollOutcome
 }
 
-// showSetup opens the setup wizard on a device with no identity, or the
-// "not set up" screen when the outbox cannot take requests for syncd.
+// showSetup opens the setup wizard on a device with no identity.
 func (k *Kiosk) showSetup() {
-	if _, ok := k.store.(*outbox.Store); !ok {
-		k.showNotSetup("setup.reason.enroll")
-		return
-	}
 	k.show(&setupCode{k: k, st: &setupState{mode: record.ModeKiosk}})
 }
 
@@ -392,7 +386,7 @@ func (s *setupPIN) view() *view {
 	s.input = k.entry(s.typed, "", false, func(v string) { s.typed = v })
 	s.input.Password = true
 	s.kb = k.keyboard(widgets.Digits, s.input)
-	help := k.F("setup.pin.help", techpin.MinLength, techpin.MaxLength)
+	help := k.F("setup.pin.help", pinguard.MinLength, pinguard.MaxLength)
 	if s.first != "" {
 		help = k.T("pin.confirm.help")
 	}
@@ -412,8 +406,8 @@ func (s *setupPIN) submit() {
 	pin := s.typed
 	s.typed = ""
 	s.input.SetText("")
-	if err := techpin.CheckFormat(pin); err != nil {
-		s.msg.fail(k.F("pin.format", techpin.MinLength, techpin.MaxLength))
+	if err := pinguard.CheckFormat(pin); err != nil {
+		s.msg.fail(k.F("pin.format", pinguard.MinLength, pinguard.MaxLength))
 		return
 	}
 	if s.first == "" {
@@ -435,11 +429,10 @@ func (s *setupPIN) submit() {
 
 // startEnroll hands the enrollment to syncd and shows its progress.
 func (k *Kiosk) startEnroll(st *setupState) {
-	store := k.store.(*outbox.Store)
-	tok, err := syncer.RequestEnroll(context.Background(), store, strings.TrimSpace(st.code), st.name, st.mode)
+	tok, err := handoff.RequestEnroll(context.Background(), k.store, strings.TrimSpace(st.code), st.name, st.mode)
 	if err != nil {
 		k.log.Error("request enrollment", "err", err)
-		st.outcome = &syncer.EnrollOutcome{Kind: "outbox", Message: err.Error()}
+		st.outcome = &handoff.EnrollOutcome{Kind: "outbox", Message: err.Error()}
 		k.show(&setupDone{k: k, st: st})
 		return
 	}
@@ -488,7 +481,7 @@ func (s *setupRun) tick(now time.Time) {
 		return
 	}
 	s.st.polled = now
-	out, err := syncer.EnrollResult(context.Background(), k.store.(*outbox.Store), s.st.token)
+	out, err := handoff.EnrollResult(context.Background(), k.store, s.st.token)
 	if err != nil {
 		k.log.Warn("read enrollment result", "err", err)
 	}
@@ -515,7 +508,7 @@ func (s *setupDone) kind() screenKind { return kindSetupDone }
 // could not be downloaded yet is syncd's to fetch later.
 func (s *setupDone) enrolled() bool {
 	o := s.st.outcome
-	return o != nil && (o.Kind == "" || o.Kind == syncer.KindCampaignPending)
+	return o != nil && (o.Kind == "" || o.Kind == handoff.KindCampaignPending)
 }
 
 func (s *setupDone) view() *view {
@@ -527,7 +520,7 @@ func (s *setupDone) view() *view {
 			container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), icon)),
 			subheading(k.F("setup.done.device", o.DeviceID)),
 		}
-		if o.Kind == syncer.KindCampaignPending {
+		if o.Kind == handoff.KindCampaignPending {
 			parts = append(parts, para(k.T("setup.done.campaign")))
 		}
 		if o.ClockFarOff {
@@ -562,7 +555,7 @@ func (s *setupDone) view() *view {
 // again goes back to the code, keeping it only when it may still work.
 func (s *setupDone) again() {
 	switch s.st.outcome.Kind {
-	case syncer.KindCodeUsed, syncer.KindCodeExpired, syncer.KindUnknownCode, syncer.KindServerKeyMismatch:
+	case handoff.KindCodeUsed, handoff.KindCodeExpired, handoff.KindUnknownCode, handoff.KindServerKeyMismatch:
 		s.st.code = ""
 	}
 	s.st.outcome, s.st.token = nil, ""

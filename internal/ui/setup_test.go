@@ -15,12 +15,13 @@ import (
 	"github.com/cenkalti/backoff/v4"
 
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
-	"github.com/voces-cdmx/voces/internal/ui/techpin"
 )
 
 // setupRig is a kiosk on a fresh outbox, with syncd running on the same
@@ -102,7 +103,7 @@ func (c offsetClock) NewTimer() backoff.Timer { return syncer.SystemClock.NewTim
 func TestSetupWizardEnrollsThroughSyncd(t *testing.T) {
 	c := centraltest.Start(t)
 	r := newSetupRig(t, c, nil)
-	r.k.pin.Params = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	r.k.pin.Params = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	r.enter(c.Code(t, ""), record.ModeCanvasser, "Tableta Uno")
 	done := screenAs[*setupDone](r.rig)
 	if !done.enrolled() {
@@ -115,7 +116,7 @@ func TestSetupWizardEnrollsThroughSyncd(t *testing.T) {
 	if ok, _ := r.k.pin.Check(context.Background(), "135790"); !ok.OK {
 		t.Error("the technician PIN set in the wizard does not open the menu")
 	}
-	if code, _ := r.store.Setting(context.Background(), syncer.SettingEnrollRequest, ""); code != "" {
+	if code, _ := r.store.Setting(context.Background(), handoff.SettingEnrollRequest, ""); code != "" {
 		t.Errorf("the one-time code stays in the outbox: %q", code)
 	}
 	r.next()
@@ -142,25 +143,25 @@ func TestSetupWizardShowsEachFailure(t *testing.T) {
 			code := c.Code(t, "")
 			centraltest.Enroll(t, c.Client, code, record.ModeKiosk)
 			return code
-		}, syncer.KindCodeUsed},
+		}, handoff.KindCodeUsed},
 		{"code expired", func(t *testing.T) string {
 			return c.CodeAt(t, "", time.Now().Add(-2*time.Hour), time.Hour)
-		}, syncer.KindCodeExpired},
+		}, handoff.KindCodeExpired},
 		{"code unknown to central", func(t *testing.T) string {
 			pc := valid(t)
 			pc.Token = "0123456789AB"
 			return pc.String()
-		}, syncer.KindUnknownCode},
+		}, handoff.KindUnknownCode},
 		{"central unreachable", func(t *testing.T) string {
 			pc := valid(t)
 			pc.URL = gone.URL
 			return pc.String()
-		}, syncer.KindUnreachable},
+		}, handoff.KindUnreachable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newSetupRig(t, c, nil)
-			r.k.pin.Params = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+			r.k.pin.Params = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 			r.enter(tt.code(t), record.ModeKiosk, "Modulo")
 			done := screenAs[*setupDone](r.rig)
 			if done.enrolled() || done.st.outcome.Kind != tt.kind {
@@ -200,7 +201,7 @@ func TestSetupWizardCatchesAMistypedCodeBeforeSending(t *testing.T) {
 			if got := screenAs[*setupCode](r.rig).msg.Text; got != tt.want {
 				t.Errorf("message %q, want %q", got, tt.want)
 			}
-			if req, _ := r.store.Setting(context.Background(), syncer.SettingEnrollRequest, ""); req != "" {
+			if req, _ := r.store.Setting(context.Background(), handoff.SettingEnrollRequest, ""); req != "" {
 				t.Error("a mistyped code was handed to syncd")
 			}
 		})
@@ -210,7 +211,7 @@ func TestSetupWizardCatchesAMistypedCodeBeforeSending(t *testing.T) {
 func TestSetupWizardWarnsAboutAClockFarOff(t *testing.T) {
 	c := centraltest.Start(t)
 	r := newSetupRig(t, c, offsetClock{by: -72 * time.Hour})
-	r.k.pin.Params = techpin.Params{Time: 1, Memory: 64, Threads: 1}
+	r.k.pin.Params = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 	r.enter(c.Code(t, ""), record.ModeKiosk, "Reloj Atrasado")
 	done := screenAs[*setupDone](r.rig)
 	if !done.enrolled() || !done.st.outcome.ClockFarOff {

@@ -1,18 +1,23 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
-// The steps the proposal, assembly and comment flows are made of. Each is
-// one question per screen, with its own words (message ids, so a language
-// switch re-translates them) and its own place in the session.
+// The step types flows are made of. Each is one question per screen, with
+// its own words (message ids, so a language switch re-translates them),
+// its own place in a draft (get and set), and back and next from its place
+// in the flow. next returns a problem the person can fix: on a flow's last
+// step it submits.
 
 // words are a step's texts as message ids; kicker is already formatted
 // because it carries the step number.
@@ -44,7 +49,7 @@ type textStep struct {
 	live  func(text string, m message) // runs on every change
 	check func(text string) string     // on next: a problem, or ""
 	back  func()
-	next  func()
+	next  func() error
 
 	input *widget.Entry
 	kb    *widgets.Keyboard
@@ -122,7 +127,21 @@ func (s *textStep) submit() {
 			return
 		}
 	}
-	s.next()
+	if err := s.next(); err != nil {
+		s.msg.fail(s.k.explain(err))
+	}
+}
+
+// checkName refuses an empty or overlong name: the check of every
+// flow's required name step.
+func (k *Kiosk) checkName(v string) string {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return k.T("field.required.name")
+	case len([]rune(v)) > record.MaxNameLen:
+		return k.T("field.toolong")
+	}
+	return ""
 }
 
 // areaStep asks for an alcaldía, from a grid of the sixteen.
@@ -135,7 +154,7 @@ type areaStep struct {
 	get  func() string
 	set  func(string)
 	back func()
-	next func()
+	next func() error
 
 	tiles []*widgets.Tile // in campaign.Alcaldias order
 	msg   message
@@ -190,7 +209,9 @@ func (s *areaStep) submit() {
 		s.msg.fail(s.k.T("field.alcaldia"))
 		return
 	}
-	s.next()
+	if err := s.next(); err != nil {
+		s.msg.fail(s.k.explain(err))
+	}
 }
 
 // consentStep shows the privacy notice and asks for consent with a large
@@ -203,7 +224,7 @@ type consentStep struct {
 	get  func() bool
 	set  func(bool)
 	back func()
-	next func()
+	next func() error
 
 	box *widgets.Tile
 	msg message
@@ -228,8 +249,19 @@ func (s *consentStep) view() *view {
 				s.msg.fail(k.T("field.consent"))
 				return
 			}
-			s.next()
+			if err := s.next(); err != nil {
+				s.msg.fail(k.explain(err))
+			}
 		}}}
+}
+
+// consentVersion is the privacy notice version a person agreed to, or ""
+// if they did not.
+func consentVersion(agreed bool, c *campaign.Campaign) string {
+	if !agreed {
+		return ""
+	}
+	return c.Privacy.Version
 }
 
 // reviewRow is one line of a review screen: what, and the value given.

@@ -5,31 +5,29 @@ import (
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
-// Store is what the kiosk needs from the device's outbox. It is an
-// interface so tests can make saving fail the way a full disk does.
+// Store is what the kiosk and its technician tools need from the device's
+// outbox (*outbox.Store). It is an interface so tests can make saving fail
+// the way a full disk does. Nothing here reaches the network: work for
+// syncd goes through the hand-off the outbox carries (handoff.Outbox).
 type Store interface {
-	Identity(ctx context.Context) (*outbox.Identity, error)
-	LatestCampaign(ctx context.Context) (*outbox.StoredCampaign, error)
+	handoff.Outbox // settings, identity, counts, campaign, sync status, free disk
+
+	// Saving a person's contribution.
 	Append(ctx context.Context, d *record.Draft, c *campaign.Campaign) (*record.Record, error)
 	HasSigned(ctx context.Context, subject string, signerIndex []byte) (bool, error)
 	CountSince(ctx context.Context, t time.Time, kind record.Kind, subject, event string) (int, error)
-	Counts(ctx context.Context) (outbox.Counts, error)
-	SyncStatus(ctx context.Context) (outbox.SyncStatus, error)
-	Setting(ctx context.Context, key, def string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
+
+	// The technician tools: refused records, bundle export
+	// (bundle.Outbox) and wiping the device.
+	DeadRecords(ctx context.Context, limit int) ([]outbox.DeadRecord, error)
+	EachPending(ctx context.Context, fn func(outbox.Pending) error) error
+	Time() time.Time
+	Wipe(ctx context.Context, coveredUpTo uint64) error
 }
 
 var _ Store = (*outbox.Store)(nil)
-
-// Device setting keys the kiosk reads at start. Flags override them.
-const (
-	SettingLang         = "kiosk.lang"          // "es" or "en": the language each person starts in
-	SettingLargeText    = "kiosk.large_text"    // "1" to start every session in large text
-	SettingHighContrast = "kiosk.high_contrast" // "1" to start every session in high contrast
-	SettingIdle         = "kiosk.idle"          // Go duration before "are you still there?"
-	SettingCountdown    = "kiosk.countdown"     // Go duration of that prompt's countdown
-)

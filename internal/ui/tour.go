@@ -44,31 +44,32 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 	// the review.
 	k.show(&surveyIntro{k: k})
 	snap("survey-intro")
+	sv := k.surveying()
 	shown := map[campaign.QuestionType]bool{}
 	for i := range c.Survey.Questions {
 		q := &c.Survey.Questions[i]
-		k.sess.answers[q.ID] = sampleAnswer(q)
+		k.sess.survey.answers[q.ID] = sampleAnswer(q)
 		if shown[q.Type] {
 			continue
 		}
 		shown[q.Type] = true
-		k.show(&questionScreen{k: k, i: i})
+		k.show(sv.step(i))
 		snap("survey-" + string(q.Type))
 	}
 	for i := range c.Survey.Questions {
 		if q := &c.Survey.Questions[i]; q.Required {
-			delete(k.sess.answers, q.ID)
-			s := &questionScreen{k: k, i: i}
+			delete(k.sess.survey.answers, q.ID)
+			s := sv.step(i).(*questionScreen)
 			k.show(s)
 			s.next()
 			snap("survey-required")
-			k.sess.answers[q.ID] = sampleAnswer(q)
+			k.sess.survey.answers[q.ID] = sampleAnswer(q)
 			break
 		}
 	}
-	k.show(&surveyReview{k: k})
+	k.show(sv.step(sv.last()))
 	snap("survey-review")
-	k.sess.endSurvey()
+	k.sess.survey.wipe()
 
 	// Supporting a proposal.
 	if len(c.Proposals) > 0 {
@@ -85,68 +86,60 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 		snap("proposals-search")
 		k.show(&proposalScreen{k: k, id: p.ID})
 		snap("proposal")
-		k.sess.proposal = p.ID
-		k.sess.signerName = tourName
-		k.show(k.signName())
-		snap("sign-name")
-		k.sess.voterID = tourVoterID[:9] + "X"
-		k.show(k.signID())
-		snap("sign-voterid-wrong")
-		k.sess.voterID = tourVoterID
-		k.show(k.signID())
-		snap("sign-voterid")
-		k.sess.signerArea = "coyoacan"
-		k.show(k.signArea())
-		snap("sign-alcaldia")
-		k.sess.signerConsent = true
-		k.show(k.signConsent())
-		snap("sign-consent")
-		k.sess.signature = sampleSignature()
-		k.show(&padScreen{k: k})
-		snap("sign-signature")
-		empty := &padScreen{k: k}
-		k.sess.signature = nil
+		s := &k.sess.sign
+		s.proposal = p.ID
+		sf := k.kioskSigning()
+		k.tourSigner(sf, kioskSignKinds, func(kind screenKind) {
+			snap(string(kind))
+			if kind == kindSignName {
+				s.voterID = tourVoterID[:9] + "X"
+				k.show(sf.stepOf(kindSignID))
+				snap("sign-voterid-wrong")
+			}
+		})
+		empty := sf.stepOf(kindSignPad).(*padStep)
+		s.signature = nil
 		k.show(empty)
 		empty.next()
 		snap("sign-signature-empty")
-		k.sess.signature = sampleSignature()
-		review := k.signReview()
-		k.show(review)
+		s.signature = sampleSignature()
+		k.show(sf.stepOf(kindSignReview))
 		snap("sign-review")
-		if err := k.sendSignature(); err != nil {
+		if err := k.save(sf); err != nil {
 			return fmt.Errorf("tour: send signature: %w", err)
 		}
 		snap("saved")
 		// The same person again: the kind notice, before they sign.
-		k.sess.proposal = p.ID
-		k.sess.voterID = tourVoterID
-		k.showDuplicate()
+		s.proposal = p.ID
+		s.voterID = tourVoterID
+		k.kioskSigning().refused()
 		snap("sign-duplicate")
 	}
 
 	if evs := c.UpcomingEvents(k.now()); len(evs) > 0 {
 		k.show(&eventsScreen{k: k})
 		snap("events")
-		k.sess.event = evs[0].ID
-		k.sess.regName = tourName
-		k.show(k.regContact())
+		k.sess.reg.event = evs[0].ID
+		k.sess.reg.name = tourName
+		rf := k.registering()
+		k.show(rf.stepOf(kindRegContact))
 		snap("register-contact")
-		k.sess.regConsent = true
-		k.show(k.regReview())
+		k.sess.reg.consent = true
+		k.show(rf.stepOf(kindRegReview))
 		snap("register-review")
-		k.sess.endRegistration()
+		k.sess.reg.wipe()
 	}
 
 	if len(c.Articles) > 0 {
 		k.show(&articlesScreen{k: k})
 		snap("articles")
-		k.sess.article = c.Articles[0].ID
+		k.sess.comment.article = c.Articles[0].ID
 		k.show(&articleScreen{k: k})
 		snap("article")
-		k.sess.commentText = "Que la buena administración incluya plazos claros para responder."
-		k.show(k.commentText())
+		k.sess.comment.text = "Que la buena administración incluya plazos claros para responder."
+		k.show(k.commenting().stepOf(kindCommentText))
 		snap("comment-text")
-		k.sess.endComment()
+		k.sess.comment.wipe()
 	}
 
 	// Forgetting, failure and the technician's door.
@@ -166,6 +159,27 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 	snap("tech-menu")
 	k.forget()
 	return nil
+}
+
+// tourSigner walks the sample supporter through the signing flow f, one
+// answer at a time: each step is shown once its answer is in, and then
+// shown is called with the step's kind.
+func (k *Kiosk) tourSigner(f *flow, kinds signKinds, shown func(screenKind)) {
+	s := &k.sess.sign
+	for _, st := range []struct {
+		kind screenKind
+		give func()
+	}{
+		{kinds.name, func() { s.name = tourName }},
+		{kinds.id, func() { s.voterID = tourVoterID }},
+		{kinds.area, func() { s.area = "coyoacan" }},
+		{kinds.consent, func() { s.consent = true }},
+		{kinds.pad, func() { s.signature = sampleSignature() }},
+	} {
+		st.give()
+		k.show(f.stepOf(st.kind))
+		shown(st.kind)
+	}
 }
 
 // sampleAnswer is a plausible answer to q.

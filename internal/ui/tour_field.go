@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
-	"github.com/voces-cdmx/voces/internal/syncer"
 )
 
 // Tours of the field-operations screens, for screenshots and by-hand
@@ -22,9 +21,6 @@ var tourCode = protocol.ProvisioningCode{URL: "http://10.0.0.5:8080", Token: "7K
 // identity, with made-up answers from syncd for success and failure. It
 // hands no request to syncd.
 func (k *Kiosk) SetupTour(shot func(name string)) error {
-	if _, ok := k.store.(*outbox.Store); !ok {
-		return fmt.Errorf("setup tour: the store is not an outbox")
-	}
 	if k.ident != nil {
 		return fmt.Errorf("setup tour: the device is enrolled")
 	}
@@ -57,11 +53,11 @@ func (k *Kiosk) SetupTour(shot func(name string)) error {
 	st.started = k.now().Add(-setupQuietAfter)
 	k.show(&setupRun{k: k, st: st})
 	snap("enrolling-quiet")
-	st.outcome = &syncer.EnrollOutcome{DeviceID: "dev-7f3a9c2e", ClockFarOff: true, ClockSkew: -(72 * time.Hour).Seconds()}
+	st.outcome = &handoff.EnrollOutcome{DeviceID: "dev-7f3a9c2e", ClockFarOff: true, ClockSkew: -(72 * time.Hour).Seconds()}
 	k.show(&setupDone{k: k, st: st})
 	snap("done")
-	for _, kind := range []string{syncer.KindCodeUsed, syncer.KindCodeExpired, syncer.KindUnknownCode, syncer.KindUnreachable} {
-		st.outcome = &syncer.EnrollOutcome{Kind: kind, Message: "sample: " + kind}
+	for _, kind := range []string{handoff.KindCodeUsed, handoff.KindCodeExpired, handoff.KindUnknownCode, handoff.KindUnreachable} {
+		st.outcome = &handoff.EnrollOutcome{Kind: kind, Message: "sample: " + kind}
 		k.show(&setupDone{k: k, st: st})
 		snap("failed-" + kind)
 	}
@@ -122,38 +118,26 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	in.pick(list[len(list)-1].Name)
 	snap("signin-pin")
 	k.canv = &canvass{name: in.name, since: k.now()}
-	k.show(&canvassEvent{k: k})
+	k.show(&assemblyPicker{k: k})
 	snap("assembly")
 	k.canv.event = k.camp.Events[0].ID
 	props := eventProposals(k.camp, k.canv.event)
 	for i := range min(2, len(props)) {
 		k.canv.proposals = append(k.canv.proposals, props[i].ID)
 	}
-	k.show(&canvassProposals{k: k})
+	k.show(&proposalsPicker{k: k})
 	snap("proposals")
-	k.show(&canvassReady{k: k})
+	k.show(&canvassHub{k: k})
 	snap("ready")
 	k.canv.attending = true
-	k.show(&canvassPick{k: k})
+	f := k.canvassSigning()
+	k.show(f.stepOf(kindCanvassPick))
 	snap("attendee-proposal")
-	s := k.sess
-	s.proposal = k.canv.proposals[0]
-	s.signerName = tourName
-	k.show(k.canvassName())
-	snap("attendee-name")
-	s.voterID = tourVoterID
-	k.show(k.canvassID())
-	snap("attendee-voterid")
-	s.signerArea = "coyoacan"
-	k.show(k.canvassArea())
-	snap("attendee-alcaldia")
-	s.signerConsent = true
-	k.show(k.canvassConsent())
-	snap("attendee-consent")
-	s.signature = sampleSignature()
-	k.show(&canvassPad{k: k})
-	snap("attendee-signature")
-	if err := k.sendCanvass(); err != nil {
+	k.sess.sign.proposal = k.canv.proposals[0]
+	k.tourSigner(f, canvassSignKinds, func(kind screenKind) {
+		snap("attendee-" + string(kind)[len("canvass-"):])
+	})
+	if err := k.save(f); err != nil {
 		return err
 	}
 	snap("ready-after-save")

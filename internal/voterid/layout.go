@@ -1,19 +1,57 @@
 package voterid
 
-// class is the set of characters allowed at one position of an id.
-type class uint8
+// Class is the set of characters allowed at one position of an id. Its
+// String is a stable key ("letter", "consonant", "digit", "alnum"; "valid"
+// for a position no layout has), which the kiosk translates: never rename
+// one.
+type Class uint8
 
+// The classes of the layouts.
 const (
-	letter    class = iota // A–Z or Ñ
-	consonant              // a letter that is not a vowel
-	digit                  // 0–9
-	alnum                  // 0–9 or A–Z (the CURP differentiator)
+	Letter    Class = iota + 1 // A–Z or Ñ
+	Consonant                  // a letter that is not a vowel
+	Digit                      // 0–9
+	Alnum                      // 0–9 or A–Z (the CURP differentiator)
 )
+
+// Local names, so the layouts below read as a table.
+const (
+	letter    = Letter
+	consonant = Consonant
+	digit     = Digit
+	alnum     = Alnum
+)
+
+// String is the class's key.
+func (c Class) String() string {
+	switch c {
+	case letter:
+		return "letter"
+	case consonant:
+		return "consonant"
+	case digit:
+		return "digit"
+	case alnum:
+		return "alnum"
+	}
+	return "valid"
+}
+
+// ClassAt is what position pos (1-based) of an id of type t must hold: the
+// zero Class (whose key is "valid") for an unknown type or a position
+// outside the layout.
+func ClassAt(t Type, pos int) Class {
+	lay := layoutOf(t)
+	if pos < 1 || pos > len(lay) {
+		return 0
+	}
+	return lay[pos-1]
+}
 
 // has reports whether r belongs to the class. Ñ is accepted wherever a
 // letter is, because the CURP check-digit alphabet includes it and a few
 // older keys may carry it, even though RENAPO now writes X for Ñ.
-func (c class) has(r rune) bool {
+func (c Class) has(r rune) bool {
 	isLetter := r >= 'A' && r <= 'Z' || r == 'Ñ'
 	isDigit := r >= '0' && r <= '9'
 	switch c {
@@ -30,7 +68,7 @@ func (c class) has(r rune) bool {
 }
 
 // describe names the class for error messages.
-func (c class) describe() string {
+func (c Class) describe() string {
 	switch c {
 	case letter:
 		return "a letter"
@@ -48,7 +86,7 @@ func (c class) describe() string {
 // letters here and checked against their lists afterwards, so that an
 // unknown state says "state", not "character".
 var (
-	curpLayout = [Length]class{
+	curpLayout = [Length]Class{
 		letter, letter, letter, letter, // surnames and name
 		digit, digit, digit, digit, digit, digit, // birth date YYMMDD
 		letter,         // sex
@@ -57,7 +95,7 @@ var (
 		alnum, // homonym differentiator
 		digit, // check digit
 	}
-	ineLayout = [Length]class{
+	ineLayout = [Length]Class{
 		letter, letter, letter, letter, letter, letter, // surnames and name
 		digit, digit, digit, digit, digit, digit, // birth date YYMMDD
 		digit, digit, // state number
@@ -67,7 +105,7 @@ var (
 )
 
 // layoutOf returns the layout of t, or nil for an unknown type.
-func layoutOf(t Type) []class {
+func layoutOf(t Type) []Class {
 	switch t {
 	case CURP:
 		return curpLayout[:]
@@ -79,11 +117,7 @@ func layoutOf(t Type) []class {
 
 // expect describes what position pos (1-based) of a t must hold.
 func (t Type) expect(pos int) string {
-	lay := layoutOf(t)
-	if pos < 1 || pos > len(lay) {
-		return "valid"
-	}
-	return lay[pos-1].describe()
+	return ClassAt(t, pos).describe()
 }
 
 // shape checks length and per-position classes, the part both types share.

@@ -1,8 +1,8 @@
 // Package centraltest runs central for tests and plays enrolled devices
 // against it, through the real HTTP endpoints.
 //
-// Start runs a server in-process (real SQLite file, real HTTP over
-// loopback). NewDevice (or Enroll, given a provisioning code) enrolls a
+// Start runs a node in-process with central.Open, as `central serve` does
+// (real SQLite file, real HTTP over loopback). NewDevice (or Enroll, given a provisioning code) enrolls a
 // device through POST /api/v1/enroll and downloads and verifies the signed
 // campaign, so the device holds exactly what a real one would: its own
 // Ed25519 key, the campaign sealing key, the dedupe key and central's key.
@@ -30,7 +30,8 @@ import (
 type Central struct {
 	URL    string             // base URL, e.g. http://127.0.0.1:41234
 	Dir    string             // data directory with keys and central.db
-	Server *central.Server    // the handler; Ingest and Publish are reachable here
+	Node   *central.Node      // the engine, as central serve runs it
+	Server *central.Server    // the node's ingest pipeline; Ingest and Publish are reachable here
 	Store  *sqlitestore.Store // the server's database
 	Keys   *central.Keys      // the server's keys
 	HTTP   *httptest.Server   // the listener
@@ -47,36 +48,35 @@ func Start(tb testing.TB) *Central {
 }
 
 // StartDir runs central on dir, creating it if needed, and publishes the
-// built-in campaign unless that content is already the newest version.
+// built-in campaign unless that content is already the newest version. It
+// is central.Open as `central serve` runs it, without the dashboard and
+// the survey worker (tests aggregate surveys when they choose).
 func StartDir(tb testing.TB, dir string) *Central {
 	tb.Helper()
-	ctx := context.Background()
-	keys, err := central.InitDir(dir)
+	var store *sqlitestore.Store
+	node, err := central.Open(context.Background(), central.Config{
+		DataDir: dir,
+		Init:    true,
+		OpenStore: func(ctx context.Context) (central.OperationsStore, error) {
+			s, err := sqlitestore.Open(ctx, filepath.Join(dir, central.DBFile))
+			store = s
+			return s, err
+		},
+		Campaign:       assets.DefaultCampaign,
+		CampaignSource: "built-in campaign",
+		Logger:         discardLogger(),
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	store, err := sqlitestore.Open(ctx, filepath.Join(dir, central.DBFile))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := central.NewServer(store, keys)
-	srv.Logger = discardLogger()
-	if err := srv.Open(ctx); err != nil {
-		store.Close()
-		tb.Fatal(err)
-	}
-	if _, _, err := srv.Publish(ctx, "built-in campaign", assets.DefaultCampaign); err != nil {
-		srv.Close()
-		store.Close()
-		tb.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewServer(node.Handler())
 	c := &Central{
 		URL:    hs.URL,
 		Dir:    dir,
-		Server: srv,
+		Node:   node,
+		Server: node.Server(),
 		Store:  store,
-		Keys:   keys,
+		Keys:   node.Keys(),
 		HTTP:   hs,
 		Client: NewClient(),
 	}
@@ -89,14 +89,13 @@ func StartDir(tb testing.TB, dir string) *Central {
 }
 
 // Close shuts central down cleanly: the listener after its requests, then
-// the ingest writer, then the database. StartDir on the same directory
-// starts it again. Calling Close more than once is harmless.
+// the node (its ingest writer, then the database). StartDir on the same
+// directory starts it again. Calling Close more than once is harmless.
 func (c *Central) Close() error {
 	var err error
 	c.closeOnce.Do(func() {
 		c.HTTP.Close()
-		c.Server.Close()
-		err = c.Store.Close()
+		err = c.Node.Close()
 	})
 	return err
 }

@@ -23,12 +23,12 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 	t := b.T
 	err := s.view(ctx, func(tx pgx.Tx) error {
 		if err := eachRow(ctx, tx, `SELECT kind, subject_id, channel, alcaldia, records FROM subject_totals`, nil, func(rows pgx.Rows) error {
-			var k subjectKey
+			var k central.SubjectKey
 			var n int64
-			if err := rows.Scan(&k.kind, &k.subject, &k.channel, &k.alcaldia, &n); err != nil {
+			if err := rows.Scan(&k.Kind, &k.Subject, &k.Channel, &k.Alcaldia, &n); err != nil {
 				return err
 			}
-			b.Subject(k.kind, k.subject, k.channel, k.alcaldia, n)
+			b.Subject(k.Kind, k.Subject, k.Channel, k.Alcaldia, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count subjects: %w", err)
@@ -55,7 +55,7 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 			if err := rows.Scan(&q, &n); err != nil {
 				return err
 			}
-			b.Received(q*quarterMS, n)
+			b.Received(central.QuarterStart(q), n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count days: %w", err)
@@ -88,32 +88,10 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 	return b.Finish(), nil
 }
 
-const recordColumns = `id, device_id, seq, kind, subject_id, event_id, alcaldia, mode, channel, device_time, received_at, receipt, data`
-
-func scanRecord(rows pgx.Rows) (central.StoredRecord, error) {
-	var (
-		r              central.StoredRecord
-		id             []byte
-		seq, dt, recvd int64
-	)
-	if err := rows.Scan(&id, &r.DeviceID, &seq, &r.Kind, &r.SubjectID, &r.EventID, &r.Alcaldia, &r.Mode, &r.Channel,
-		&dt, &recvd, &r.Receipt, &r.Data); err != nil {
-		return r, err
-	}
-	if len(id) != len(r.ID) {
-		return r, fmt.Errorf("stored record id has %d bytes", len(id))
-	}
-	copy(r.ID[:], id)
-	r.Seq = uint64(seq)
-	r.DeviceTime = time.UnixMilli(dt).UTC()
-	r.ReceivedAt = time.UnixMilli(recvd).UTC()
-	return r, nil
-}
-
 func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]central.StoredRecord, error) {
 	var out []central.StoredRecord
 	err := eachRow(ctx, s.pool, query, args, func(rows pgx.Rows) error {
-		r, err := scanRecord(rows)
+		r, err := central.ScanRecord(rows)
 		if err != nil {
 			return err
 		}
@@ -126,7 +104,7 @@ func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]
 // UnaggregatedSurveys returns survey responses not aggregated yet, oldest
 // first, from the partial index.
 func (s *Store) UnaggregatedSurveys(ctx context.Context, limit int) ([]central.StoredRecord, error) {
-	out, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records
+	out, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records
 		WHERE kind = 'survey_response' AND NOT aggregated ORDER BY received_at, id LIMIT $1`, int64(limit))
 	if err != nil {
 		return nil, fmt.Errorf("unaggregated surveys: %w", err)
@@ -206,7 +184,7 @@ func (s *Store) EachRecord(ctx context.Context, kind string, fn func(central.Sto
 		id           = []byte{}
 	)
 	for {
-		page, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records
+		page, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records
 			WHERE ($1 = '' OR kind = $1) AND (device_id, seq, id) > ($2, $3, $4)
 			ORDER BY device_id, seq, id LIMIT $5`, kind, device, seq, id, int64(recordPage))
 		if err != nil {
@@ -236,7 +214,7 @@ func (s *Store) CountRecords(ctx context.Context, kind string) (int64, error) {
 
 // RecordsByReceipt finds records by receipt code.
 func (s *Store) RecordsByReceipt(ctx context.Context, code string) ([]central.StoredRecord, error) {
-	out, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records WHERE receipt = $1 ORDER BY received_at, id`, code)
+	out, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE receipt = $1 ORDER BY received_at, id`, code)
 	if err != nil {
 		return nil, fmt.Errorf("find receipt: %w", err)
 	}

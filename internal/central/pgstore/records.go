@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -15,13 +14,6 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/protocol"
-	"github.com/voces-cdmx/voces/internal/record"
-)
-
-// Bucket widths of the time counters, in milliseconds.
-const (
-	quarterMS = 15 * 60 * 1000
-	minuteMS  = 60 * 1000
 )
 
 // entry is one record of an ingest call, with where its status goes.
@@ -175,13 +167,13 @@ func ingest(ctx context.Context, tx pgx.Tx, at time.Time, batches []central.Inge
 	if err := touchDevices(ctx, tx, batches, duplicates, received); err != nil {
 		return err
 	}
-	c := newCounts()
+	c := central.NewIncrements()
 	for _, e := range entries {
 		if out[e.batch][e.index] == protocol.Accepted {
-			c.add(e.in, at)
+			c.Add(e.in, at)
 		}
 	}
-	return c.save(ctx, tx)
+	return saveIncrements(ctx, tx, c)
 }
 
 func keepConflicts(ctx context.Context, tx pgx.Tx, conflicts []entry, received int64) error {
@@ -225,87 +217,50 @@ func touchDevices(ctx context.Context, tx pgx.Tx, batches []central.IngestBatch,
 	return nil
 }
 
-type subjectKey struct{ kind, subject, channel, alcaldia string }
-
-type tallyKey struct{ device, kind, channel string }
-
-type signerKey struct{ subject, index string }
-
-// counts gathers one transaction's accepted records so each counter row
-// is written once, in key order.
-type counts struct {
-	tallies  map[tallyKey]int64
-	subjects map[subjectKey]int64
-	quarters map[int64]int64
-	minutes  map[int64]int64
-	signers  map[signerKey]bool
-}
-
-func newCounts() *counts {
-	return &counts{
-		tallies:  map[tallyKey]int64{},
-		subjects: map[subjectKey]int64{},
-		quarters: map[int64]int64{},
-		minutes:  map[int64]int64{},
-		signers:  map[signerKey]bool{},
-	}
-}
-
-func (c *counts) add(in *central.Incoming, at time.Time) {
-	r := in.Record
-	c.tallies[tallyKey{r.DeviceID, string(r.Kind), in.Channel}]++
-	c.subjects[subjectKey{string(r.Kind), r.SubjectID, in.Channel, r.Alcaldia}]++
-	c.quarters[at.UnixMilli()/quarterMS]++
-	c.minutes[at.UnixMilli()/minuteMS]++
-	if r.Kind == record.KindSignature && len(r.SignerIndex) > 0 {
-		c.signers[signerKey{r.SubjectID, string(r.SignerIndex)}] = true
-	}
-}
-
 // save writes the counters in one round trip. The per-device tallies are
 // updated in place (a device's rows are only contended by its own
 // replays), in key order; everything shared goes to counter_deltas, which
 // takes no row lock another node could wait for.
-func (c *counts) save(ctx context.Context, tx pgx.Tx) error {
-	if len(c.tallies) == 0 {
+func saveIncrements(ctx context.Context, tx pgx.Tx, c *central.Increments) error {
+	if c.Empty() {
 		return nil
 	}
 	var b pgx.Batch
 
-	tk := sortedKeys(c.tallies, func(a, b tallyKey) int {
-		return cmp.Or(strings.Compare(a.device, b.device), strings.Compare(a.kind, b.kind), strings.Compare(a.channel, b.channel))
+	tk := sortedKeys(c.Tallies, func(a, b central.TallyKey) int {
+		return cmp.Or(strings.Compare(a.Device, b.Device), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Channel, b.Channel))
 	})
 	var td, tkind, tch []string
 	var tn []int64
 	for _, k := range tk {
-		td, tkind, tch, tn = append(td, k.device), append(tkind, k.kind), append(tch, k.channel), append(tn, c.tallies[k])
+		td, tkind, tch, tn = append(td, k.Device), append(tkind, k.Kind), append(tch, k.Channel), append(tn, c.Tallies[k])
 	}
 	b.Queue(`INSERT INTO tallies (device_id, kind, channel, records)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
 		ON CONFLICT (device_id, kind, channel) DO UPDATE SET records = tallies.records + excluded.records`, td, tkind, tch, tn)
 
 	var d deltas
-	for k, n := range c.subjects {
-		d.add("subject", k.kind, k.subject, k.channel, k.alcaldia, 0, n)
+	for k, n := range c.Subjects {
+		d.add("subject", k.Kind, k.Subject, k.Channel, k.Alcaldia, 0, n)
 	}
-	for q, n := range c.quarters {
+	for q, n := range c.Quarters {
 		d.add("quarter", "", "", "", "", q, n)
 	}
-	for m, n := range c.minutes {
+	for m, n := range c.Minutes {
 		d.add("minute", "", "", "", "", m, n)
 	}
 	b.Queue(`INSERT INTO counter_deltas (family, k1, k2, k3, k4, b, n)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])`,
 		d.family, d.k1, d.k2, d.k3, d.k4, d.b, d.n)
 
-	if len(c.signers) > 0 {
-		gk := sortedKeys(c.signers, func(a, b signerKey) int {
-			return cmp.Or(strings.Compare(a.subject, b.subject), strings.Compare(a.index, b.index))
+	if len(c.Signers) > 0 {
+		gk := sortedKeys(c.Signers, func(a, b central.SignerKey) int {
+			return cmp.Or(strings.Compare(a.Subject, b.Subject), strings.Compare(a.Index, b.Index))
 		})
 		var gs []string
 		var gi [][]byte
 		for _, k := range gk {
-			gs, gi = append(gs, k.subject), append(gi, []byte(k.index))
+			gs, gi = append(gs, k.Subject), append(gi, []byte(k.Index))
 		}
 		// A signer another node is adding at the same moment waits for
 		// its commit and is then not new here: counted once.
@@ -427,13 +382,8 @@ func (s *Store) PublishCampaign(ctx context.Context, c central.PublishedCampaign
 // Stats counts what the database holds, from one snapshot of the
 // counters.
 func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
-	st := &central.Stats{
-		ByKind:    map[string]int64{},
-		ByChannel: map[string]int64{},
-		Devices:   map[central.DeviceState]int64{},
-		Proposals: []central.ProposalStats{},
-		Gaps:      []central.DeviceGaps{},
-	}
+	b := central.NewStatsBuilder()
+	st := b.Stats()
 	err := s.view(ctx, func(tx pgx.Tx) error {
 		if err := eachRow(ctx, tx, `SELECT kind, channel, sum(records)::bigint FROM tallies GROUP BY kind, channel`, nil, func(rows pgx.Rows) error {
 			var kind, channel string
@@ -441,9 +391,7 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 			if err := rows.Scan(&kind, &channel, &n); err != nil {
 				return err
 			}
-			st.Records += n
-			st.ByKind[kind] += n
-			st.ByChannel[channel] += n
+			b.Records(kind, channel, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count records: %w", err)
@@ -465,11 +413,7 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 			if err := rows.Scan(&active, &n); err != nil {
 				return err
 			}
-			if active {
-				st.Devices[central.DeviceActive] += n
-			} else {
-				st.Devices[central.DeviceRevoked] += n
-			}
+			b.Devices(active, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count devices: %w", err)
@@ -477,45 +421,40 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 		if err := eachRow(ctx, tx, `SELECT s.subject_id, sum(s.records)::bigint, coalesce(max(g.signers), 0)
 			FROM subject_totals s LEFT JOIN signer_totals g ON g.subject_id = s.subject_id
 			WHERE s.kind = 'signature' GROUP BY s.subject_id ORDER BY s.subject_id`, nil, func(rows pgx.Rows) error {
-			var p central.ProposalStats
-			if err := rows.Scan(&p.ID, &p.Supports, &p.UniqueSigners); err != nil {
+			var id string
+			var supports, signers int64
+			if err := rows.Scan(&id, &supports, &signers); err != nil {
 				return err
 			}
-			st.Proposals = append(st.Proposals, p)
+			b.Proposal(id, supports, signers)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count supports: %w", err)
 		}
-		return gaps(ctx, tx, st)
+		return gaps(ctx, tx, b)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	return st, nil
+	return b.Finish(), nil
 }
 
-// gaps fills st.Gaps as the SQLite store does: holes between the sequence
-// numbers held (LAG over the device/seq index), and the tail up to the
-// highest the device reported.
-func gaps(ctx context.Context, tx pgx.Tx, st *central.Stats) error {
+// gaps feeds the builder the holes between the sequence numbers held
+// (LAG over the device/seq index); the builder adds the tail up to the
+// highest reported.
+func gaps(ctx context.Context, tx pgx.Tx, b *central.StatsBuilder) error {
 	if err := eachRow(ctx, tx, `
 		SELECT d.id, coalesce((SELECT max(r.seq) FROM records r WHERE r.device_id = d.id), 0), coalesce(h.reported_seq, 0)
 		FROM devices d LEFT JOIN health h ON h.device_id = d.id ORDER BY d.id`, nil, func(rows pgx.Rows) error {
-		var g central.DeviceGaps
+		var id string
 		var highest, reported int64
-		if err := rows.Scan(&g.DeviceID, &highest, &reported); err != nil {
+		if err := rows.Scan(&id, &highest, &reported); err != nil {
 			return err
 		}
-		g.HighestSeq, g.ReportedSeq = uint64(highest), uint64(reported)
-		g.Ranges = []central.SeqRange{}
-		st.Gaps = append(st.Gaps, g)
+		b.Device(id, highest, reported)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("gaps: %w", err)
-	}
-	byDevice := map[string]*central.DeviceGaps{}
-	for i := range st.Gaps {
-		byDevice[st.Gaps[i].DeviceID] = &st.Gaps[i]
 	}
 	if err := eachRow(ctx, tx, `
 		SELECT device_id, prev + 1, seq - 1 FROM (
@@ -527,24 +466,9 @@ func gaps(ctx context.Context, tx pgx.Tx, st *central.Stats) error {
 		if err := rows.Scan(&id, &from, &to); err != nil {
 			return err
 		}
-		g := byDevice[id]
-		if g == nil {
-			return errors.New("records from a device that is not enrolled")
-		}
-		g.Ranges = append(g.Ranges, central.SeqRange{From: uint64(from), To: uint64(to)})
-		return nil
+		return b.Hole(id, from, to)
 	}); err != nil {
 		return fmt.Errorf("gaps: %w", err)
-	}
-	for i := range st.Gaps {
-		g := &st.Gaps[i]
-		if g.ReportedSeq > g.HighestSeq {
-			g.Ranges = append(g.Ranges, central.SeqRange{From: g.HighestSeq + 1, To: g.ReportedSeq})
-		}
-		for _, r := range g.Ranges {
-			g.Missing += r.To - r.From + 1
-		}
-		st.Missing += g.Missing
 	}
 	return nil
 }

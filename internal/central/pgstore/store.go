@@ -1,9 +1,12 @@
-// Package pgstore is central's PostgreSQL database: a central.Store for
-// deployments where one machine or one disk is not enough. Several
-// stateless central processes may share one database: every rule a single
-// SQLite writer gets for free (a token enrolls one device, a record id is
-// stored once, counters add up) is kept here by unique constraints,
-// INSERT … ON CONFLICT and row locks taken in a fixed order.
+// Package pgstore is central's PostgreSQL database: a
+// central.OperationsStore for deployments where one machine or one disk
+// is not enough. It follows the counting rules of package central
+// (central.Increments) and writes them as batches with counter deltas
+// that any node folds later. Several stateless central processes may
+// share one database: every rule a single SQLite writer gets for free (a
+// token enrolls one device, a record id is stored once, counters add up)
+// is kept here by unique constraints, INSERT … ON CONFLICT and row locks
+// taken in a fixed order.
 //
 // Deployment: every central node gets the same --db URL (the primary) and
 // a copy of the same data directory (the keys); nothing else is kept on a

@@ -24,12 +24,12 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 	t := b.T
 	err := s.view(ctx, func(tx *sql.Tx) error {
 		if err := eachRow(ctx, tx, `SELECT kind, subject_id, channel, alcaldia, records FROM subject_counts`, func(rows *sql.Rows) error {
-			var k subjectKey
+			var k central.SubjectKey
 			var n int64
-			if err := rows.Scan(&k.kind, &k.subject, &k.channel, &k.alcaldia, &n); err != nil {
+			if err := rows.Scan(&k.Kind, &k.Subject, &k.Channel, &k.Alcaldia, &n); err != nil {
 				return err
 			}
-			b.Subject(k.kind, k.subject, k.channel, k.alcaldia, n)
+			b.Subject(k.Kind, k.Subject, k.Channel, k.Alcaldia, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count subjects: %w", err)
@@ -56,7 +56,7 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 			if err := rows.Scan(&q, &n); err != nil {
 				return err
 			}
-			b.Received(q*quarterMS, n)
+			b.Received(central.QuarterStart(q), n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count days: %w", err)
@@ -89,28 +89,6 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 	return b.Finish(), nil
 }
 
-const recordColumns = `id, device_id, seq, kind, subject_id, event_id, alcaldia, mode, channel, device_time, received_at, receipt, data`
-
-func scanRecord(rows *sql.Rows) (central.StoredRecord, error) {
-	var (
-		r              central.StoredRecord
-		id             []byte
-		seq, dt, recvd int64
-	)
-	if err := rows.Scan(&id, &r.DeviceID, &seq, &r.Kind, &r.SubjectID, &r.EventID, &r.Alcaldia, &r.Mode, &r.Channel,
-		&dt, &recvd, &r.Receipt, &r.Data); err != nil {
-		return r, err
-	}
-	if len(id) != len(r.ID) {
-		return r, fmt.Errorf("stored record id has %d bytes", len(id))
-	}
-	copy(r.ID[:], id)
-	r.Seq = uint64(seq)
-	r.DeviceTime = time.UnixMilli(dt).UTC()
-	r.ReceivedAt = time.UnixMilli(recvd).UTC()
-	return r, nil
-}
-
 func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]central.StoredRecord, error) {
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -119,7 +97,7 @@ func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]
 	defer rows.Close()
 	var out []central.StoredRecord
 	for rows.Next() {
-		r, err := scanRecord(rows)
+		r, err := central.ScanRecord(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +109,7 @@ func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]
 // UnaggregatedSurveys returns survey responses not aggregated yet, oldest
 // first, from the partial index.
 func (s *Store) UnaggregatedSurveys(ctx context.Context, limit int) ([]central.StoredRecord, error) {
-	out, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records
+	out, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records
 		WHERE kind = 'survey_response' AND aggregated = 0 ORDER BY received_at, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("unaggregated surveys: %w", err)
@@ -198,7 +176,7 @@ func (s *Store) EachRecord(ctx context.Context, kind string, fn func(central.Sto
 		id           = []byte{} // not NULL: a row comparison with NULL is never true
 	)
 	for {
-		page, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records
+		page, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records
 			WHERE (? = '' OR kind = ?) AND (device_id, seq, id) > (?, ?, ?)
 			ORDER BY device_id, seq, id LIMIT ?`, kind, kind, device, seq, id, recordPage)
 		if err != nil {
@@ -228,7 +206,7 @@ func (s *Store) CountRecords(ctx context.Context, kind string) (int64, error) {
 
 // RecordsByReceipt finds records by receipt code.
 func (s *Store) RecordsByReceipt(ctx context.Context, code string) ([]central.StoredRecord, error) {
-	out, err := s.queryRecords(ctx, `SELECT `+recordColumns+` FROM records WHERE receipt = ? ORDER BY received_at, id`, code)
+	out, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE receipt = ? ORDER BY received_at, id`, code)
 	if err != nil {
 		return nil, fmt.Errorf("find receipt: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,11 +19,8 @@ func (s *Store) Ingest(ctx context.Context, at time.Time, batches []central.Inge
 		insert := tx.StmtContext(ctx, s.insertRecord)
 		hash := tx.StmtContext(ctx, s.recordHash)
 		conflict := tx.StmtContext(ctx, s.insertConflict)
-		tally := tx.StmtContext(ctx, s.addTally)
 		touch := tx.StmtContext(ctx, s.touchDevice)
-		type tallyKey struct{ device, kind, channel string }
-		tallies := make(map[tallyKey]int64)
-		counts := newCounts()
+		counts := central.NewIncrements()
 		for i, b := range batches {
 			statuses := make([]protocol.Status, len(b.Records))
 			duplicates := 0
@@ -37,8 +33,7 @@ func (s *Store) Ingest(ctx context.Context, at time.Time, batches []central.Inge
 				statuses[j] = st
 				switch st {
 				case protocol.Accepted:
-					tallies[tallyKey{in.Record.DeviceID, string(in.Record.Kind), in.Channel}]++
-					counts.add(in, at)
+					counts.Add(in, at)
 				case protocol.Duplicate:
 					duplicates++
 				}
@@ -48,12 +43,7 @@ func (s *Store) Ingest(ctx context.Context, at time.Time, batches []central.Inge
 			}
 			out[i] = statuses
 		}
-		for k, n := range tallies {
-			if _, err := tally.ExecContext(ctx, k.device, k.kind, k.channel, n); err != nil {
-				return fmt.Errorf("count records: %w", err)
-			}
-		}
-		return counts.save(ctx, tx, s)
+		return saveIncrements(ctx, tx, s, counts)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -152,13 +142,8 @@ func (s *Store) PublishCampaign(ctx context.Context, c central.PublishedCampaign
 
 // Stats counts what the database holds, from one snapshot.
 func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
-	st := &central.Stats{
-		ByKind:    map[string]int64{},
-		ByChannel: map[string]int64{},
-		Devices:   map[central.DeviceState]int64{},
-		Proposals: []central.ProposalStats{},
-		Gaps:      []central.DeviceGaps{},
-	}
+	b := central.NewStatsBuilder()
+	st := b.Stats()
 	err := s.view(ctx, func(tx *sql.Tx) error {
 		if err := eachRow(ctx, tx, `SELECT kind, channel, sum(records) FROM tallies GROUP BY kind, channel`, func(rows *sql.Rows) error {
 			var kind, channel string
@@ -166,9 +151,7 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 			if err := rows.Scan(&kind, &channel, &n); err != nil {
 				return err
 			}
-			st.Records += n
-			st.ByKind[kind] += n
-			st.ByChannel[channel] += n
+			b.Records(kind, channel, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count records: %w", err)
@@ -188,11 +171,7 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 			if err := rows.Scan(&active, &n); err != nil {
 				return err
 			}
-			if active {
-				st.Devices[central.DeviceActive] += n
-			} else {
-				st.Devices[central.DeviceRevoked] += n
-			}
+			b.Devices(active, n)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count devices: %w", err)
@@ -201,45 +180,40 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 		if err := eachRow(ctx, tx, `SELECT s.subject_id, sum(s.records), coalesce(max(g.signers), 0)
 			FROM subject_counts s LEFT JOIN signer_counts g ON g.subject_id = s.subject_id
 			WHERE s.kind = 'signature' GROUP BY s.subject_id ORDER BY s.subject_id`, func(rows *sql.Rows) error {
-			var p central.ProposalStats
-			if err := rows.Scan(&p.ID, &p.Supports, &p.UniqueSigners); err != nil {
+			var id string
+			var supports, signers int64
+			if err := rows.Scan(&id, &supports, &signers); err != nil {
 				return err
 			}
-			st.Proposals = append(st.Proposals, p)
+			b.Proposal(id, supports, signers)
 			return nil
 		}); err != nil {
 			return fmt.Errorf("count supports: %w", err)
 		}
-		return s.gaps(ctx, tx, st)
+		return gaps(ctx, tx, b)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	return st, nil
+	return b.Finish(), nil
 }
 
-// gaps fills st.Gaps: the holes between the sequence numbers central holds
-// (found with LAG over the device/seq index, never reading a record), and
-// the tail from the highest held up to the highest the device reported.
-func (s *Store) gaps(ctx context.Context, tx *sql.Tx, st *central.Stats) error {
-	byDevice := map[string]*central.DeviceGaps{}
+// gaps feeds the builder the holes between the sequence numbers central
+// holds (found with LAG over the device/seq index, never reading a
+// record); the builder adds the tail up to the highest reported.
+func gaps(ctx context.Context, tx *sql.Tx, b *central.StatsBuilder) error {
 	if err := eachRow(ctx, tx, `
 		SELECT d.id, coalesce((SELECT max(r.seq) FROM records r WHERE r.device_id = d.id), 0), coalesce(h.reported_seq, 0)
 		FROM devices d LEFT JOIN health h ON h.device_id = d.id ORDER BY d.id`, func(rows *sql.Rows) error {
-		var g central.DeviceGaps
+		var id string
 		var highest, reported int64
-		if err := rows.Scan(&g.DeviceID, &highest, &reported); err != nil {
+		if err := rows.Scan(&id, &highest, &reported); err != nil {
 			return err
 		}
-		g.HighestSeq, g.ReportedSeq = uint64(highest), uint64(reported)
-		g.Ranges = []central.SeqRange{}
-		st.Gaps = append(st.Gaps, g)
+		b.Device(id, highest, reported)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("gaps: %w", err)
-	}
-	for i := range st.Gaps {
-		byDevice[st.Gaps[i].DeviceID] = &st.Gaps[i]
 	}
 	if err := eachRow(ctx, tx, `
 		SELECT device_id, prev + 1, seq - 1 FROM (
@@ -251,24 +225,9 @@ func (s *Store) gaps(ctx context.Context, tx *sql.Tx, st *central.Stats) error {
 		if err := rows.Scan(&id, &from, &to); err != nil {
 			return err
 		}
-		g := byDevice[id]
-		if g == nil {
-			return errors.New("records from a device that is not enrolled")
-		}
-		g.Ranges = append(g.Ranges, central.SeqRange{From: uint64(from), To: uint64(to)})
-		return nil
+		return b.Hole(id, from, to)
 	}); err != nil {
 		return fmt.Errorf("gaps: %w", err)
-	}
-	for i := range st.Gaps {
-		g := &st.Gaps[i]
-		if g.ReportedSeq > g.HighestSeq {
-			g.Ranges = append(g.Ranges, central.SeqRange{From: g.HighestSeq + 1, To: g.ReportedSeq})
-		}
-		for _, r := range g.Ranges {
-			g.Missing += r.To - r.From + 1
-		}
-		st.Missing += g.Missing
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 // Package sqlitestore is central's embedded database: a central.Store and
 // central.OperationsStore in one SQLite file, for a single server on one
-// disk.
+// disk. It follows the counting rules of package central
+// (central.Increments), written with prepared statements on its one
+// writer connection.
 //
 // Writes go through one connection, in BEGIN IMMEDIATE transactions, so
 // they queue in Go rather than fail with SQLITE_BUSY; reads use a pool of

@@ -1,7 +1,6 @@
 // Package outboxtest makes enrolled device outboxes for tests, without a
-// central server: it plays central's part by making the campaign and
-// server keys itself, and keeps the campaign private key so tests can open
-// what the device sealed.
+// central server: it enrolls them as package demo does, and keeps the
+// campaign private key so tests can open what the device sealed.
 package outboxtest
 
 import (
@@ -10,12 +9,10 @@ import (
 	"crypto/rand"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/demo"
 	"github.com/voces-cdmx/voces/internal/outbox"
-	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
@@ -48,48 +45,17 @@ func NewEnrolledAt(tb testing.TB, path, mode string) *Device {
 	}
 	tb.Cleanup(func() { s.Close() })
 
-	c, err := campaign.Parse("default campaign", assets.DefaultCampaign)
-	if err != nil {
-		tb.Fatalf("parse default campaign: %v", err)
-	}
-	sealPub, sealPriv, err := record.NewCampaignKey()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	serverPub, serverKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	_, deviceKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dedupe := make([]byte, 32)
-	rand.Read(dedupe)
-	id := &outbox.Identity{
-		DeviceID:   "dev-TEST" + randomSuffix(),
-		Name:       "test device",
-		Mode:       mode,
-		ServerURL:  "http://127.0.0.1:1",
-		ServerKey:  serverPub,
-		DeviceKey:  deviceKey,
-		CampaignID: c.ID,
-		SealKey:    *sealPub,
-		DedupeKey:  dedupe,
-		EnrolledAt: time.Now().UTC(),
-	}
-	if err := s.SetIdentity(ctx, id); err != nil {
-		tb.Fatalf("set identity: %v", err)
-	}
-	if err := s.SaveCampaign(ctx, outbox.StoredCampaign{
-		Version:   c.Version,
-		Content:   assets.DefaultCampaign,
-		Signature: protocol.SignCampaign(serverKey, c.Version, assets.DefaultCampaign),
+	e, err := demo.EnrollAs(ctx, s, demo.Device{
+		Mode:      mode,
+		DeviceID:  "dev-TEST" + randomSuffix(),
+		Name:      "test device",
+		ServerURL: "http://127.0.0.1:1",
 		ETag:      "\"v1\"",
-	}); err != nil {
-		tb.Fatalf("save campaign: %v", err)
+	})
+	if err != nil {
+		tb.Fatalf("enroll test device: %v", err)
 	}
-	return &Device{Store: s, Identity: id, Campaign: c, SealPub: sealPub, SealPriv: sealPriv, ServerKey: serverKey}
+	return &Device{Store: s, Identity: e.Identity, Campaign: e.Campaign, SealPub: e.SealPub, SealPriv: e.SealPriv, ServerKey: e.ServerKey}
 }
 
 // Open opens a record's sealed body with the campaign private key.

@@ -1,0 +1,144 @@
+// Package report writes what the central command line prints: stats,
+// device and operator listings and export summaries, as aligned text for
+// people or as JSON for scripts. Scripts and tests parse the JSON forms,
+// so their field names are a contract.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/export"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// JSON writes v indented, as every --json form is.
+func JSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0) }
+
+// Stats writes central's counts as `central stats` does.
+func Stats(w io.Writer, st *central.Stats) error {
+	tw := table(w)
+	fmt.Fprintf(tw, "records\t%d\n", st.Records)
+	for _, k := range record.Kinds {
+		fmt.Fprintf(tw, "  %s\t%d\n", k, st.ByKind[string(k)])
+	}
+	for _, ch := range []string{central.ChannelKiosk, central.ChannelCanvasser, central.ChannelBundle} {
+		fmt.Fprintf(tw, "  via %s\t%d\n", ch, st.ByChannel[ch])
+	}
+	fmt.Fprintf(tw, "duplicates seen\t%d\n", st.Duplicates)
+	fmt.Fprintf(tw, "conflicts kept\t%d\n", st.Conflicts)
+	fmt.Fprintf(tw, "devices\t%d active, %d revoked\n", st.Devices[central.DeviceActive], st.Devices[central.DeviceRevoked])
+	fmt.Fprintf(tw, "campaign version\t%d\n", st.CampaignVersion)
+	fmt.Fprintf(tw, "missing records\t%d\n", st.Missing)
+	for _, g := range st.Gaps {
+		if g.Missing > 0 {
+			fmt.Fprintf(tw, "  %s\t%d missing in %d ranges\n", g.DeviceID, g.Missing, len(g.Ranges))
+		}
+	}
+	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tUNIQUE SIGNERS\tTHRESHOLD")
+	for _, p := range st.Proposals {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.ID, p.Supports, p.UniqueSigners, p.Threshold)
+	}
+	return tw.Flush()
+}
+
+// Device is one entry of `central devices --json`.
+type Device struct {
+	ID         string              `json:"id"`
+	Name       string              `json:"name"`
+	Mode       string              `json:"mode"`
+	State      central.DeviceState `json:"state"`
+	EnrolledAt time.Time           `json:"enrolled_at"`
+	RevokedAt  *time.Time          `json:"revoked_at,omitempty"`
+	LastSeen   *time.Time          `json:"last_seen,omitempty"`
+	Records    int64               `json:"records"`
+	LastSeq    uint64              `json:"last_seq"`
+	Pending    *int                `json:"pending,omitempty"` // from the last heartbeat
+	Heartbeat  *time.Time          `json:"heartbeat_at,omitempty"`
+	LastError  string              `json:"last_error,omitempty"`
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// DevicesJSON writes the device list as `central devices --json` does.
+func DevicesJSON(w io.Writer, devices []central.DeviceInfo) error {
+	out := make([]Device, 0, len(devices))
+	for _, d := range devices {
+		j := Device{
+			ID: d.ID, Name: d.Name, Mode: d.Mode, State: d.State(), EnrolledAt: d.EnrolledAt,
+			RevokedAt: optTime(d.RevokedAt), LastSeen: optTime(d.LastSeen), Records: d.Records, LastSeq: d.LastSeq,
+		}
+		if d.Health != nil {
+			p := d.Health.Heartbeat.Pending
+			j.Pending, j.Heartbeat, j.LastError = &p, optTime(d.Health.ReceivedAt), d.Health.Heartbeat.LastError
+		}
+		out = append(out, j)
+	}
+	return JSON(w, out)
+}
+
+// Devices writes the device list as a table, times in local time.
+func Devices(w io.Writer, devices []central.DeviceInfo) error {
+	tw := table(w)
+	fmt.Fprintln(tw, "ID\tNAME\tMODE\tSTATE\tENROLLED\tLAST SEEN\tPENDING\tLAST SEQ")
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Local().Format("2006-01-02 15:04")
+	}
+	for _, d := range devices {
+		pending := "-"
+		if d.Health != nil {
+			pending = strconv.Itoa(d.Health.Heartbeat.Pending)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", d.ID, d.Name, d.Mode, d.State(),
+			when(d.EnrolledAt), when(d.LastSeen), pending, d.LastSeq)
+	}
+	return tw.Flush()
+}
+
+// Operators writes the dashboard accounts as a table.
+func Operators(w io.Writer, list []central.Operator) error {
+	tw := table(w)
+	fmt.Fprintln(tw, "NAME\tCREATED\tSTATE")
+	for _, o := range list {
+		state := "active"
+		if !o.DisabledAt.IsZero() {
+			state = "disabled"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", o.Name, o.CreatedAt.Local().Format("2006-01-02 15:04"), state)
+	}
+	return tw.Flush()
+}
+
+// ExportSummary writes what an export wrote: records by kind, and files.
+func ExportSummary(w io.Writer, sum *export.Summary) error {
+	tw := table(w)
+	fmt.Fprintf(tw, "records exported\t%d\n", sum.Records)
+	for _, k := range record.Kinds {
+		if n := sum.ByKind[k]; n > 0 {
+			fmt.Fprintf(tw, "  %s\t%d\n", k, n)
+		}
+	}
+	for _, f := range sum.Files {
+		fmt.Fprintf(tw, "wrote\t%s\n", f)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,57 @@
+package handoff
+
+// Device setting keys (outbox.Store.Setting and SetSetting). The outbox
+// stores each under "setting."+key in its config table.
+const (
+	// SettingSyncRequest holds the token of the latest "sync now" request,
+	// written by the technician's sync tool.
+	SettingSyncRequest = "sync.request"
+	// SettingSyncHandled holds the token of the latest sync request syncd
+	// acted on: an upload, a campaign pull and a heartbeat, all attempted.
+	SettingSyncHandled = "sync.handled"
+	// SettingEnrollRequest holds a pending enrolment request as JSON
+	// (EnrollRequest), written by the kiosk's setup wizard. syncd clears
+	// it before acting, so a crash cannot spend the one-time code twice.
+	SettingEnrollRequest = "enroll.request"
+	// SettingEnrollResult holds the outcome of the latest enrolment
+	// request as JSON (EnrollOutcome), written by syncd.
+	SettingEnrollResult = "enroll.result"
+
+	// SettingLang is the language each person starts in: "es" or "en".
+	// The technician's settings tool writes it; the kiosk reads it at
+	// start, and its --lang flag overrides it.
+	SettingLang = "kiosk.lang"
+	// SettingLargeText is "1" to start every session in large text.
+	SettingLargeText = "kiosk.large_text"
+	// SettingHighContrast is "1" to start every session in high contrast.
+	SettingHighContrast = "kiosk.high_contrast"
+	// SettingIdle is the Go duration without input before the kiosk asks
+	// "are you still there?"; --idle overrides it.
+	SettingIdle = "kiosk.idle"
+	// SettingCountdown is the Go duration of that prompt's countdown
+	// before everything is forgotten; --countdown overrides it.
+	SettingCountdown = "kiosk.countdown"
+
+	// SettingTechPIN holds the technician PIN's argon2id hash in PHC
+	// format (package pinguard); "" while none is set.
+	SettingTechPIN = "tech.pin"
+	// SettingTechPINFailures counts wrong technician PINs, as a decimal
+	// integer. It is written before the slow hash runs, so killing the
+	// kiosk mid-check buys no guess.
+	SettingTechPINFailures = "tech.pin.failures"
+	// SettingTechPINLockedUntil is the end of the current technician PIN
+	// lockout, RFC 3339 with nanoseconds; "" when not locked.
+	SettingTechPINLockedUntil = "tech.pin.locked_until"
+	// SettingLastBundle records the last bundle the technician's export
+	// tool wrote, as JSON (path, records, last_seq), so the wipe tool
+	// knows which pending records are safe on a stick.
+	SettingLastBundle = "tech.last_bundle"
+
+	// SettingCanvassers holds the canvasser accounts as JSON: names and
+	// argon2id hashes of their PINs, set up by the technician.
+	SettingCanvassers = "canvass.accounts"
+	// SettingCanvassLock counts wrong canvasser PINs across sign-in
+	// screens, as "failures unix-nanoseconds" (the lockout's end), so
+	// restarting the kiosk buys no guesses.
+	SettingCanvassLock = "canvass.lock"
+)

@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
+)
+
+// The canvasser's choices before the attendees come: the assembly, the
+// proposals collected for there, and the attendee's own choice among them.
+
+// assemblyPicker picks the assembly from the campaign's events.
+type assemblyPicker struct {
+	k     *Kiosk
+	tiles []*widgets.Tile
+}
+
+func (s *assemblyPicker) kind() screenKind { return kindCanvassEvent }
+
+func (s *assemblyPicker) view() *view {
+	k := s.k
+	s.tiles = nil
+	var objs []fyne.CanvasObject
+	for _, e := range k.camp.Events {
+		id := e.ID
+		detail := k.text(e.Place) + " · " + k.lang().Span(e.Starts, e.Ends)
+		t := k.tile(k.text(e.Title), detail, widgets.Arrow, k.canv.event == id, func() {
+			if k.canv.event != id {
+				k.canv.event, k.canv.proposals = id, nil
+			}
+			k.show(&proposalsPicker{k: k})
+		})
+		s.tiles = append(s.tiles, t)
+		objs = append(objs, t)
+	}
+	return &view{
+		title: k.T("canvass.event.title"), kicker: k.F("canvass.who", k.canv.name),
+		body:    k.scroll(container.NewVBox(para(k.T("canvass.event.help")), grid(2, objs...))),
+		idle:    idleReturn,
+		startTo: k.T("canvass.signout"),
+	}
+}
+
+// eventProposals are the proposals signed at an event: those it names,
+// or every proposal when it names none.
+func eventProposals(c *campaign.Campaign, eventID string) []campaign.Proposal {
+	e := c.Event(eventID)
+	if e == nil || len(e.Proposals) == 0 {
+		return c.Proposals
+	}
+	var out []campaign.Proposal
+	for _, p := range c.Proposals {
+		for _, id := range e.Proposals {
+			if p.ID == id {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// proposalsPicker picks the proposals being signed at the assembly.
+type proposalsPicker struct {
+	k     *Kiosk
+	tiles []*widgets.Tile
+	msg   message
+}
+
+func (s *proposalsPicker) kind() screenKind { return kindCanvassProposals }
+
+func (s *proposalsPicker) view() *view {
+	k := s.k
+	s.msg = newMessage()
+	s.tiles = nil
+	props := eventProposals(k.camp, k.canv.event)
+	if len(props) == 1 && len(k.canv.proposals) == 0 {
+		k.canv.proposals = []string{props[0].ID}
+	}
+	var objs []fyne.CanvasObject
+	for _, p := range props {
+		id := p.ID
+		var t *widgets.Tile
+		t = k.tile(k.text(p.Title), "", widgets.Check, k.canv.collects(id), func() {
+			k.canv.toggle(id, props)
+			t.SetSelected(k.canv.collects(id))
+			s.msg.clear()
+		})
+		s.tiles = append(s.tiles, t)
+		objs = append(objs, t)
+	}
+	title := ""
+	if e := k.camp.Event(k.canv.event); e != nil {
+		title = k.text(e.Title)
+	}
+	return &view{
+		title: k.T("canvass.proposals.title"), kicker: k.F("canvass.who", k.canv.name),
+		body:    k.scroll(container.NewVBox(subheading(title), para(k.T("canvass.proposals.help")), container.NewVBox(objs...), s.msg)),
+		idle:    idleReturn,
+		startTo: k.T("canvass.signout"),
+		back:    func() { k.show(&assemblyPicker{k: k}) },
+		next: &action{label: k.T("canvass.proposals.go"), run: func() {
+			if len(k.canv.proposals) == 0 {
+				s.msg.fail(k.T("canvass.proposals.none"))
+				return
+			}
+			k.show(&canvassHub{k: k})
+		}},
+	}
+}
+
+// collects reports whether the canvasser collects for proposal id.
+func (c *canvass) collects(id string) bool { return slices.Contains(c.proposals, id) }
+
+// toggle adds or removes a proposal, keeping campaign order.
+func (c *canvass) toggle(id string, props []campaign.Proposal) {
+	on := !c.collects(id)
+	var out []string
+	for _, p := range props {
+		if (p.ID == id && on) || (p.ID != id && c.collects(p.ID)) {
+			out = append(out, p.ID)
+		}
+	}
+	c.proposals = out
+}
+
+// attendeeChoice lets the attendee choose which proposal to sign.
+// It is the first step of the attendee's signing flow when the canvasser
+// collects for several.
+type attendeeChoice struct {
+	k      *Kiosk
+	at     stepAt
+	ids    []string // the proposals collected for
+	chosen *string  // the draft's proposal
+	tiles  []*widgets.Tile
+}
+
+func (s *attendeeChoice) kind() screenKind { return kindCanvassPick }
+
+func (s *attendeeChoice) view() *view {
+	k := s.k
+	s.tiles = nil
+	var objs []fyne.CanvasObject
+	for _, id := range s.ids {
+		p := k.camp.Proposal(id)
+		if p == nil {
+			continue
+		}
+		pid := id
+		t := k.tile(k.text(p.Title), k.text(p.Summary), widgets.Arrow, false, func() {
+			*s.chosen = pid
+			if err := s.at.next(); err != nil {
+				k.log.Error("choose proposal", "err", err)
+			}
+		})
+		s.tiles = append(s.tiles, t)
+		objs = append(objs, t)
+	}
+	return &view{
+		kicker: s.at.kicker(), title: k.T("canvass.pick.title"),
+		body:    k.scroll(container.NewVBox(objs...)),
+		startTo: k.T("canvass.abandon"),
+		back:    s.at.back,
+	}
+}

@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/voces-cdmx/voces/internal/stroke"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
+)
+
+// The control factory: every control a screen shows is made here, in the
+// kiosk's look, and every input control is registered with the kiosk's
+// wipers, so it is emptied when its screen goes away.
+
+// entry makes a text field showing value; set receives every change.
+func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string)) *widget.Entry {
+	var e *widget.Entry
+	if multiLine {
+		e = widget.NewMultiLineEntry()
+		e.Wrapping = fyne.TextWrapWord
+		e.SetMinRowsVisible(3)
+	} else {
+		e = widget.NewEntry()
+		// One line scrolls sideways only: Fyne's default also scrolls up
+		// and down, and shows a thin scroll bar when large text is taller
+		// than the field.
+		e.Wrapping = fyne.TextWrapOff
+		e.Scroll = container.ScrollHorizontalOnly
+	}
+	e.SetPlaceHolder(placeholder)
+	e.SetText(value)
+	e.OnChanged = func(s string) {
+		k.Touch()
+		set(s)
+	}
+	e.OnSubmitted = func(string) { k.fr.primary() }
+	k.addWiper(func() {
+		e.OnChanged = nil
+		e.OnSubmitted = nil
+		e.SetText("")
+	})
+	return e
+}
+
+// keyboard makes an on-screen keyboard typing into target.
+func (k *Kiosk) keyboard(l widgets.KeyLayout, target *widget.Entry) *widgets.Keyboard {
+	kb := widgets.NewKeyboard(l, widgets.KeyLabels{
+		Shift:     k.T("key.shift"),
+		Space:     k.T("key.space"),
+		Backspace: k.T("key.backspace"),
+		Symbols:   k.T("key.symbols"),
+		Letters:   k.T("key.letters"),
+	})
+	kb.SetTarget(target)
+	kb.OnKey = func() {
+		k.Touch()
+		// Give the field its cursor back after a tap on a key took it.
+		if c := k.win.Canvas(); c.Focused() != target {
+			c.Focus(target)
+		}
+	}
+	k.addWiper(func() { kb.SetTarget(nil) })
+	return kb
+}
+
+// tile makes a large selectable card.
+func (k *Kiosk) tile(title, detail string, mark widgets.Mark, selected bool, tapped func()) *widgets.Tile {
+	t := widgets.NewTile(title, detail, mark, func() {
+		k.Touch()
+		tapped()
+	})
+	t.Selected = selected
+	k.addWiper(func() {
+		t.OnTapped = nil
+		t.Title, t.Detail, t.Selected = "", "", false
+		t.Refresh()
+	})
+	return t
+}
+
+// signaturePad makes a signature pad bound to *sig: it shows what was
+// drawn before, and every stroke, undo or clear updates *sig (nil when
+// empty) and clears msg.
+func (k *Kiosk) signaturePad(msg message, sig **stroke.Signature) *widgets.Pad {
+	p := widgets.NewPad(k.T("sign.pad.hint"))
+	p.Now = k.now
+	p.SetSignature(*sig)
+	p.OnChanged = func() {
+		k.Touch()
+		msg.clear()
+		if p.Empty() {
+			*sig = nil
+		} else {
+			*sig = p.Signature()
+		}
+	}
+	k.addWiper(func() {
+		p.OnChanged = nil
+		p.Clear()
+	})
+	return p
+}
+
+// secret makes a label showing something personal (a name on a review
+// screen); it is emptied with the inputs.
+func (k *Kiosk) secret(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	k.addWiper(func() { l.SetText("") })
+	return l
+}
+
+// button makes a button of touch size that marks input when tapped.
+func (k *Kiosk) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
+	return widget.NewButtonWithIcon(label, icon, func() {
+		k.Touch()
+		tapped()
+	})
+}
+
+// para is body text that wraps.
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// subheading is a wrapped, bold, larger line.
+func subheading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+// caption is small secondary text.
+func caption(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
+// message is the line under a field that says what is wrong, or what is
+// right; it is empty until there is something to say.
+type message struct {
+	*widget.Label
+}
+
+func newMessage() message {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return message{l}
+}
+
+// fail shows a problem in the error colour.
+func (m message) fail(text string) {
+	m.Importance = widget.DangerImportance
+	m.SetText(text)
+}
+
+// ok shows a confirmation in the success colour.
+func (m message) ok(text string) {
+	m.Importance = widget.SuccessImportance
+	m.SetText(text)
+}
+
+// note shows neutral guidance.
+func (m message) note(text string) {
+	m.Importance = widget.MediumImportance
+	m.SetText(text)
+}
+
+// clear empties the line.
+func (m message) clear() { m.SetText("") }
+
+// fieldBox is an entry with its message line under it, and a character
+// count at the right of that line when count is not nil.
+func fieldBox(e *widget.Entry, m message, count *widget.Label) fyne.CanvasObject {
+	line := fyne.CanvasObject(m)
+	if count != nil {
+		count.Wrapping = fyne.TextWrapOff // a number: it must not be squeezed
+		line = container.NewBorder(nil, nil, nil, count, m)
+	}
+	return container.NewVBox(field(e), line)
+}
+
+// fieldHeight is the height of a one-line field: above the touch target,
+// with room for large text and the PIN field's reveal icon, so the field
+// never has to scroll inside itself.
+const fieldHeight = TouchTarget + 8
+
+// field wraps an entry so it is comfortably tall.
+func field(e *widget.Entry) fyne.CanvasObject {
+	return widgets.AtLeast(e, fyne.NewSize(TouchTarget, fieldHeight))
+}
+
+// scroll makes long content scroll vertically under a finger, and marks
+// input when it does: someone reading a long article is there.
+func (k *Kiosk) scroll(o fyne.CanvasObject) *widgets.Scroller {
+	// Keep the content clear of the scroll indicator and of the clip at
+	// the edges, where tile borders would be cut.
+	s := widgets.NewScroller(container.New(layout.NewCustomPaddedLayout(2, 2, 2, 16), o))
+	s.OnScrolled = k.Touch
+	return s
+}
+
+// grid lays tiles in n columns.
+func grid(n int, objs ...fyne.CanvasObject) *fyne.Container {
+	return container.NewGridWithColumns(n, objs...)
+}

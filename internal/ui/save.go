@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// save is the one way a flow's draft becomes a record. The steps checked
+// each answer as it was given (the signature at the pad); record.Build,
+// inside the outbox's Append, is the last guard, and a draft it refuses
+// comes back as an error for the person's screen (explain.go makes the
+// sentence). Anything else is the device's problem: the record stays in
+// memory and the out-of-service screen keeps trying, and the person is
+// never told it was saved until the outbox says so. Once stored, or
+// refused as a duplicate, the flow ends.
+func (k *Kiosk) save(f *flow) error {
+	d, err := f.submit()
+	if err != nil {
+		return err
+	}
+	r, err := k.store.Append(context.Background(), d, k.camp)
+	switch {
+	case err == nil:
+		f.stored(r)
+	case errors.Is(err, record.ErrRefused):
+		return err
+	case errors.Is(err, outbox.ErrDuplicate):
+		f.refused()
+	default:
+		// Only the kind: the error of a failed write carries no personal
+		// data, but the draft does.
+		k.log.Error("save record", "kind", d.Kind, "err", err)
+		k.waitOutOfService(d, f.stored, f.refused)
+	}
+	return nil
+}
+
+// waitOutOfService keeps d in memory on the out-of-service screen, which
+// tries to save it again every few seconds, and then calls saved or, for
+// a person who had already signed, duplicate.
+func (k *Kiosk) waitOutOfService(d *record.Draft, saved func(*record.Record), duplicate func()) {
+	k.pending, k.pendingSaved, k.pendingDuplicate = d, saved, duplicate
+	k.show(&outOfServiceScreen{k: k})
+}
+
+// retrySave tries the waiting record again, and ends its flow once the
+// outbox takes it or refuses it as a duplicate.
+func (k *Kiosk) retrySave() {
+	d := k.pending
+	r, err := k.store.Append(context.Background(), d, k.camp)
+	switch {
+	case err == nil:
+		saved := k.pendingSaved
+		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
+		saved(r)
+	case errors.Is(err, outbox.ErrDuplicate):
+		duplicate := k.pendingDuplicate
+		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
+		duplicate()
+	case errors.Is(err, record.ErrRefused):
+		// The outbox failed before it could check the record, and the
+		// check refuses it now: trying again would never end. The steps
+		// checked every answer, so only a bug gets here; rather than wait
+		// for ever, the kiosk forgets the draft and starts afresh.
+		k.log.Error("record refused after waiting out of service", "kind", d.Kind, "err", err)
+		k.forget()
+	default:
+		k.log.Warn("save record again", "kind", d.Kind, "err", err)
+	}
+}
+
+// dropPending forgets a record still waiting to be saved.
+func (k *Kiosk) dropPending() {
+	if k.pending != nil {
+		k.pending.Body = record.Body{}
+		k.pending, k.pendingSaved, k.pendingDuplicate = nil, nil, nil
+	}
+}
+
+// showReceipt shows the receipt of a stored record, for its full time also
+// when it comes after a long wait out of service.
+func (k *Kiosk) showReceipt(r *record.Record) {
+	k.sess.receipt = record.ReceiptCode(r.ID)
+	k.Touch()
+	k.show(&savedScreen{k: k, rec: r.Kind})
+}

@@ -1,0 +1,192 @@
+package techtools
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/voces-cdmx/voces/internal/handoff"
+	"github.com/voces-cdmx/voces/internal/i18n"
+	"github.com/voces-cdmx/voces/internal/ui"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
+)
+
+// Choices the settings tool offers.
+var (
+	idleChoices      = []time.Duration{30 * time.Second, ui.DefaultIdle, 60 * time.Second, 90 * time.Second}
+	countdownChoices = []time.Duration{10 * time.Second, ui.DefaultCountdown, 30 * time.Second}
+)
+
+// settings changes the device settings the kiosk starts each person
+// with. They apply from the next person on.
+type settings struct {
+	h    ui.TechHost
+	root *fyne.Container
+	msg  *widget.Label
+	// The choice tiles by setting key, for tests.
+	tiles map[string][]*widgets.Tile
+}
+
+func newSettings(h ui.TechHost, opt Options) *settings {
+	l := h.Lang()
+	s := &settings{h: h, msg: para(""), tiles: map[string][]*widgets.Tile{}}
+	ctx := context.Background()
+	get := func(key, def string) string {
+		v, err := h.Store().Setting(ctx, key, def)
+		if err != nil || v == "" {
+			return def
+		}
+		return v
+	}
+	var rows []fyne.CanvasObject
+	durations := func(key, title string, choices []time.Duration, def time.Duration) {
+		cur := get(key, def.String())
+		var vals, labels []string
+		for _, d := range choices {
+			vals = append(vals, d.String())
+			labels = append(labels, l.N("tool.settings.seconds", int(d/time.Second)))
+		}
+		rows = append(rows, s.group(key, title, vals, labels, cur)...)
+	}
+	durations(handoff.SettingIdle, l.T("tool.settings.idle"), idleChoices, ui.DefaultIdle)
+	durations(handoff.SettingCountdown, l.T("tool.settings.countdown"), countdownChoices, ui.DefaultCountdown)
+	var langs, langNames []string
+	for _, lg := range i18n.Langs {
+		langs, langNames = append(langs, string(lg)), append(langNames, lg.T("language.name"))
+	}
+	rows = append(rows, s.group(handoff.SettingLang, l.T("tool.settings.lang"), langs, langNames, get(handoff.SettingLang, string(i18n.Spanish)))...)
+	rows = append(rows, s.group(handoff.SettingLargeText, l.T("tool.settings.text"), []string{"0", "1"},
+		[]string{l.T("tool.settings.text.normal"), l.T("tool.settings.text.large")}, get(handoff.SettingLargeText, "0"))...)
+	s.root = container.NewBorder(nil, s.msg, nil, nil, scroll(container.NewVBox(rows...)))
+	return s
+}
+
+// group is a heading and one tile per value; a tap saves at once.
+func (s *settings) group(key, title string, vals, labels []string, cur string) []fyne.CanvasObject {
+	head := widget.NewLabel(title)
+	head.TextStyle = fyne.TextStyle{Bold: true}
+	var objs []fyne.CanvasObject
+	for i := range vals {
+		val := vals[i]
+		var t *widgets.Tile
+		t = widgets.NewTile(labels[i], "", widgets.Radio, func() {
+			s.h.Touch()
+			s.set(key, val, t)
+		})
+		t.Selected = val == cur
+		s.tiles[key] = append(s.tiles[key], t)
+		objs = append(objs, t)
+	}
+	return []fyne.CanvasObject{head, container.NewGridWithColumns(len(objs), objs...)}
+}
+
+func (s *settings) set(key, val string, picked *widgets.Tile) {
+	l := s.h.Lang()
+	if err := s.h.Store().SetSetting(context.Background(), key, val); err != nil {
+		s.msg.Importance = widget.DangerImportance
+		s.msg.SetText(l.F("tool.error", err))
+		return
+	}
+	for _, t := range s.tiles[key] {
+		t.SetSelected(t == picked)
+	}
+	s.msg.Importance = widget.SuccessImportance
+	s.msg.SetText(l.T("tool.settings.saved"))
+}
+
+// accounts manages canvasser accounts: names and PINs.
+type accounts struct {
+	h    ui.TechHost
+	root *fyne.Container
+	list *fyne.Container
+	form *fyne.Container
+	msg  *widget.Label
+
+	name, pin *widget.Entry
+	kb        *widgets.Keyboard
+	add       *widget.Button
+	removes   map[string]*widget.Button // by name, for tests
+}
+
+func newAccounts(h ui.TechHost, opt Options) *accounts {
+	l := h.Lang()
+	s := &accounts{h: h, list: container.NewVBox(), msg: para(""), removes: map[string]*widget.Button{}}
+	s.name = widget.NewEntry()
+	s.name.SetPlaceHolder(l.T("tool.accounts.name"))
+	s.pin = widget.NewPasswordEntry()
+	s.pin.SetPlaceHolder(l.T("tool.accounts.pin"))
+	s.kb = keyboard(h, widgets.Text, s.name)
+	// The keyboard types into the field last tapped: digits for the PIN.
+	focus := func(e *widget.Entry, layout widgets.KeyLayout) func() {
+		return func() {
+			s.kb.SetTarget(e)
+			s.kb.SetLayout(layout)
+			h.Window().Canvas().Focus(e)
+		}
+	}
+	nameBtn := button(h, l.T("tool.accounts.name"), theme.AccountIcon(), focus(s.name, widgets.Text))
+	pinBtn := button(h, l.T("tool.accounts.pin"), theme.VisibilityOffIcon(), focus(s.pin, widgets.Digits))
+	s.add = button(h, l.T("tool.accounts.add"), theme.ContentAddIcon(), s.save)
+	s.add.Importance = widget.HighImportance
+	s.form = container.NewVBox(
+		container.NewBorder(nil, nil, big(nameBtn), nil, s.name),
+		container.NewBorder(nil, nil, big(pinBtn), nil, s.pin),
+		container.NewBorder(nil, nil, nil, big(s.add), s.msg),
+		s.kb)
+	s.root = container.NewBorder(nil, s.form, nil, nil, scroll(s.list))
+	s.refresh()
+	return s
+}
+
+func (s *accounts) refresh() {
+	l := s.h.Lang()
+	list, err := ui.Canvassers(context.Background(), s.h.Store())
+	s.list.Objects = nil
+	clear(s.removes)
+	if err != nil {
+		s.list.Add(para(l.F("tool.error", err)))
+	}
+	if len(list) == 0 && err == nil {
+		s.list.Add(para(l.T("tool.accounts.none")))
+	}
+	for _, c := range list {
+		name := c.Name
+		rm := button(s.h, l.T("tool.accounts.remove"), theme.DeleteIcon(), func() { s.remove(name) })
+		s.removes[name] = rm
+		label := widget.NewLabel(name)
+		label.TextStyle = fyne.TextStyle{Bold: true}
+		s.list.Add(container.NewBorder(nil, nil, nil, big(rm), label))
+	}
+	s.list.Refresh()
+}
+
+func (s *accounts) save() {
+	l := s.h.Lang()
+	name, pin := s.name.Text, s.pin.Text
+	s.pin.SetText("")
+	if err := ui.SetCanvasser(context.Background(), s.h.Store(), name, pin); err != nil {
+		s.msg.Importance = widget.DangerImportance
+		s.msg.SetText(l.F("tool.error", err))
+		return
+	}
+	s.name.SetText("")
+	s.msg.Importance = widget.SuccessImportance
+	s.msg.SetText(l.F("tool.accounts.saved", name))
+	s.refresh()
+}
+
+func (s *accounts) remove(name string) {
+	l := s.h.Lang()
+	if err := ui.RemoveCanvasser(context.Background(), s.h.Store(), name); err != nil {
+		s.msg.Importance = widget.DangerImportance
+		s.msg.SetText(l.F("tool.error", err))
+		return
+	}
+	s.msg.Importance = widget.MediumImportance
+	s.msg.SetText(l.F("tool.accounts.removed", name))
+	s.refresh()
+}

@@ -20,7 +20,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -130,12 +129,17 @@ type graph struct {
 }
 
 func linked(pkgs []listedPackage) (graph, error) {
-	g := graph{goVersion: runtime.Version(), goRoot: runtime.GOROOT()}
-	if v, err := exec.Command(envOr("GO", "go"), "env", "GOVERSION", "GOROOT").Output(); err == nil {
-		if f := strings.Fields(string(v)); len(f) == 2 {
-			g.goVersion, g.goRoot = f[0], f[1]
-		}
+	var g graph
+	// The toolchain the programs are built with, not this command's.
+	v, err := exec.Command(envOr("GO", "go"), "env", "GOVERSION", "GOROOT").Output()
+	if err != nil {
+		return g, fmt.Errorf("go env: %w", err)
 	}
+	f := strings.Fields(string(v))
+	if len(f) != 2 {
+		return g, fmt.Errorf("go env GOVERSION GOROOT printed %q", v)
+	}
+	g.goVersion, g.goRoot = f[0], f[1]
 	byPath := map[string]*module{}
 	for _, p := range pkgs {
 		switch {

@@ -111,13 +111,12 @@ func TestShortName(t *testing.T) {
 // comment; a common licence refers to /usr/share/common-licenses.
 func TestParagraphs(t *testing.T) {
 	m := fakeModule(t)
-	paras, err := paragraphs(graph{modules: []*module{m}, goRoot: t.TempDir(), goVersion: "go1.0"})
-	if err == nil {
+	if _, err := paragraphs(graph{modules: []*module{m}, goRoot: t.TempDir(), goVersion: "go1.0"}); err == nil {
 		t.Fatal("a toolchain without LICENSE was accepted")
 	}
 	goRoot := t.TempDir()
 	write(t, filepath.Join(goRoot, "LICENSE"), "Copyright 2009 The Go Authors.\n\n"+strings.SplitN(mitText, "\n\n", 3)[2])
-	paras, err = paragraphs(graph{modules: []*module{m}, goRoot: goRoot, goVersion: "go1.0"})
+	paras, err := paragraphs(graph{modules: []*module{m}, goRoot: goRoot, goVersion: "go1.0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ func TestManPagesCarryTheHelp(t *testing.T) {
 // helpText runs PROGRAM [ARGS] --help as scripts/package.sh does.
 func helpText(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	out, _ := runErr(t, []string{"LANG=en_US.UTF-8", "LC_ALL=", "DISPLAY="}, bin, append(args, "--help")...)
+	out, _ := runErr(t, []string{"LANG=C.UTF-8", "LANGUAGE=en_US", "LC_ALL=", "LC_MESSAGES=", "DISPLAY="}, bin, append(args, "--help")...)
 	if strings.TrimSpace(out) == "" {
 		t.Fatalf("%s %v --help printed nothing", bin, args)
 	}

@@ -40,12 +40,16 @@ type Config struct {
 	// differs from the newest one. CampaignSource names it in logs.
 	Campaign       []byte
 	CampaignSource string
-	// Surveys runs the survey aggregation worker, when the data
-	// directory holds the campaign private key.
+	// Surveys runs the workers that need the campaign private key, when
+	// the data directory holds it: survey aggregation, and the body check
+	// that quarantines records whose sealed body does not open.
 	Surveys bool
-	// SurveyInterval is how often that worker runs; DefaultSurveyInterval
-	// when 0.
+	// SurveyInterval is how often survey aggregation runs;
+	// DefaultSurveyInterval when 0.
 	SurveyInterval time.Duration
+	// BodyCheckInterval is how often the body check runs;
+	// DefaultBodyCheckInterval when 0.
+	BodyCheckInterval time.Duration
 	// Site serves what is neither the device API (/api/) nor /metrics:
 	// the operator dashboard. Nil leaves those paths to the API's
 	// not-found answer.
@@ -119,7 +123,7 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	if cfg.Surveys {
-		n.startSurveys(cmp.Or(cfg.SurveyInterval, DefaultSurveyInterval))
+		n.startKeyWorkers(cmp.Or(cfg.SurveyInterval, DefaultSurveyInterval), cmp.Or(cfg.BodyCheckInterval, DefaultBodyCheckInterval))
 	}
 	return n, nil
 }
@@ -201,19 +205,24 @@ func (n *Node) mount(site func(OperationsStore, *slog.Logger) (http.Handler, err
 	return mux, nil
 }
 
-// startSurveys runs the survey aggregation worker until Close, when this
-// node holds the campaign key pair.
-func (n *Node) startSurveys(every time.Duration) {
+// startKeyWorkers runs survey aggregation and the body check until
+// Close, when this node holds the campaign key pair. Each opens every
+// record it handles once, off the ingest path.
+func (n *Node) startKeyWorkers(surveys, bodies time.Duration) {
 	if n.keys.SealPrivate == nil || n.keys.SealPublic == nil {
-		n.log.Info("survey aggregation off: no campaign private key in the data directory")
+		n.log.Info("survey aggregation and body checks off: no campaign private key in the data directory")
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
-	n.wg.Add(1)
+	n.wg.Add(2)
 	go func() {
 		defer n.wg.Done()
-		RunSurveys(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, every, n.log)
+		RunSurveys(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, surveys, n.log)
+	}()
+	go func() {
+		defer n.wg.Done()
+		RunBodyChecks(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, bodies, n.log)
 	}()
 }
 

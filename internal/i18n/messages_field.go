@@ -26,7 +26,7 @@ var fieldMessages = map[string]msg{
 	"canvass.count.assembly":   {"firmas en esta asamblea", "signatures at this assembly"},
 	"canvass.next":             {"Siguiente persona", "Next attendee"},
 	"canvass.change":           {"Cambiar asamblea", "Change assembly"},
-	"canvass.last.saved":       {"Firma guardada. Folio %s.", "Signature saved. Receipt %s."},
+	"canvass.last.saved":       {"Firma guardada. Código de recibo: %s.", "Signature saved. Receipt code: %s."},
 	"canvass.last.duplicate":   {"Esa persona ya había apoyado la propuesta en este dispositivo; no se guardó otra vez.", "That person had already supported the proposal on this device; it was not saved again."},
 	"canvass.abandon":          {"Cancelar esta persona", "Cancel this attendee"},
 	"canvass.pick.title":       {"¿Qué propuesta quieres apoyar?", "Which proposal do you want to support?"},

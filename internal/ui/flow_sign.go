@@ -260,14 +260,19 @@ func (s *padStep) view() *view {
 		if p := k.camp.Proposal(s.d.proposal); p != nil {
 			title = k.text(p.Title)
 		}
-		tools := container.NewBorder(nil, nil, wide(s.wipe), nil, s.msg)
-		v.body = container.NewBorder(para(k.F("canvass.pad.help", title)), tools, nil, nil, s.pad)
+		// The message spans the screen above the pad: beside the buttons
+		// it wrapped into a tall column that pushed the screen past 600 px.
+		// Clear sits in the bottom bar, beside next.
+		v.body = container.NewBorder(container.NewVBox(para(k.F("canvass.pad.help", title)), s.msg), nil, nil, nil, s.pad)
+		v.extra = []fyne.CanvasObject{big(s.wipe)}
 		v.startTo = k.T("canvass.abandon")
 		return v
 	}
 	s.undo = k.button(k.T("sign.pad.undo"), theme.ContentUndoIcon(), func() { s.pad.Undo() })
-	tools := container.NewBorder(nil, nil, container.NewHBox(wide(s.undo), wide(s.wipe)), nil, s.msg)
-	v.body = container.NewBorder(para(k.T("sign.pad.help")), tools, nil, nil, s.pad)
+	// Undo and clear sit in the bottom bar, beside next, leaving the pad
+	// all the height a 600-high screen has.
+	v.body = container.NewBorder(container.NewVBox(para(k.T("sign.pad.help")), s.msg), nil, nil, nil, s.pad)
+	v.extra = []fyne.CanvasObject{big(s.undo), big(s.wipe)}
 	return v
 }
 
@@ -287,7 +292,7 @@ func (s *padStep) next() {
 // signReview shows everything before sending the support.
 func (k *Kiosk) signReview(at stepAt, d *signDraft) *reviewStep {
 	return &reviewStep{
-		k: k, sk: kindSignReview,
+		k: k, sk: kindSignReview, at: at,
 		words: words{kicker: at.kicker, title: "sign.review.title", help: "sign.review.help"},
 		rows: func() []reviewRow {
 			title := ""
@@ -299,10 +304,10 @@ func (k *Kiosk) signReview(at stepAt, d *signDraft) *reviewStep {
 				area = a.Name
 			}
 			return []reviewRow{
-				{"sign.review.proposal", title},
-				{"sign.review.name", d.name},
-				{"sign.review.id", voterid.Mask(d.voterID)},
-				{"sign.review.area", area},
+				{"sign.review.proposal", title, ""},
+				{"sign.review.name", d.name, kindSignName},
+				{"sign.review.id", voterid.Mask(d.voterID), kindSignID},
+				{"sign.review.area", area, kindSignArea},
 			}
 		},
 		extra:  func() fyne.CanvasObject { return k.signatureImage(d.signature) },

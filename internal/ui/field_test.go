@@ -277,3 +277,103 @@ func TestSelectedTilesLookChosen(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestTapCountsPerFlow counts the taps each flow takes a person from the
+// attract screen to the receipt, answering as little as it allows: taps on
+// tiles and buttons, and keys typed, apart. The bounds keep them from
+// creeping up unnoticed.
+func TestTapCountsPerFlow(t *testing.T) {
+	es := i18n.Spanish
+	type count struct{ taps, keys int }
+	flows := map[string]struct {
+		run  func(r *rig, c *count)
+		most int // taps, besides keys
+	}{
+		"survey minimum": {most: 26, run: func(r *rig, c *count) {
+			r.tapText(es.F("home.survey", r.k.camp.Survey.Title.Get("es")))
+			r.next()
+			c.taps += 2
+			for i := range r.k.camp.Survey.Questions {
+				q := &r.k.camp.Survey.Questions[i]
+				if q.Required {
+					switch q.Type {
+					case campaign.TypeAlcaldia:
+						r.tapText("Coyoacán")
+					case campaign.TypeText:
+						r.typeKeys("Diversa")
+						c.keys += len("Diversa")
+						c.taps-- // typed, not tapped
+					case campaign.TypeScale:
+						r.tapText("3")
+					default:
+						r.tapText(q.Options[0].Label.Get("es"))
+					}
+					c.taps++
+				}
+				r.next()
+				c.taps++
+			}
+			r.next() // send from the review
+			c.taps++
+		}},
+		"support": {most: 14, run: func(r *rig, c *count) {
+			p := &r.k.camp.Proposals[0]
+			r.tapText(es.T("home.proposals"))
+			r.tapText(p.Title.Get("es"))
+			r.next()
+			r.typeKeys("Ana Pérez")
+			c.keys += len([]rune("Ana Pérez"))
+			r.next()
+			r.typeKeys(curpAna)
+			c.keys += len(curpAna)
+			r.next()
+			r.tapText("Iztapalapa")
+			r.next()
+			r.tapText(es.T("consent.accept"))
+			r.next()
+			r.sign()
+			r.next()
+			r.expect(kindSignReview)
+			r.next()
+			c.taps += 12 // the signature counts as one
+		}},
+		"registration": {most: 9, run: func(r *rig, c *count) {
+			r.tapText(es.T("home.events"))
+			r.tapText(r.k.camp.UpcomingEvents(testNow)[0].Title.Get("es"))
+			r.typeKeys("María López")
+			c.keys += len([]rune("María López"))
+			r.next()
+			r.next() // no contact
+			r.tapText(es.T("consent.accept"))
+			r.next()
+			r.next()
+			c.taps += 7
+		}},
+		"comment": {most: 9, run: func(r *rig, c *count) {
+			a := &r.k.camp.Articles[0]
+			r.tapText(es.T("home.articles"))
+			r.tapText(es.F("article.number", a.Number) + " — " + a.Title.Get("es"))
+			r.next()
+			r.typeKeys("Plazos claros")
+			c.keys += len("Plazos claros")
+			r.next()
+			r.next() // anonymous
+			r.next() // no alcaldía
+			r.next()
+			c.taps += 7
+		}},
+	}
+	for name, f := range flows {
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t, Config{})
+			r.begin(es)
+			c := count{taps: 2} // attract, language
+			f.run(r, &c)
+			r.expect(kindSaved)
+			t.Logf("%s: %d taps and %d keys", name, c.taps, c.keys)
+			if c.taps > f.most {
+				t.Errorf("%s takes %d taps, more than %d", name, c.taps, f.most)
+			}
+		})
+	}
+}

@@ -218,7 +218,7 @@ func (f *frame) middle(v *view) fyne.CanvasObject {
 		if v.field != nil {
 			fieldBox = container.New(pad, v.field)
 		}
-		t := &typingLayout{head: sc, kb: v.keyboard}
+		t := &typingLayout{kb: v.keyboard}
 		keys := container.NewThemeOverride(v.keyboard, keysTheme(f.k.sess.look))
 		return container.New(t, container.New(pad, sc), fieldBox, container.NewPadded(keys))
 	}
@@ -230,12 +230,18 @@ func (f *frame) middle(v *view) fyne.CanvasObject {
 }
 
 // typingLayout stacks a screen's question, the field typed in and the
-// on-screen keyboard (its three objects, in that order). The question gets
-// the room it needs to be read whole, the keys shrink towards
-// KeyMinHeight to make it, and only then does the question scroll.
+// on-screen keyboard (its three objects, in that order). The keys are full
+// size and the question takes the rest, scrolling if it must; only when a
+// short screen cannot give the question its minimum do the keys shrink,
+// towards KeyMinHeight.
 type typingLayout struct {
-	head *widgets.Scroller
-	kb   *widgets.Keyboard
+	kb *widgets.Keyboard
+}
+
+// compact is how much less than its minimum height the keyboard (in its
+// padded box) can take.
+func (l *typingLayout) compact() float32 {
+	return l.kb.MinSize().Height - l.kb.CompactHeight()
 }
 
 func (l *typingLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
@@ -244,19 +250,16 @@ func (l *typingLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		s := o.MinSize()
 		m = fyne.NewSize(max(m.Width, s.Width), m.Height+s.Height)
 	}
+	m.Height -= l.compact()
 	return m
 }
 
 func (l *typingLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	head, field, kb := objs[0], objs[1], objs[2]
-	// Wrapped text knows its height once it knows its width.
-	head.Resize(fyne.NewSize(size.Width, head.Size().Height))
 	fieldH := field.MinSize().Height
-	kbMin := kb.MinSize().Height
-	kbFull := kbMin + l.kb.FullHeight() - l.kb.MinSize().Height
-	want := l.head.Content.MinSize().Height + head.MinSize().Height - l.head.MinSize().Height
+	kbFull := kb.MinSize().Height
 	avail := size.Height - fieldH
-	kbH := max(min(avail-want, kbFull), kbMin)
+	kbH := max(min(kbFull, avail-head.MinSize().Height), kbFull-l.compact())
 	headH := max(avail-kbH, 0)
 	head.Move(fyne.NewPos(0, 0))
 	head.Resize(fyne.NewSize(size.Width, headH))

@@ -38,19 +38,23 @@ type KeyLabels struct {
 	Symbols, Letters        string // switch the Text layout to digits and back
 }
 
-// KeyHeight is the height of a key where there is room: the touch
-// minimum. Keys are wide instead (up to maxKeyWidth). On a short display
-// (1024×600) the keys give up height down to KeyMinHeight before the
-// question above them is squeezed out of view: 44 px there is still about
-// 9.5 mm on a 10" panel, the usual floor for public touchscreens.
+// KeyHeight is the height of a key: the touch minimum. Keys are wide
+// instead (up to maxKeyWidth). Only on a short display (1024×600), laid
+// out in less than its minimum height, do the keys give up height, down to
+// KeyMinHeight, before the question above them is squeezed out of view:
+// 44 px there is still about 9.5 mm on a 10" panel, the usual floor for
+// public touchscreens.
 const (
 	KeyHeight    = TouchMin
 	KeyMinHeight = 44
 )
 
-// FullHeight is the keyboard's height with keys of KeyHeight; its minimum
-// size uses KeyMinHeight.
-func (k *Keyboard) FullHeight() float32 { return k.box.Layout.(*boardLayout).height(KeyHeight) }
+// CompactHeight is the keyboard's height with keys of KeyMinHeight, the
+// least a layout that knows the screen is short may give it; its minimum
+// size has keys of KeyHeight.
+func (k *Keyboard) CompactHeight() float32 {
+	return k.box.Layout.(*boardLayout).height(KeyMinHeight)
+}
 
 // Keyboard is an on-screen keyboard that types into a Target. It never
 // takes the focus: a physical keyboard keeps working alongside it, and the
@@ -370,7 +374,7 @@ func (b *boardLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	for _, ws := range b.rows {
 		w = max(w, total(ws)*unit+gap*float32(len(ws)-1))
 	}
-	return fyne.NewSize(w, b.height(KeyMinHeight))
+	return fyne.NewSize(w, b.height(KeyHeight))
 }
 
 // TouchMin is the smallest side of a tap target, in Fyne units.

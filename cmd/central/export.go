@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/report"
@@ -16,9 +14,7 @@ import (
 
 // ExportCommand writes the records with their bodies opened, for the
 // people who read them.
-type ExportCommand struct {
-	main *Main
-}
+type ExportCommand struct{ main *Main }
 
 // Run writes the export.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
@@ -32,11 +28,11 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	if _, err := db.parse(fs, args); err != nil {
 		return err
 	}
-	write, comma, err := exportFormat(*out, *format, *kind, *delimiter)
+	write, comma, err := export.Choose(*out, *format, *kind, *delimiter)
 	if err != nil {
-		return err
+		return cli.Usagef("%v", err)
 	}
-	key, err := loadKey(*db.data, *keyFile)
+	key, err := export.KeyFor(*db.data, *keyFile)
 	if err != nil {
 		return err
 	}
@@ -56,37 +52,4 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	return report.ExportSummary(c.main.Stdout, sum)
-}
-
-// exportFormat checks the export flags and picks the writer and the CSV
-// delimiter.
-func exportFormat(out, format, kind, delimiter string) (export.Func, rune, error) {
-	writers := map[string]export.Func{"csv": export.CSV, "xlsx": export.XLSX, "pdf": export.PDF}
-	comma, err := export.ParseDelimiter(delimiter)
-	switch {
-	case out == "":
-		return nil, 0, cli.Usagef("--out FILE is required")
-	case kind != "" && !record.Kind(kind).Valid():
-		return nil, 0, cli.Usagef("--kind %q is not a record kind", kind)
-	case err != nil:
-		return nil, 0, cli.Usagef("--%v", err)
-	case writers[format] == nil:
-		return nil, 0, cli.Usagef("--format %q: want csv, xlsx or pdf", format)
-	case format == "pdf" && kind != "" && kind != string(record.KindSignature):
-		return nil, 0, cli.Usagef("--format pdf holds signatures only; omit --kind or use --kind signature")
-	}
-	return writers[format], comma, nil
-}
-
-// loadKey reads the campaign private key from keyFile, or from the data
-// directory when none is given.
-func loadKey(dataDir, keyFile string) (*export.Key, error) {
-	if keyFile != "" {
-		return export.LoadKey(keyFile)
-	}
-	key, err := export.LoadKey(filepath.Join(dataDir, central.SealKeyFile))
-	if errors.Is(err, export.ErrNoKey) {
-		return nil, fmt.Errorf("the campaign private key is not in %s; pass --key FILE", dataDir)
-	}
-	return key, err
 }

@@ -213,6 +213,7 @@ func TestCommandLine(t *testing.T) {
 		{"an unknown devices action", []string{"devices", "--data", empty, "reboot"}, true, "unknown devices action"},
 		{"revoke without a device", []string{"devices", "--data", empty, "revoke"}, true, "revoke DEVICE"},
 		{"an unknown flag", []string{"stats", "--verbose"}, true, "verbose"},
+		{"a trusted proxy that is not a CIDR", []string{"serve", "--data", empty, "--trusted-proxy", "10.0.0.0/33"}, true, "--trusted-proxy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/dashboard"
 )
 
@@ -21,6 +22,8 @@ type ServeCommand struct {
 
 	db                                  *dbFlags
 	addr, publicURL, campaign, addrFile string
+	tlsCert, tlsKey                     string
+	trustedProxies                      cli.Prefixes // from --trusted-proxy
 	node                                *central.Node
 }
 
@@ -32,6 +35,9 @@ func (c *ServeCommand) ParseFlags(args []string) error {
 	fs.StringVar(&c.publicURL, "public-url", "", "`URL` devices must use to reach this server (default http://ADDR)")
 	fs.StringVar(&c.campaign, "campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in PEM `FILE` (with --tls-key)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the certificate's private key, PEM `FILE`")
+	fs.Var(&c.trustedProxies, "trusted-proxy", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
 	_, err := c.db.parse(fs, args)
 	return err
 }
@@ -58,7 +64,8 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 	}
 	node, err := central.Open(ctx, central.Config{
 		DataDir: *c.db.data, OpenStore: c.db.opener(true), Init: true,
-		Campaign: content, CampaignSource: name, Surveys: true, Site: site, Logger: c.main.Logger,
+		Campaign: content, CampaignSource: name, Surveys: true, Site: c.site, Logger: c.main.Logger,
+		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey,
 	})
 	if err != nil {
 		return err
@@ -69,8 +76,8 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 		return err
 	}
 	bound := ln.Addr().String()
-	fmt.Fprintf(c.main.Stderr, "listening on http://%s\n", bound)
-	fmt.Fprintf(c.main.Stderr, "dashboard on http://%s/ (accounts: central operators add NAME)\n", bound)
+	fmt.Fprintf(c.main.Stderr, "listening on %s://%s\n", node.Scheme(), bound)
+	fmt.Fprintf(c.main.Stderr, "dashboard on %s://%s/ (accounts: central operators add NAME)\n", node.Scheme(), bound)
 	if c.ready != nil {
 		close(c.ready)
 	}
@@ -90,7 +97,9 @@ func (c *ServeCommand) Close() error {
 	return c.node.Close()
 }
 
-// site is the operator dashboard and the public receipt check.
-func site(store central.OperationsStore, log *slog.Logger) (http.Handler, error) {
-	return dashboard.New(dashboard.Config{Store: store, Logger: log})
+// site is the operator dashboard and the public receipt check. The public
+// URL decides its cookies' Secure flag; an empty one (http://ADDR by
+// default) is plain HTTP.
+func (c *ServeCommand) site(store central.OperationsStore, log *slog.Logger) (http.Handler, error) {
+	return dashboard.New(dashboard.Config{Store: store, Logger: log, PublicURL: c.publicURL, TrustedProxies: c.trustedProxies})
 }

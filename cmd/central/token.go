@@ -21,6 +21,9 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	mode := fs.String("mode", "", "enroll the device as `kiosk` or canvasser (default: what the device asks for)")
 	name := fs.String("name", "", "device `NAME` shown in listings (default: what the device says)")
 	ttl := fs.Duration("ttl", central.DefaultTokenTTL, "how long the code stays usable")
+	pinCert := fs.String("tls-pin-cert", "", "pin the key of the TLS certificate in PEM `FILE` (a proxy's in front of central)")
+	pinCA := fs.String("tls-pin-ca", "", "pin the key of the certificate authority in PEM `FILE` that signs central's or the proxy's certificate")
+	insecure := fs.Bool("insecure-http", false, "allow a plain http:// URL to another machine")
 	if _, err := db.parse(fs, args); err != nil {
 		return err
 	}
@@ -30,7 +33,9 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	}
 	defer node.Close()
 	now := time.Now()
-	code, err := node.IssueCode(ctx, *serverURL, *mode, *name, *ttl, now)
+	code, err := node.IssueCode(ctx, central.CodeOptions{
+		URL: *serverURL, Mode: *mode, Name: *name, TTL: *ttl, Now: now, InsecureHTTP: *insecure,
+	}, *pinCert, *pinCA)
 	if err != nil {
 		return err
 	}

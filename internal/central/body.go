@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/voces-cdmx/voces/internal/protocol"
 )
@@ -20,18 +22,68 @@ import (
 // readBody checks a device request's headers and reads its body as sent:
 // JSON, gzip or (unless requireGzip) identity encoded, at most max bytes.
 // It returns the raw bytes, over which the request is signed, and their
-// encoding for decode.
-func readBody(w http.ResponseWriter, r *http.Request, max int64, requireGzip bool) (raw []byte, enc string, err error) {
+// encoding for decode. raw is valid until the handler returns, when its
+// buffer goes back to a pool.
+//
+// Everything that can be refused from the headers is refused before a byte
+// of the body is read: the media type and encoding, a declared length over
+// max, and on signed endpoints a device that is unknown or revoked. What is
+// then read is bounded three ways, because until the signature is checked
+// the sender is a stranger: a read deadline that only a link slower than
+// MinUploadRate misses, a budget of bytes all unauthenticated bodies
+// being read share, and a few reads at a time per claimed device, so a
+// stranger who knows one device's id cannot take the whole budget.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, max int64, requireGzip bool) (raw []byte, enc string, err error) {
 	if err := requireJSON(r); err != nil {
 		return nil, "", err
 	}
 	if enc, err = contentEncoding(r, requireGzip); err != nil {
 		return nil, "", err
 	}
-	if raw, err = readRaw(w, r, max); err != nil {
-		return nil, "", err
+	if r.ContentLength > max {
+		return nil, "", refuse(protocol.CodeTooLarge, "request body is %d bytes; the limit is %d", r.ContentLength, max)
 	}
-	return raw, enc, nil
+	size := max
+	if r.ContentLength >= 0 {
+		size = r.ContentLength
+	}
+	// The deadline covers the device lookup too, and what net/http reads
+	// to discard the body of a request refused before it was read.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(s.bodyTimeout(size)))
+	info := infoOf(r)
+	id := ""
+	if signedPaths[r.URL.Path] {
+		d, err := s.knownDevice(r)
+		if err != nil {
+			return nil, "", err
+		}
+		info.dev, id = &d, d.ID
+	}
+	leave, ok := s.bodies.enter(id, size)
+	if !ok {
+		e := refuse(protocol.CodeRateLimited, "central is reading too many uploads at once; nothing was stored, try again in a few seconds")
+		e.retryAfter = busyRetry
+		return nil, "", e
+	}
+	info.leave = leave
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	info.buf = buf
+	_, err = buf.ReadFrom(http.MaxBytesReader(w, r.Body, max))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, "", refuse(protocol.CodeTooLarge, "request body is larger than the limit of %d bytes", max)
+	case err != nil:
+		// The deadline stays: net/http reads what is left of the body
+		// under it before the answer goes out.
+		return nil, "", refuse(protocol.CodeMalformed, "could not read the request body: %v", err)
+	}
+	// Read in full: the rest of the request is central's own work, and an
+	// expired read deadline would cancel its context.
+	rc.SetReadDeadline(time.Time{})
+	return buf.Bytes(), enc, nil
 }
 
 // requireJSON refuses a request whose Content-Type is not application/json.
@@ -59,28 +111,71 @@ func contentEncoding(r *http.Request, requireGzip bool) (string, error) {
 	return "", refuse(protocol.CodeUnsupported, "Content-Encoding %q is not supported; use gzip", enc)
 }
 
-// readRaw reads the body as sent, refusing more than max bytes before
-// reading it when the client declared its length.
-func readRaw(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
-	if r.ContentLength > max {
-		return nil, refuse(protocol.CodeTooLarge, "request body is %d bytes; the limit is %d", r.ContentLength, max)
+// signedPaths are the endpoints whose requests name a device and are
+// signed by its key.
+var signedPaths = map[string]bool{protocol.PathBatches: true, protocol.PathHeartbeat: true}
+
+// bodyBuffers keeps body buffers between requests. A buffer grows as bytes
+// arrive, never from a declared length a stranger chose, so a stalled
+// upload holds what it sent, not what it promised; none grows past twice
+// the largest body central accepts (a buffer doubles as it fills).
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// bodyTimeout is how long reading a body of size bytes may take: long
+// enough for the slowest link a device syncs over, and no longer.
+func (s *Server) bodyTimeout(size int64) time.Duration {
+	return s.BodyTimeout + time.Duration(size)*time.Second/time.Duration(s.MinUploadRate)
+}
+
+// bodyGate bounds the request bodies being read before they are
+// authenticated: their declared bytes all together, and how many at once
+// claim to come from one device.
+type bodyGate struct {
+	budget    *semaphore.Weighted
+	perDevice int
+
+	mu      sync.Mutex
+	reading map[string]int // device id → bodies being read
+}
+
+func newBodyGate(budget int64, perDevice int) *bodyGate {
+	return &bodyGate{budget: semaphore.NewWeighted(budget), perDevice: perDevice, reading: make(map[string]int)}
+}
+
+// enter reserves size bytes of the budget for a body claiming to come from
+// device ("" for enrolments, which name none) and reports whether there
+// was room. Call leave once the body is authenticated or refused; calling
+// it again does nothing.
+func (g *bodyGate) enter(device string, size int64) (leave func(), ok bool) {
+	size = max(size, 1)
+	if device != "" {
+		g.mu.Lock()
+		if g.reading[device] >= g.perDevice {
+			g.mu.Unlock()
+			return nil, false
+		}
+		g.reading[device]++
+		g.mu.Unlock()
 	}
-	// Sized from the declared length, the body is read into one buffer
-	// instead of a doubling series of them.
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	if !g.budget.TryAcquire(size) {
+		g.done(device)
+		return nil, false
 	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, max))
-	b := buf.Bytes()
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return nil, refuse(protocol.CodeTooLarge, "request body is larger than the limit of %d bytes", max)
-	case err != nil:
-		return nil, refuse(protocol.CodeMalformed, "could not read the request body: %v", err)
+	return sync.OnceFunc(func() {
+		g.budget.Release(size)
+		g.done(device)
+	}), true
+}
+
+func (g *bodyGate) done(device string) {
+	if device == "" {
+		return
 	}
-	return b, nil
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.reading[device]--; g.reading[device] <= 0 {
+		delete(g.reading, device)
+	}
 }
 
 // decode undoes the content encoding, stopping at max decoded bytes so a
@@ -142,9 +237,9 @@ func decodeJSON(data []byte, v any, what string, strict bool) error {
 // or a log line.
 const maxDeviceIDLen = 64
 
-// authenticate finds the device a signed request claims to come from and
-// checks the signature over the body exactly as received.
-func (s *Server) authenticate(r *http.Request, path string, raw []byte) (Device, error) {
+// knownDevice finds the device a request's header names, refusing one that
+// is not enrolled or was revoked. It reads nothing of the body.
+func (s *Server) knownDevice(r *http.Request) (Device, error) {
 	id := r.Header.Get(protocol.HeaderDevice)
 	if id == "" || len(id) > maxDeviceIDLen {
 		return Device{}, refuse(protocol.CodeUnknownDevice, "the request has no valid %s header", protocol.HeaderDevice)
@@ -160,6 +255,25 @@ func (s *Server) authenticate(r *http.Request, path string, raw []byte) (Device,
 	if d.State() == DeviceRevoked {
 		return Device{}, refuse(protocol.CodeRevoked, "device %q was revoked on %s; a technician must enroll it again",
 			d.ID, d.RevokedAt.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	return d, nil
+}
+
+// authenticate checks the signature over the body exactly as received, for
+// the device readBody found (or, if it found none, the one the header
+// names). Either way the body stops counting against the budget of
+// unauthenticated reads.
+func (s *Server) authenticate(r *http.Request, path string, raw []byte) (Device, error) {
+	info := infoOf(r)
+	defer info.release()
+	var d Device
+	if info.dev != nil {
+		d = *info.dev
+	} else {
+		var err error
+		if d, err = s.knownDevice(r); err != nil {
+			return Device{}, err
+		}
 	}
 	sig, err := base64.StdEncoding.DecodeString(r.Header.Get(protocol.HeaderSignature))
 	if err != nil || len(sig) == 0 {

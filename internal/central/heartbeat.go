@@ -15,7 +15,7 @@ const maxHeartbeatDecoded = 4 * protocol.MaxHeartbeatBody
 // batch; gzip is accepted but not required, since a heartbeat is small.
 // Unknown fields are ignored so newer devices can report more.
 func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) error {
-	raw, enc, err := readBody(w, r, protocol.MaxHeartbeatBody, false)
+	raw, enc, err := s.readBody(w, r, protocol.MaxHeartbeatBody, false)
 	if err != nil {
 		return err
 	}
@@ -37,6 +37,6 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SaveHeartbeat(r.Context(), dev.ID, hb, s.Now().UTC()); err != nil {
 		return unavailable(fmt.Errorf("save heartbeat: %w", err))
 	}
-	w.WriteHeader(http.StatusNoContent)
+	s.writeSignedEmpty(w, r, http.StatusNoContent)
 	return nil
 }

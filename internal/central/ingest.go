@@ -20,7 +20,7 @@ import (
 // one before any work the next would cost: a request is authenticated over
 // the bytes as sent before a byte of it is decompressed or parsed.
 func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
-	raw, enc, err := readBody(w, r, protocol.MaxBatchBody, true)
+	raw, enc, err := s.readBody(w, r, protocol.MaxBatchBody, true)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
 			info.stored++
 		}
 	}
-	writeJSON(w, http.StatusOK, protocol.BatchResponse{Results: results, ServerTime: s.Now().UTC()})
+	s.writeSigned(w, r, http.StatusOK, protocol.BatchResponse{Results: results, ServerTime: s.Now().UTC()})
 	return nil
 }
 

@@ -1,13 +1,16 @@
 package central
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/voces-cdmx/voces/internal/protocol"
 )
@@ -26,6 +29,28 @@ const (
 	DefaultMaxGroupRecords = 400
 	// DefaultWriterQueue is how many batches may wait for the writer.
 	DefaultWriterQueue = 1024
+	// DefaultBodyTimeout and DefaultMinUploadRate make the deadline for
+	// reading a request body: 10 s plus the body at 4 KiB/s, below what
+	// a GPRS link carries. A default batch (256 KiB) gets 74 s, more
+	// than syncd waits for its answer; a heartbeat gets 14 s. The
+	// server-wide read timeout (minutes) is for everything else.
+	DefaultBodyTimeout   = 10 * time.Second
+	DefaultMinUploadRate = 4 << 10 // bytes per second
+	// DefaultBodyBudget is how many bytes of request bodies may be
+	// being read, across all requests, before their signatures are
+	// checked: 64 full-size batches, or 256 default ones. Past it an
+	// upload is told to come back (429, Retry-After) instead of making
+	// central hold more memory for strangers.
+	DefaultBodyBudget = 64 << 20
+	// DefaultBodyReadsPerDevice is how many bodies claiming one device
+	// may be read at once. A device sends one batch at a time; a few
+	// leave room for a heartbeat and for a retry while central still
+	// reads the upload the device gave up on.
+	DefaultBodyReadsPerDevice = 4
+	// DefaultHealthLogEvery is how often a healthy health check is
+	// logged: load balancers ask every few seconds, and a line each time
+	// would drown the log. Failed checks are always logged.
+	DefaultHealthLogEvery = 5 * time.Minute
 )
 
 // Server is central's HTTP API and ingest pipeline. Create it with
@@ -37,7 +62,12 @@ type Server struct {
 	campaigns campaignCache // every published version, parsed
 	writer    *writer       // group commits for ingest
 	verifier  *verifier     // record signature checks, on every core
+	bodies    *bodyGate     // bounds bodies read before authentication; remade by Open
 	mux       *http.ServeMux
+
+	healthMu     sync.Mutex
+	healthLogged time.Time // when a healthy check was last logged
+	healthQuiet  int       // healthy checks since, not logged
 
 	// Logger receives one line per request and errors; never personal data.
 	Logger *slog.Logger
@@ -49,6 +79,17 @@ type Server struct {
 	WriterQueue int
 	// Metrics counts ingested records; nil counts nothing.
 	Metrics *Metrics
+	// BodyTimeout and MinUploadRate set the deadline for reading a
+	// request body: BodyTimeout plus its size at MinUploadRate bytes/s.
+	BodyTimeout   time.Duration
+	MinUploadRate int64
+	// BodyBudget bounds the bytes of bodies being read before they are
+	// authenticated; BodyReadsPerDevice bounds how many of them may
+	// claim one device.
+	BodyBudget         int64
+	BodyReadsPerDevice int
+	// HealthLogEvery is how often a healthy health check is logged.
+	HealthLogEvery time.Duration
 }
 
 // NewServer returns a server over store with defaults set.
@@ -61,7 +102,15 @@ func NewServer(store Store, keys *Keys) *Server {
 		MaxGroupRecords: DefaultMaxGroupRecords,
 		WriterQueue:     DefaultWriterQueue,
 		verifier:        newVerifier(runtime.GOMAXPROCS(0)),
+
+		BodyTimeout:        DefaultBodyTimeout,
+		MinUploadRate:      DefaultMinUploadRate,
+		BodyBudget:         DefaultBodyBudget,
+		BodyReadsPerDevice: DefaultBodyReadsPerDevice,
+		HealthLogEvery:     DefaultHealthLogEvery,
 	}
+	// Open makes it again from the fields as adjusted.
+	s.bodies = newBodyGate(s.BodyBudget, s.BodyReadsPerDevice)
 	mux := http.NewServeMux()
 	s.route(mux, "POST "+protocol.PathEnroll, s.handleEnroll)
 	s.route(mux, "POST "+protocol.PathBatches, s.handleBatches)
@@ -83,6 +132,8 @@ func (s *Server) Open(ctx context.Context) error {
 	if err := s.refreshCampaigns(ctx); err != nil {
 		return fmt.Errorf("open server: %w", err)
 	}
+	s.bodies = newBodyGate(max(s.BodyBudget, protocol.MaxBatchBody), max(s.BodyReadsPerDevice, 1))
+	s.MinUploadRate = max(s.MinUploadRate, 1)
 	s.writer = newWriter(s.store, s.Now, s.Logger, s.MaxGroupRecords, s.WriterQueue, s.verifier.writerBusy)
 	s.writer.start()
 	return nil
@@ -127,17 +178,22 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handlerFunc) {
 		start := time.Now()
 		lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
 		info := &requestInfo{}
+		info.binding = protocol.AnswerBinding(r.URL.Path, nil, requestSignature(r))
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.Logger.Error("handler panic", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				s.Logger.Error("handler panic", "path", clip(r.URL.Path), "panic", clip(fmt.Sprint(p)), "stack", string(debug.Stack()))
 				if !lw.wrote {
 					info.code = protocol.CodeInternal
 					writeError(lw, refuse(protocol.CodeInternal, "internal error"))
 				}
+			}
+			info.release()
+			if info.buf != nil {
+				bodyBuffers.Put(info.buf)
 			}
 			s.logRequest(r, lw, info, time.Since(start))
 		}()
@@ -145,10 +201,10 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handlerFunc) {
 			ae := asAPIError(err)
 			info.code = ae.code
 			if ae.code == protocol.CodeInternal || ae.code == protocol.CodeUnavailable {
-				s.Logger.Error("request failed", "path", r.URL.Path, "err", err)
+				s.Logger.Error("request failed", "path", clip(r.URL.Path), "err", err)
 			}
 			if !lw.wrote {
-				writeError(lw, ae)
+				s.writeRefusal(lw, r, ae)
 			}
 		}
 	})
@@ -160,6 +216,19 @@ type requestInfo struct {
 	code    protocol.ErrorCode
 	records int
 	stored  int
+
+	binding []byte        // what answers are signed over (protocol.AnswerBinding); nil: not bound
+	dev     *Device       // the device the headers name, once readBody found it
+	leave   func()        // gives back the body's share of the read budget
+	buf     *bytes.Buffer // the body's pooled buffer, returned when the request ends
+}
+
+// release gives back the body's share of the budget of unauthenticated
+// reads, if it still holds one.
+func (i *requestInfo) release() {
+	if i.leave != nil {
+		i.leave()
+	}
 }
 
 type requestInfoKey struct{}
@@ -172,9 +241,16 @@ func infoOf(r *http.Request) *requestInfo {
 }
 
 func (s *Server) logRequest(r *http.Request, lw *logWriter, info *requestInfo, d time.Duration) {
+	var quiet int
+	if r.URL.Path == protocol.PathHealth && lw.status == http.StatusOK {
+		var log bool
+		if quiet, log = s.sampleHealth(); !log {
+			return
+		}
+	}
 	attrs := []slog.Attr{
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("method", clip(r.Method)),
+		slog.String("path", clip(r.URL.Path)),
 		slog.Int("status", lw.status),
 		slog.Int64("bytes_in", r.ContentLength),
 		slog.Int64("bytes_out", lw.bytes),
@@ -189,11 +265,45 @@ func (s *Server) logRequest(r *http.Request, lw *logWriter, info *requestInfo, d
 	if info.records > 0 {
 		attrs = append(attrs, slog.Int("records", info.records), slog.Int("stored", info.stored))
 	}
+	if quiet > 0 {
+		attrs = append(attrs, slog.Int("unlogged_checks", quiet))
+	}
 	level := slog.LevelInfo
 	if lw.status >= 500 {
 		level = slog.LevelError
 	}
 	s.Logger.LogAttrs(r.Context(), level, "request", attrs...)
+}
+
+// sampleHealth reports whether a healthy health check is logged (the first,
+// then one per HealthLogEvery) and how many went unlogged before it.
+func (s *Server) sampleHealth() (quiet int, log bool) {
+	now := s.Now()
+	s.healthMu.Lock()
+	defer s.healthMu.Unlock()
+	if !s.healthLogged.IsZero() && now.Sub(s.healthLogged) < s.HealthLogEvery {
+		s.healthQuiet++
+		return 0, false
+	}
+	quiet, s.healthQuiet, s.healthLogged = s.healthQuiet, 0, now
+	return quiet, true
+}
+
+// maxLogValue bounds a value a client chose (a path, a method) in a log
+// line: a 60 KB URL must not make a 60 KB line.
+const maxLogValue = 200
+
+// clip shortens v to maxLogValue bytes, cut on a character boundary, and
+// says how long it was.
+func clip(v string) string {
+	if len(v) <= maxLogValue {
+		return v
+	}
+	n := maxLogValue
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s…(%d bytes)", v[:n], len(v))
 }
 
 // logWriter records what was written, for the log line and so a panic

@@ -6,6 +6,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -13,8 +14,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
@@ -26,11 +30,25 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Limits of the in-memory rate limiters.
+// Limits of the in-memory rate limiters. The sign-in limits are made so
+// that no stranger can keep an operator out (see handleLogin):
+//   - every address gets LoginAttempts sign-ins a minute, on any accounts;
+//   - an account and address pair gets FreeFailures failures, then waits
+//     FailureBackoff, twice that after the next failure, and so on up to
+//     MaxFailureBackoff; a success forgives the pair;
+//   - once an account has had AccountAlarm failures from all addresses in
+//     accountWindow, each pair gets one free failure instead, while an
+//     address that has not failed still gets its attempt.
 const (
-	LoginAttempts   = 5 // per IP and per account per minute
-	ReceiptAttempts = 20
-	limitWindow     = time.Minute
+	LoginAttempts     = 10 // per address per minute, on any accounts
+	FreeFailures      = 3
+	FailureBackoff    = 5 * time.Second
+	MaxFailureBackoff = 15 * time.Minute
+	AccountAlarm      = 10
+	accountWindow     = 15 * time.Minute
+	forgetFailures    = time.Hour
+	ReceiptAttempts   = 20 // per address per minute
+	limitWindow       = time.Minute
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL = 12 * time.Hour
 )
@@ -47,21 +65,25 @@ type Config struct {
 	// Location decides what "today" is and how times are shown. nil:
 	// DefaultLocation.
 	Location *time.Location
-	// SecureCookies decides the cookies' Secure attribute. CookiesAuto
-	// (the default) sets it unless the request came over plain HTTP to a
-	// loopback address, so a localhost demo works while a deployment
-	// (behind TLS, or reached by any other name) always gets it.
-	SecureCookies CookieSecurity
+	// PublicURL is the address operators reach central at. When it is
+	// https:// every cookie is Secure; when it is http:// (a demo, or a
+	// network without TLS) cookies are Secure only on requests that came
+	// over TLS. The Host header a request names plays no part: a proxy
+	// may send anything there.
+	PublicURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; rate limits count against the client address they
+	// report. Requests from anywhere else count against their own peer
+	// address, whatever they claim.
+	TrustedProxies []netip.Prefix
+	// MaxHashes bounds the password checks running at once; each holds
+	// argonMemory. 0: DefaultMaxHashes().
+	MaxHashes int
+	// HashWait is how long a sign-in waits for a free password check
+	// before it is told to come back (503). 0: DefaultHashWait; negative:
+	// no wait.
+	HashWait time.Duration
 }
-
-// CookieSecurity chooses when cookies are marked Secure.
-type CookieSecurity int
-
-// Cookie security modes.
-const (
-	CookiesAuto   CookieSecurity = iota // Secure except plain HTTP to loopback
-	CookiesSecure                       // always Secure
-)
 
 // Handler serves the dashboard and the receipt check.
 type Handler struct {
@@ -69,8 +91,12 @@ type Handler struct {
 	log     *slog.Logger
 	pages   map[string]*template.Template
 	mux     *http.ServeMux
-	logins  *limiter
-	receipt *limiter
+	https   bool      // every cookie is Secure (PublicURL is https)
+	hashes  *hashGate // bounds concurrent password checks
+	logins  *limiter  // sign-ins per address
+	fails   *backoff  // failed sign-ins per account and address
+	alarms  *limiter  // failed sign-ins per account, from every address
+	receipt *limiter  // receipt checks per address
 
 	mu        sync.Mutex
 	campaigns *campaignSet // parsed published versions; replaced when a new one appears
@@ -102,7 +128,11 @@ func New(cfg Config) (*Handler, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		pages:   pages,
+		https:   strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://"),
+		hashes:  newHashGate(cmp.Or(cfg.MaxHashes, DefaultMaxHashes()), cmp.Or(cfg.HashWait, DefaultHashWait)),
 		logins:  newLimiter(LoginAttempts, limitWindow),
+		fails:   newBackoff(FailureBackoff, MaxFailureBackoff, forgetFailures),
+		alarms:  newLimiter(AccountAlarm, accountWindow),
 		receipt: newLimiter(ReceiptAttempts, limitWindow),
 	}
 	static, err := fs.Sub(staticFS, "static")
@@ -143,8 +173,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "same-origin")
 	h.mux.ServeHTTP(sw, r)
 	h.log.LogAttrs(r.Context(), slog.LevelInfo, "dashboard request",
-		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.String("method", clip(r.Method)), slog.String("path", clip(r.URL.Path)),
 		slog.Int("status", sw.status), slog.Float64("ms", float64(time.Since(start).Microseconds())/1000))
+}
+
+// maxLogValue bounds a value a client chose (a path, a method) in a log
+// line: a 60 KB URL must not make a 60 KB line.
+const maxLogValue = 200
+
+// clip shortens v to maxLogValue bytes, cut on a character boundary, and
+// says how long it was.
+func clip(v string) string {
+	if len(v) <= maxLogValue {
+		return v
+	}
+	n := maxLogValue
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s…(%d bytes)", v[:n], len(v))
 }
 
 type statusWriter struct {

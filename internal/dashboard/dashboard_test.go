@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
@@ -187,31 +190,42 @@ func TestLanguageSwitchStaysOnSite(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
-	s := newSite(t)
+	clock := newClock()
+	s := newSiteWith(t, Config{Now: clock.now})
 	b := s.browser(t)
-	for i := range LoginAttempts {
+	for i := range FreeFailures {
 		if p := b.login(testOperator, "not the password"); p.status != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d", i+1, p.status)
 		}
 	}
-	p := b.login(testOperator, testPassword)
-	if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") == "" {
-		t.Fatalf("attempt after the limit: %d, Retry-After %q", p.status, p.header.Get("Retry-After"))
+	// Past the free failures even the right password waits, twice as
+	// long after each further failure.
+	for _, wait := range []time.Duration{FailureBackoff, 2 * FailureBackoff} {
+		p := b.login(testOperator, testPassword)
+		if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") != strconv.Itoa(int(wait/time.Second)) {
+			t.Fatalf("attempt after the free failures: %d, Retry-After %q; want 429 after %s", p.status, p.header.Get("Retry-After"), wait)
+		}
+		if !strings.Contains(p.body, "Demasiados intentos") {
+			t.Errorf("429 page does not say why:\n%s", p.body)
+		}
+		clock.advance(wait)
+		if p := b.login(testOperator, "still not the password"); p.status != http.StatusUnauthorized {
+			t.Fatalf("attempt once the wait is over: %d", p.status)
+		}
 	}
-	if !strings.Contains(p.body, "Demasiados intentos") {
-		t.Errorf("429 page does not say why:\n%s", p.body)
+	clock.advance(4 * FailureBackoff)
+	b.mustLogin()
+
+	// The address limit holds whatever names one address tries.
+	clock.advance(limitWindow)
+	other := s.browser(t)
+	for i := range LoginAttempts {
+		if p := other.login(fmt.Sprintf("guess%d", i), "not the password"); p.status != http.StatusUnauthorized {
+			t.Fatalf("name %d: %d", i+1, p.status)
+		}
 	}
-	// The account limit holds for a guesser at another address too.
-	token := strings.Repeat("t", 43)
-	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{
-		"csrf": {token}, "name": {testOperator}, "password": {testPassword}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: formCookie, Value: token})
-	req.RemoteAddr = "192.0.2.7:1234"
-	rec := httptest.NewRecorder()
-	s.dash.ServeHTTP(rec, req)
-	if rec.Code != http.StatusTooManyRequests {
-		t.Errorf("same account from another address = %d, want 429", rec.Code)
+	if p := other.login("guess-more", "not the password"); p.status != http.StatusTooManyRequests {
+		t.Errorf("attempt %d from one address in a minute = %d, want 429", LoginAttempts+1, p.status)
 	}
 }
 
@@ -292,22 +306,30 @@ func TestLogoutEndsTheSession(t *testing.T) {
 }
 
 func TestCookieFlags(t *testing.T) {
-	h := &Handler{}
+	// The public URL decides, never the Host header: a proxy in front of
+	// central may send Host: 127.0.0.1 for every request.
 	tests := []struct {
-		name   string
-		host   string
-		tls    bool
-		secure bool
+		name      string
+		publicURL string
+		host      string
+		tls       bool
+		secure    bool
 	}{
-		{"plain HTTP to 127.0.0.1", "127.0.0.1:8080", false, false},
-		{"plain HTTP to localhost", "localhost:8080", false, false},
-		{"plain HTTP to ::1", "[::1]:8080", false, false},
-		{"plain HTTP to a LAN address", "192.168.1.10:8080", false, true},
-		{"plain HTTP to a name", "central.example.org", false, true},
-		{"HTTPS to localhost", "localhost:8443", true, true},
+		{"an https public URL, Host 127.0.0.1 from a proxy", "https://voces.example.org", "127.0.0.1:8080", false, true},
+		{"an https public URL, Host localhost", "https://voces.example.org", "localhost", false, true},
+		{"an https public URL, a LAN address", "HTTPS://192.168.1.10", "192.168.1.10:8080", false, true},
+		{"an http public URL on a LAN address", "http://192.168.1.10:8080", "192.168.1.10:8080", false, false},
+		{"an http public URL, a name", "http://central.example.org", "central.example.org", false, false},
+		{"no public URL, plain HTTP", "", "127.0.0.1:8080", false, false},
+		{"an http public URL, but the request came over TLS", "http://127.0.0.1:8080", "localhost:8443", true, true},
 	}
+	proxied := newSiteWith(t, Config{PublicURL: "https://voces.example.org"})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			h, err := New(Config{Store: proxied.central.Store, PublicURL: tt.publicURL})
+			if err != nil {
+				t.Fatal(err)
+			}
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			r.Host = tt.host
 			if tt.tls {
@@ -318,6 +340,32 @@ func TestCookieFlags(t *testing.T) {
 			}
 		})
 	}
+	// Through the whole sign-in: the session cookie of a request a proxy
+	// sent with Host: 127.0.0.1 is Secure.
+	formRec := httptest.NewRecorder()
+	proxied.dash.ServeHTTP(formRec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1/login", nil))
+	for _, c := range formRec.Result().Cookies() {
+		if c.Name == formCookie && !c.Secure {
+			t.Errorf("form cookie behind an https public URL is not Secure: %+v", c)
+		}
+	}
+	rec := postLogin(proxied, "127.0.0.1:5555", testOperator, testPassword, nil)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in behind the proxy = %d", rec.Code)
+	}
+	found := false
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sessionCookie {
+			found = true
+			if !c.Secure {
+				t.Errorf("session cookie for Host 127.0.0.1 behind an https public URL is not Secure: %+v", c)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("sign-in set no session cookie: %d", rec.Code)
+	}
+
 	s := newSite(t)
 	b := s.browser(t)
 	form := b.get("/login")
@@ -519,5 +567,48 @@ func TestLandmarksHaveUniqueNames(t *testing.T) {
 		if n := strings.Count(p.body, "<nav"); n != 2 || len(names) != 2 || names[0][1] == names[1][1] {
 			t.Errorf("%s: %d <nav>, named %v; want two with different names", l, n, names)
 		}
+	}
+}
+
+func TestQuarantineShownOnOverviewAndFleet(t *testing.T) {
+	s := newSite(t)
+	good := s.central.NewDevice(t, record.ModeKiosk)
+	good.Upload(t, good.Records(t, 4))
+	b := s.browser(t)
+	b.mustLogin()
+	if p := b.get("/"); !strings.Contains(p.body, `id="quarantined">0<`) {
+		t.Errorf("overview without quarantined records lacks the 0:\n%s", p.body)
+	}
+	if p := b.get("/fleet"); strings.Contains(p.body, `id="quarantine"`) {
+		t.Error("fleet page lists a quarantine when there is none")
+	}
+	d, r := quarantine(t, s)
+	id := uuid.UUID(r.ID).String()
+	tests := []struct {
+		lang, path string
+		expect     []string
+	}{
+		{"es", "/", []string{"En cuarentena (no se abren)", `id="quarantined">1<`, `href="/fleet#quarantine"`}},
+		{"en", "/", []string{"Quarantined (do not open)", `id="quarantined">1<`}},
+		{"es", "/fleet", []string{"Registros en cuarentena", "1 registros firmados", id, d.ID, `<a href="#quarantine">1</a>`, "guardado", "Comentarios a artículos"}},
+		{"en", "/fleet", []string{"Quarantined records", "1 records signed", id, d.ID, "kept", "central quarantine purge"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+tt.path, func(t *testing.T) {
+			b.get("/lang?to=" + tt.lang + "&back=" + url.QueryEscape(tt.path))
+			p := b.get(tt.path)
+			for _, want := range tt.expect {
+				if !strings.Contains(p.body, want) {
+					t.Errorf("GET %s (%s) lacks %q", tt.path, tt.lang, want)
+				}
+			}
+		})
+	}
+	if _, err := s.central.Store.PurgeQuarantined(context.Background(), nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/lang?to=en&back=/fleet")
+	if p := b.get("/fleet"); !strings.Contains(p.body, "purged ") || !strings.Contains(p.body, id) {
+		t.Errorf("fleet page does not show the record purged:\n%s", p.body)
 	}
 }

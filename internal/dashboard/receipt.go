@@ -35,7 +35,7 @@ func (h *Handler) handleReceipt(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, http.StatusForbidden, "error.csrf")
 		return
 	}
-	if ok, wait := h.receipt.allow(clientIP(r), h.cfg.Now()); !ok {
+	if ok, wait := h.receipt.allow(h.clientIP(r), h.cfg.Now()); !ok {
 		h.tooMany(w, r, wait, "receipt.limited")
 		return
 	}

@@ -53,22 +53,12 @@ func hashToken(token string) []byte {
 	return h[:]
 }
 
-// secure reports whether cookies for r get the Secure attribute: always,
-// except for plain HTTP to a loopback address (a demo on the operator's own
-// machine), where a Secure cookie would never come back.
+// secure reports whether cookies for r get the Secure attribute: always
+// when the configured public URL is https, and on any request that came
+// over TLS. It never looks at the Host header, which a proxy sets as it
+// likes (many send Host: 127.0.0.1).
 func (h *Handler) secure(r *http.Request) bool {
-	if h.cfg.SecureCookies == CookiesSecure || r.TLS != nil {
-		return true
-	}
-	host := r.Host
-	if hst, _, err := net.SplitHostPort(r.Host); err == nil {
-		host = hst
-	}
-	if host == "localhost" {
-		return false
-	}
-	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
-	return err != nil || !a.IsLoopback()
+	return h.https || r.TLS != nil
 }
 
 func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
@@ -153,16 +143,51 @@ func (h *Handler) checkFormToken(r *http.Request) bool {
 	return err == nil && validToken(r.PostFormValue(csrfField), c.Value)
 }
 
-// clientIP is the address rate limits count against. Central is expected to
-// face devices directly or through a proxy that does not rewrite the
-// peer address; X-Forwarded-For is not trusted, or anyone could pick
-// their own limit bucket.
-func clientIP(r *http.Request) string {
+// clientIP is the address rate limits count against: the peer address,
+// unless the peer is a trusted proxy. Then it is the rightmost address in
+// X-Forwarded-For that is not itself a trusted proxy: each proxy appends
+// the address it heard from, so everything to the left of the first
+// untrusted entry is what the client chose to send and is ignored. A
+// stranger sending X-Forwarded-For directly is counted by their peer
+// address, so no one picks their own limit bucket.
+func (h *Handler) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !h.trusted(peer) {
+		return host
+	}
+	client := peer
+	hops := r.Header.Values("X-Forwarded-For")
+	for i := len(hops) - 1; i >= 0; i-- {
+		parts := strings.Split(hops[i], ",")
+		for j := len(parts) - 1; j >= 0; j-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(parts[j]))
+			if err != nil {
+				// Not an address a proxy wrote: the last trusted hop is
+				// as close to the client as can be told.
+				return client.String()
+			}
+			client = a.Unmap()
+			if !h.trusted(client) {
+				return client.String()
+			}
+		}
+	}
+	return client.String()
+}
+
+// trusted reports whether a is one of the configured proxies.
+func (h *Handler) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range h.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handler) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration, key string) {
@@ -193,35 +218,68 @@ func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	password := r.PostFormValue("password")
 	now := h.cfg.Now()
-	// Both limits count every attempt: a guesser spreading over many
-	// accounts meets the address limit, one spreading over many addresses
-	// meets the account limit.
-	okIP, waitIP := h.logins.allow("ip:"+clientIP(r), now)
-	okName, waitName := h.logins.allow("name:"+strings.ToLower(name), now)
-	if !okIP || !okName {
-		h.log.Warn("login rate limited")
-		h.tooMany(w, r, max(waitIP, waitName), "login.limited")
+	ip := h.clientIP(r)
+	// The address limit comes first and, while it refuses, nothing else is
+	// looked at or recorded: a flood of names from one address costs no
+	// memory (and every limiter is bounded anyway).
+	if ok, wait := h.logins.allow(ip, now); !ok {
+		h.log.Warn("login rate limited", "by", "address")
+		h.tooMany(w, r, wait, "login.limited")
+		return
+	}
+	// Failures are counted per account and address, so what a guesser
+	// does at their address slows down only that address. An account
+	// under attack from many addresses (AccountAlarm failures) takes the
+	// free failures away, but an address that has not failed still gets
+	// its attempt, and a correct password from it signs in: no stranger
+	// can turn the limits into a lockout of the operator, and a guesser
+	// spreading over addresses gets one guess per address, then
+	// exponentially fewer.
+	account := accountKey(name)
+	pair := account + "\x00" + ip
+	free := FreeFailures
+	if h.alarms.count(account, now) >= AccountAlarm {
+		free = 1
+	}
+	if wait := h.fails.wait(pair, free, now); wait > 0 {
+		h.log.Warn("login rate limited", "by", "account and address")
+		h.tooMany(w, r, wait, "login.limited")
 		return
 	}
 	op, err := h.cfg.Store.GetOperator(r.Context(), name)
+	known := err == nil
+	if err != nil && !errors.Is(err, central.ErrNotFound) {
+		h.serverError(w, r, err)
+		return
+	}
+	var match bool
+	checked := h.hashes.run(r.Context(), func() {
+		hash := op.PasswordHash
+		if !known {
+			// An unknown name is checked against a dummy hash, so it
+			// takes as long and is limited the same as a known one.
+			hash = dummyHash()
+		}
+		match, err = CheckPassword(hash, password)
+	})
 	switch {
-	case errors.Is(err, central.ErrNotFound):
-		CheckPassword(dummyHash(), password)
-		h.loginFailed(w, r, name)
+	case !checked:
+		h.log.Warn("login turned away: every password check is busy")
+		secs := int(hashRetry / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		h.renderErrorArgs(w, r, http.StatusServiceUnavailable, "login.busy", secs)
 		return
 	case err != nil:
 		h.serverError(w, r, err)
 		return
 	}
-	match, err := CheckPassword(op.PasswordHash, password)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if !match || !op.DisabledAt.IsZero() {
+	if !known || !match || !op.DisabledAt.IsZero() {
+		h.fails.failed(pair, now)
+		h.alarms.add(account, now)
 		h.loginFailed(w, r, name)
 		return
 	}
+	h.fails.forgive(pair)
 	token := randomToken()
 	s := central.Session{
 		TokenHash: hashToken(token),
@@ -237,6 +295,20 @@ func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	h.setCookie(w, r, sessionCookie, token, SessionTTL)
 	h.log.Info("operator signed in", "operator", op.Name)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// maxAccountKey bounds the part of a submitted name the limiters keep:
+// operator names are one short word, and a stranger's 4 KB name must not
+// cost 4 KB per entry.
+const maxAccountKey = 128
+
+// accountKey is the name a sign-in is for, as the limiters count it.
+func accountKey(name string) string {
+	k := strings.ToLower(name)
+	if len(k) > maxAccountKey {
+		k = k[:maxAccountKey]
+	}
+	return k
 }
 
 func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, name string) {

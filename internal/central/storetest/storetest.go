@@ -64,6 +64,9 @@ func Run(t *testing.T, open Opener) {
 		{"receipt lookup finds stored records only", testReceipts},
 		{"operators are created once, listed and updated", testOperators},
 		{"sessions expire and can be deleted", testSessions},
+		{"body checks file each record once and quarantine those that do not open", testBodyChecks},
+		{"purging a quarantined body keeps the envelope, gaps and duplicates", testQuarantinePurge},
+		{"survey aggregation leaves quarantined responses out", testSurveysSkipQuarantine},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"path/filepath"
+	"strconv"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/backend"
 	"github.com/voces-cdmx/voces/internal/central/report"
 	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/export"
@@ -14,79 +18,53 @@ import (
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
-// ExportCommand writes the records with their bodies opened, for the
-// people who read them.
+// ExportCommand writes the records, opened, to a spreadsheet or a PDF.
 type ExportCommand struct {
 	main *Main
 }
 
-// Run writes the export.
+// Run exports what central holds and records it in the audit log.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
-	fs := c.main.newFlagSet("export")
-	db := c.main.dbFlags(fs, false)
-	out := fs.String("out", "", "write the export to `FILE`")
-	format := fs.String("format", "csv", "`FORMAT` of the export: csv, xlsx or pdf")
-	delimiter := fs.String("delimiter", ",", "CSV field `SEPARATOR`: \",\", \";\" (Excel in Spanish), \"|\" or \"tab\"")
-	keyFile := fs.String("key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
-	kind := fs.String("kind", "", "export only records of `KIND`: survey_response, signature, event_registration or comment")
-	if _, err := db.parse(fs, args); err != nil {
-		return err
-	}
-	write, comma, err := exportFormat(*out, *format, *kind, *delimiter)
+	var out, format, delimiter, keyFile, kind string
+	return c.main.onNode(ctx, "export", args, backend.Command{
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&out, "out", "", "write the export to `FILE`")
+			fs.StringVar(&format, "format", "csv", "`FORMAT` of the export: csv, xlsx or pdf")
+			fs.StringVar(&delimiter, "delimiter", ",", "CSV field `SEPARATOR`: \",\", \";\" (Excel in Spanish), \"|\" or \"tab\"")
+			fs.StringVar(&keyFile, "key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
+			fs.StringVar(&kind, "kind", "", "export only records of `KIND`: survey_response, signature, event_registration or comment")
+		},
+		Check: func([]string) error {
+			if _, _, err := export.Choose(format, kind, delimiter); err != nil || out == "" {
+				return cli.Usagef("%v", cmp.Or(err, errors.New("--out FILE is required")))
+			}
+			return nil
+		},
+		Run: func(node *central.Node, _ []string) error {
+			return c.export(ctx, node, out, format, kind, delimiter, keyFile)
+		}})
+}
+
+// export writes the file and records who exported what, how many rows.
+func (c *ExportCommand) export(ctx context.Context, node *central.Node, out, format, kind, delimiter, keyFile string) error {
+	write, comma, _ := export.Choose(format, kind, delimiter) // checked
+	key, err := export.LoadKeyFrom(node.DataDir(), central.SealKeyFile, keyFile)
 	if err != nil {
 		return err
 	}
-	key, err := loadKey(*db.data, *keyFile)
-	if err != nil {
-		return err
-	}
-	store, err := db.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	campaigns, err := central.LoadCampaigns(ctx, store)
+	campaigns, err := central.LoadCampaigns(ctx, node.Store())
 	if err != nil {
 		return err
 	}
 	bar, done := progress.Phases(c.main.Stderr, "records")
-	sum, err := write(ctx, store, key, *out, export.Options{Kind: record.Kind(*kind), Campaigns: campaigns, Progress: bar, Delimiter: comma})
+	sum, err := write(ctx, node.Store(), key, out, export.Options{Kind: record.Kind(kind), Campaigns: campaigns, Progress: bar, Delimiter: comma})
 	done()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	if err := node.Audit(ctx, central.CommandLineActor(), central.AuditExport, map[string]string{
+		"format": format, "kind": kind, "rows": strconv.FormatInt(sum.Records, 10), "file": filepath.Base(out)}); err != nil {
+		return err
+	}
 	return report.ExportSummary(c.main.Stdout, sum)
-}
-
-// exportFormat checks the export flags and picks the writer and the CSV
-// delimiter.
-func exportFormat(out, format, kind, delimiter string) (export.Func, rune, error) {
-	writers := map[string]export.Func{"csv": export.CSV, "xlsx": export.XLSX, "pdf": export.PDF}
-	comma, err := export.ParseDelimiter(delimiter)
-	switch {
-	case out == "":
-		return nil, 0, cli.Usagef("--out FILE is required")
-	case kind != "" && !record.Kind(kind).Valid():
-		return nil, 0, cli.Usagef("--kind %q is not a record kind", kind)
-	case err != nil:
-		return nil, 0, cli.Usagef("--%v", err)
-	case writers[format] == nil:
-		return nil, 0, cli.Usagef("--format %q: want csv, xlsx or pdf", format)
-	case format == "pdf" && kind != "" && kind != string(record.KindSignature):
-		return nil, 0, cli.Usagef("--format pdf holds signatures only; omit --kind or use --kind signature")
-	}
-	return writers[format], comma, nil
-}
-
-// loadKey reads the campaign private key from keyFile, or from the data
-// directory when none is given.
-func loadKey(dataDir, keyFile string) (*export.Key, error) {
-	if keyFile != "" {
-		return export.LoadKey(keyFile)
-	}
-	key, err := export.LoadKey(filepath.Join(dataDir, central.SealKeyFile))
-	if errors.Is(err, export.ErrNoKey) {
-		return nil, fmt.Errorf("the campaign private key is not in %s; pass --key FILE", dataDir)
-	}
-	return key, err
 }

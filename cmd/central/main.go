@@ -46,6 +46,7 @@ var commands = map[string]func(*Main) command{
 	"operators": func(m *Main) command { return &OperatorsCommand{main: m} },
 	"import":    func(m *Main) command { return &ImportCommand{main: m} },
 	"export":    func(m *Main) command { return &ExportCommand{main: m} },
+	"audit":     func(m *Main) command { return &AuditCommand{main: m} },
 }
 
 // Run dispatches to the subcommand named by args[0].

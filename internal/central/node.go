@@ -46,9 +46,10 @@ type Config struct {
 	// when 0.
 	SurveyInterval time.Duration
 	// Site serves what is neither the device API (/api/) nor /metrics:
-	// the operator dashboard. Nil leaves those paths to the API's
+	// the operator dashboard. It is given the node (its store, keys,
+	// logger and audit log). Nil leaves those paths to the API's
 	// not-found answer.
-	Site func(store OperationsStore, log *slog.Logger) (http.Handler, error)
+	Site func(n *Node) (http.Handler, error)
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -61,6 +62,7 @@ type Node struct {
 	keys    *Keys              // central's secrets
 	store   OperationsStore    // the database, closed by Close
 	server  *Server            // ingest pipeline and device API
+	audit   *AuditLog          // the chained audit log
 	handler http.Handler       // API, metrics and site
 	log     *slog.Logger       // never personal data
 	cancel  context.CancelFunc // stops the workers
@@ -82,7 +84,7 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{dataDir: cfg.DataDir, keys: keys, store: store, log: log, cancel: func() {}}
+	n := &Node{dataDir: cfg.DataDir, keys: keys, store: store, log: log, cancel: func() {}, audit: NewAuditLog(store, keys.Signing)}
 	defer func() {
 		if err != nil {
 			n.Close()
@@ -171,7 +173,7 @@ func checkKeysMatchStore(ctx context.Context, store Store, keys *Keys) error {
 // mount puts the device API under /api/, Prometheus metrics at /metrics
 // and the site (the operator dashboard and the public receipt check)
 // everywhere else.
-func (n *Node) mount(site func(OperationsStore, *slog.Logger) (http.Handler, error)) (http.Handler, error) {
+func (n *Node) mount(site func(*Node) (http.Handler, error)) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", n.server)
 	mux.Handle("/metrics", n.server.Metrics.Handler())
@@ -179,7 +181,7 @@ func (n *Node) mount(site func(OperationsStore, *slog.Logger) (http.Handler, err
 		mux.Handle("/", n.server)
 		return mux, nil
 	}
-	h, err := site(n.store, n.log)
+	h, err := site(n)
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +210,27 @@ func (n *Node) Keys() *Keys { return n.keys }
 
 // Store is the node's database.
 func (n *Node) Store() OperationsStore { return n.store }
+
+// DataDir is the node's data directory.
+func (n *Node) DataDir() string { return n.dataDir }
+
+// Logger is the node's logger.
+func (n *Node) Logger() *slog.Logger { return n.log }
+
+// AuditLog is the node's audit log, for checkpoints.
+func (n *Node) AuditLog() *AuditLog { return n.audit }
+
+// Audit appends one entry to the audit log: who (an operator's name, or
+// CommandLineActor), what (an Audit* action) and details that name no
+// person. Every decision an operator makes goes through here.
+func (n *Node) Audit(ctx context.Context, actor, action string, details map[string]string) error {
+	return n.audit.Audit(ctx, actor, action, details)
+}
+
+// VerifyAudit checks the audit log's chain and its signed checkpoints.
+func (n *Node) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	return VerifyAudit(ctx, n.store, n.keys.ServerKey())
+}
 
 // Server is the ingest pipeline and device API.
 func (n *Node) Server() *Server { return n.server }
@@ -322,5 +345,9 @@ func (n *Node) IssueCode(ctx context.Context, serverURL, mode, name string, ttl 
 			return protocol.ProvisioningCode{}, err
 		}
 	}
-	return IssueToken(ctx, n.store, n.keys, serverURL, mode, name, ttl, now)
+	code, err := IssueToken(ctx, n.store, n.keys, serverURL, mode, name, ttl, now)
+	if err != nil {
+		return code, err
+	}
+	return code, n.Audit(ctx, CommandLineActor(), AuditToken, map[string]string{"mode": mode, "name": name, "ttl": ttl.String()})
 }

@@ -177,7 +177,7 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		b.get("/lang?to=" + lang + "&back=/")
 		for _, p := range []struct{ name, path string }{
 			{"overview", "/"}, {"proposals", "/proposals"}, {"survey", "/survey"},
-			{"participation", "/participation"}, {"fleet", "/fleet"},
+			{"participation", "/participation"}, {"fleet", "/fleet"}, {"audit", "/audit"},
 			{"revoke", "/fleet/revoke?device=" + url.QueryEscape(d.ID)},
 		} {
 			save(p.name+"-"+lang, b.get(p.path), http.StatusOK)

@@ -211,6 +211,7 @@ func TestDashboardInChromium(t *testing.T) {
 		{"/survey", ".question", "survey"},
 		{"/participation", "table.list", "participation"},
 		{"/fleet", "table.fleet", "fleet"},
+		{"/audit", "#audit-status", "audit"},
 		{"/no-such-page", "#error-message", "notfound"},
 	}
 	for _, lang := range []string{"es", "en"} {

@@ -5,6 +5,7 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -117,15 +118,24 @@ func Devices(w io.Writer, devices []central.DeviceInfo) error {
 // Operators writes the dashboard accounts as a table.
 func Operators(w io.Writer, list []central.Operator) error {
 	tw := table(w)
-	fmt.Fprintln(tw, "NAME\tCREATED\tSTATE")
+	fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tSTATE")
 	for _, o := range list {
 		state := "active"
 		if !o.DisabledAt.IsZero() {
 			state = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", o.Name, o.CreatedAt.Local().Format("2006-01-02 15:04"), state)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Role, o.CreatedAt.Local().Format("2006-01-02 15:04"), state)
 	}
 	return tw.Flush()
+}
+
+// OperatorList lists the operators of store.
+func OperatorList(ctx context.Context, w io.Writer, store central.Operators) error {
+	list, err := store.ListOperators(ctx)
+	if err != nil {
+		return fmt.Errorf("list operators: %w", err)
+	}
+	return Operators(w, list)
 }
 
 // ExportSummary writes what an export wrote: records by kind, and files.
@@ -141,4 +151,25 @@ func ExportSummary(w io.Writer, sum *export.Summary) error {
 		fmt.Fprintf(tw, "wrote\t%s\n", f)
 	}
 	return tw.Flush()
+}
+
+// Audit writes what verification of the audit log found, and returns an
+// error when the log does not hold, so the command exits non-zero.
+func Audit(w io.Writer, r central.AuditReport) error {
+	if !r.OK() {
+		fmt.Fprintf(w, "audit log BROKEN (%d entries read):\n", r.Entries)
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+		return fmt.Errorf("the audit log does not verify: %d problems", len(r.Problems))
+	}
+	fmt.Fprintf(w, "audit log intact: %d entries, %d signed checkpoints verified", r.Entries, r.Checkpoints)
+	if r.LastCheckpoint > 0 {
+		fmt.Fprintf(w, ", the last at entry %d", r.LastCheckpoint)
+	}
+	if after := r.Entries - r.LastCheckpoint; after > 0 {
+		fmt.Fprintf(w, "; %d entries after it are covered by the chain only", after)
+	}
+	fmt.Fprintln(w)
+	return nil
 }

@@ -64,6 +64,10 @@ func Run(t *testing.T, open Opener) {
 		{"receipt lookup finds stored records only", testReceipts},
 		{"operators are created once, listed and updated", testOperators},
 		{"sessions expire and can be deleted", testSessions},
+		{"operators have roles that sessions read at once", testOperatorRoles},
+		{"a password change, a disable and a removal end sessions", testSessionsEnd},
+		{"the audit log chains entries and signs checkpoints", testAuditLog},
+		{"concurrent audit appends keep one chain", testAuditConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

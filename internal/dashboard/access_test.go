@@ -1,0 +1,233 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/ed25519"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// signedIn is a browser holding a session of a new operator with role,
+// made in the store directly (signing in through the form forty times
+// would hit the sign-in limits). It returns the session's CSRF token.
+func (s *site) signedIn(t *testing.T, name string, role central.Role) (*browser, string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.central.Store.CreateOperator(ctx, central.Operator{Name: name, PasswordHash: "unused", Role: role, CreatedAt: time.Now()}); err != nil && !strings.Contains(err.Error(), "exists") {
+		t.Fatal(err)
+	}
+	token, csrf := randomToken(), randomToken()
+	now := time.Now()
+	if err := s.central.Store.CreateSession(ctx, central.Session{TokenHash: hashToken(token), Operator: name, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	u, _ := url.Parse(s.srv.URL)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: token, Path: "/"}})
+	return b, csrf
+}
+
+// TestRoleRouteMatrix asks every route the dashboard serves as every role
+// (and signed out) and checks who is let through. The matrix is written
+// out here, apart from central's grants, so a change of either is seen;
+// a route missing from it fails the test.
+func TestRoleRouteMatrix(t *testing.T) {
+	var (
+		everyone = central.Roles
+		admin    = []central.Role{central.RoleAdmin}
+		anyone   []central.Role // public: no session needed
+	)
+	matrix := map[string]struct {
+		path  string
+		roles []central.Role
+	}{
+		"GET /static/":       {"/static/style.css", anyone},
+		"GET /lang":          {"/lang?to=en", anyone},
+		"GET /login":         {"/login", anyone},
+		"POST /login":        {"/login", anyone},
+		"GET /receipt":       {"/receipt", anyone},
+		"POST /receipt":      {"/receipt", anyone},
+		"/":                  {"/no-such-page", anyone},
+		"POST /logout":       {"/logout", everyone},
+		"GET /{$}":           {"/", everyone},
+		"GET /proposals":     {"/proposals", everyone},
+		"GET /survey":        {"/survey", everyone},
+		"GET /participation": {"/participation", everyone},
+		"GET /fleet":         {"/fleet", everyone},
+		"GET /fleet/revoke":  {"/fleet/revoke?device=none", admin},
+		"POST /fleet/revoke": {"/fleet/revoke", admin},
+		"GET /audit":         {"/audit", admin},
+	}
+	s := newSite(t)
+	served := map[string]bool{}
+	for _, rt := range s.dash.routes(nil) {
+		served[rt.pattern] = true
+		if _, ok := matrix[rt.pattern]; !ok {
+			t.Errorf("route %q is not in the role matrix: add it with the roles that may use it", rt.pattern)
+		}
+	}
+	for pattern := range matrix {
+		if !served[pattern] {
+			t.Errorf("the matrix lists %q, which the dashboard does not serve", pattern)
+		}
+	}
+	forbidden := es.T("error.forbidden")
+	for pattern, m := range matrix {
+		method, _, _ := strings.Cut(pattern, " ")
+		if !strings.Contains(pattern, " ") {
+			method = http.MethodGet
+		}
+		for _, role := range central.Roles {
+			b, csrf := s.signedIn(t, "op-"+string(role), role)
+			var p page
+			if method == http.MethodPost {
+				p = b.post(m.path, url.Values{"csrf": {csrf}})
+			} else {
+				p = b.get(m.path)
+			}
+			allowed := m.roles == nil || slices.Contains(m.roles, role)
+			denied := p.status == http.StatusForbidden && strings.Contains(p.body, forbidden)
+			if allowed == denied {
+				t.Errorf("%s as %s: status %d, allowed %v", pattern, role, p.status, allowed)
+			}
+		}
+		if m.roles == nil {
+			continue
+		}
+		// Signed out, a protected page sends to the sign-in form and a
+		// protected action is refused.
+		out := s.browser(t)
+		if method == http.MethodPost {
+			if p := out.post(m.path, url.Values{}); p.status != http.StatusForbidden {
+				t.Errorf("%s signed out: %d, want 403", pattern, p.status)
+			}
+		} else if p := out.get(m.path); p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" {
+			t.Errorf("%s signed out: %d %s, want a redirect to /login", pattern, p.status, p.header.Get("Location"))
+		}
+	}
+}
+
+// TestNavOffersOnlyWhatTheRoleMay: a viewer sees no revoke buttons and no
+// audit link; an admin sees both.
+func TestNavOffersOnlyWhatTheRoleMay(t *testing.T) {
+	s := newSite(t)
+	s.central.NewDevice(t, record.ModeKiosk)
+	viewer, _ := s.signedIn(t, "vera", central.RoleViewer)
+	admin, _ := s.signedIn(t, "adan", central.RoleAdmin)
+	vp, ap := viewer.get("/fleet"), admin.get("/fleet")
+	if strings.Contains(vp.body, "/fleet/revoke") || strings.Contains(vp.body, `href="/audit"`) {
+		t.Error("a viewer's fleet page offers revoke or the audit log")
+	}
+	if !strings.Contains(ap.body, "/fleet/revoke") || !strings.Contains(ap.body, `href="/audit"`) {
+		t.Error("an admin's fleet page lacks revoke or the audit log")
+	}
+}
+
+// TestSessionsEndWithTheAccount: a password change, a disable and a removal
+// each end the operator's open session at once; a role change applies to
+// the next request of the same session.
+func TestSessionsEndWithTheAccount(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	ops := central.OperatorAdmin{Store: s.central.Store, Audit: s.dash.cfg.Audit, Actor: "test"}
+	changes := map[string]func(name string) error{
+		"password": func(name string) error { return ops.SetPassword(ctx, name, "new-hash") },
+		"disable":  func(name string) error { return ops.Disable(ctx, name, time.Now()) },
+		"remove":   func(name string) error { return ops.Remove(ctx, name) },
+	}
+	for what, change := range changes {
+		t.Run(what, func(t *testing.T) {
+			name := "op-" + what
+			b, _ := s.signedIn(t, name, central.RoleViewer)
+			if p := b.get("/"); p.status != http.StatusOK {
+				t.Fatalf("before: %d", p.status)
+			}
+			if err := change(name); err != nil {
+				t.Fatal(err)
+			}
+			if p := b.get("/"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" {
+				t.Errorf("after the %s change: %d %s, want the session gone", what, p.status, p.header.Get("Location"))
+			}
+		})
+	}
+	b, _ := s.signedIn(t, "rita", central.RoleViewer)
+	if p := b.get("/audit"); p.status != http.StatusForbidden {
+		t.Fatalf("viewer on /audit: %d", p.status)
+	}
+	if err := ops.SetRole(ctx, "rita", central.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if p := b.get("/audit"); p.status != http.StatusOK {
+		t.Errorf("after becoming admin, same session: %d, want 200", p.status)
+	}
+}
+
+// TestSignInsAndRevocationsAreAudited: a failed and a successful sign-in
+// (with the address) and a revocation each leave an entry, and the audit
+// page lists them newest first with the chain intact, in both languages.
+func TestSignInsAndRevocationsAreAudited(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	b := s.browser(t)
+	if p := b.login(testOperator, "wrong"); p.status != http.StatusUnauthorized {
+		t.Fatalf("wrong password: %d", p.status)
+	}
+	if p := b.login("hunter2-typed-as-a-name", "x"); p.status != http.StatusUnauthorized {
+		t.Fatalf("unknown name: %d", p.status)
+	}
+	b.mustLogin()
+	confirm := b.get("/fleet/revoke?device=" + url.QueryEscape(d.ID))
+	if p := b.post("/fleet/revoke", url.Values{"csrf": {b.csrf(confirm)}, "device": {d.ID}}); p.status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", p.status)
+	}
+	entries, err := s.central.Store.AuditPage(context.Background(), 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Actor+" "+e.Action+" "+details(e.Details))
+	}
+	want := []string{
+		testOperator + " revoke device=" + d.ID,
+		testOperator + " sign-in address=127.0.0.1 · role=admin",
+		"(unknown name) sign-in-failed address=127.0.0.1",
+		testOperator + " sign-in-failed address=127.0.0.1",
+	}
+	if !slices.Equal(got[:min(len(got), len(want))], want) {
+		t.Errorf("audit entries, newest first:\n%s\nwant at least:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	p := b.get("/audit")
+	if p.status != http.StatusOK || !strings.Contains(p.body, "Cadena íntegra") || !strings.Contains(p.body, "revocación de dispositivo") {
+		t.Errorf("audit page (es): %d\n%s", p.status, p.body)
+	}
+	if strings.Index(p.body, "revocación de dispositivo") > strings.Index(p.body, "inicio de sesión fallido") {
+		t.Error("audit page is not newest first")
+	}
+	b.get("/lang?to=en")
+	if p := b.get("/audit"); !strings.Contains(p.body, "Chain intact") || !strings.Contains(p.body, "device revoked") {
+		t.Errorf("audit page (en):\n%s", p.body)
+	}
+}
+
+// TestAuditPageShowsABrokenChain: a checkpoint the server key did not sign
+// turns the page's status into the alarm.
+func TestAuditPageShowsABrokenChain(t *testing.T) {
+	s := newSite(t)
+	forger := &central.AuditLog{Store: s.central.Store, Key: ed25519.NewKeyFromSeed(make([]byte, 32)), Every: 1}
+	if err := forger.Audit(context.Background(), "mallory", central.AuditExport, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.signedIn(t, "adan", central.RoleAdmin)
+	p := b.get("/audit")
+	if !strings.Contains(p.body, "La bitácora fue alterada") || !strings.Contains(p.body, "not signed by this server") {
+		t.Errorf("audit page with a forged checkpoint:\n%s", p.body)
+	}
+}

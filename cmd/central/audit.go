@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/backend"
@@ -25,17 +24,6 @@ func (c *AuditCommand) Run(ctx context.Context, args []string) error {
 			return err
 		},
 		Run: func(node *central.Node, _ []string) error {
-			if action == "checkpoint" {
-				cp, err := node.AuditLog().Checkpoint(ctx, central.CommandLineActor())
-				if err == nil {
-					fmt.Fprintf(c.main.Stdout, "signed checkpoint at entry %d\n", cp.Seq)
-				}
-				return err
-			}
-			r, err := node.VerifyAudit(ctx)
-			if err != nil {
-				return err
-			}
-			return report.Audit(c.main.Stdout, r)
+			return report.AuditAction(ctx, c.main.Stdout, node, action)
 		}})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -45,12 +44,9 @@ func (c *DevicesCommand) Run(ctx context.Context, args []string) error {
 
 // revoke stops a device's uploads, also while a server runs.
 func (c *DevicesCommand) revoke(ctx context.Context, node *central.Node, id string) error {
-	switch err := central.RevokeDevice(ctx, node.Store(), node, central.CommandLineActor(), id, time.Now()); {
-	case errors.Is(err, central.ErrNotFound):
-		return fmt.Errorf("no device %q", id)
-	case err != nil:
-		return err
+	err := central.RevokeDevice(ctx, node.Store(), node, central.CommandLineActor(), id, time.Now())
+	if err == nil {
+		fmt.Fprintf(c.main.Stdout, "revoked %s\n", id)
 	}
-	fmt.Fprintf(c.main.Stdout, "revoked %s\n", id)
-	return nil
+	return err
 }

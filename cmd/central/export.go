@@ -1,16 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"path/filepath"
 	"strconv"
 
 	"github.com/voces-cdmx/voces/internal/central"
-	"github.com/voces-cdmx/voces/internal/central/backend"
 	"github.com/voces-cdmx/voces/internal/central/report"
 	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/export"
@@ -18,52 +14,48 @@ import (
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
-// ExportCommand writes the records, opened, to a spreadsheet or a PDF.
-type ExportCommand struct {
-	main *Main
-}
+// ExportCommand writes the records with their bodies opened, for the
+// people who read them.
+type ExportCommand struct{ main *Main }
 
-// Run exports what central holds and records it in the audit log.
+// Run writes the export and records who exported what, how many rows.
 func (c *ExportCommand) Run(ctx context.Context, args []string) error {
-	var out, format, delimiter, keyFile, kind string
-	return c.main.onNode(ctx, "export", args, backend.Command{
-		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&out, "out", "", "write the export to `FILE`")
-			fs.StringVar(&format, "format", "csv", "`FORMAT` of the export: csv, xlsx or pdf")
-			fs.StringVar(&delimiter, "delimiter", ",", "CSV field `SEPARATOR`: \",\", \";\" (Excel in Spanish), \"|\" or \"tab\"")
-			fs.StringVar(&keyFile, "key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
-			fs.StringVar(&kind, "kind", "", "export only records of `KIND`: survey_response, signature, event_registration or comment")
-		},
-		Check: func([]string) error {
-			if _, _, err := export.Choose(format, kind, delimiter); err != nil || out == "" {
-				return cli.Usagef("%v", cmp.Or(err, errors.New("--out FILE is required")))
-			}
-			return nil
-		},
-		Run: func(node *central.Node, _ []string) error {
-			return c.export(ctx, node, out, format, kind, delimiter, keyFile)
-		}})
-}
-
-// export writes the file and records who exported what, how many rows.
-func (c *ExportCommand) export(ctx context.Context, node *central.Node, out, format, kind, delimiter, keyFile string) error {
-	write, comma, _ := export.Choose(format, kind, delimiter) // checked
-	key, err := export.LoadKeyFrom(node.DataDir(), central.SealKeyFile, keyFile)
+	fs := c.main.newFlagSet("export")
+	db := c.main.dbFlags(fs, false)
+	out := fs.String("out", "", "write the export to `FILE`")
+	format := fs.String("format", "csv", "`FORMAT` of the export: csv, xlsx or pdf")
+	delimiter := fs.String("delimiter", ",", "CSV field `SEPARATOR`: \",\", \";\" (Excel in Spanish), \"|\" or \"tab\"")
+	keyFile := fs.String("key", "", "campaign private key `FILE` (default DIR/"+central.SealKeyFile+")")
+	kind := fs.String("kind", "", "export only records of `KIND`: survey_response, signature, event_registration or comment")
+	if _, err := db.Parse(fs, args); err != nil {
+		return err
+	}
+	write, comma, err := export.Choose(*out, *format, *kind, *delimiter)
+	if err != nil {
+		return cli.Usagef("%v", err)
+	}
+	key, err := export.KeyFor(*db.Data, *keyFile)
 	if err != nil {
 		return err
 	}
-	campaigns, err := central.LoadCampaigns(ctx, node.Store())
+	node, err := db.Node(ctx)
+	if err != nil {
+		return err
+	}
+	defer node.Close()
+	store := node.Store()
+	campaigns, err := central.LoadCampaigns(ctx, store)
 	if err != nil {
 		return err
 	}
 	bar, done := progress.Phases(c.main.Stderr, "records")
-	sum, err := write(ctx, node.Store(), key, out, export.Options{Kind: record.Kind(kind), Campaigns: campaigns, Progress: bar, Delimiter: comma})
+	sum, err := write(ctx, store, key, *out, export.Options{Kind: record.Kind(*kind), Campaigns: campaigns, Progress: bar, Delimiter: comma})
 	done()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if err := node.Audit(ctx, central.CommandLineActor(), central.AuditExport, map[string]string{
-		"format": format, "kind": kind, "rows": strconv.FormatInt(sum.Records, 10), "file": filepath.Base(out)}); err != nil {
+		"format": *format, "kind": *kind, "rows": strconv.FormatInt(sum.Records, 10), "file": filepath.Base(*out)}); err != nil {
 		return err
 	}
 	return report.ExportSummary(c.main.Stdout, sum)

@@ -39,14 +39,15 @@ type command interface {
 
 // commands are the subcommands by name.
 var commands = map[string]func(*Main) command{
-	"serve":     func(m *Main) command { return &ServeCommand{main: m} },
-	"token":     func(m *Main) command { return &TokenCommand{main: m} },
-	"devices":   func(m *Main) command { return &DevicesCommand{main: m} },
-	"stats":     func(m *Main) command { return &StatsCommand{main: m} },
-	"operators": func(m *Main) command { return &OperatorsCommand{main: m} },
-	"import":    func(m *Main) command { return &ImportCommand{main: m} },
-	"export":    func(m *Main) command { return &ExportCommand{main: m} },
-	"audit":     func(m *Main) command { return &AuditCommand{main: m} },
+	"serve":      func(m *Main) command { return &ServeCommand{main: m} },
+	"token":      func(m *Main) command { return &TokenCommand{main: m} },
+	"devices":    func(m *Main) command { return &DevicesCommand{main: m} },
+	"stats":      func(m *Main) command { return &StatsCommand{main: m} },
+	"operators":  func(m *Main) command { return &OperatorsCommand{main: m} },
+	"import":     func(m *Main) command { return &ImportCommand{main: m} },
+	"export":     func(m *Main) command { return &ExportCommand{main: m} },
+	"quarantine": func(m *Main) command { return &QuarantineCommand{main: m} },
+	"audit":      func(m *Main) command { return &AuditCommand{main: m} },
 }
 
 // Run dispatches to the subcommand named by args[0].

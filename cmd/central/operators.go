@@ -59,30 +59,17 @@ func (c *OperatorsCommand) Run(ctx context.Context, args []string) error {
 		}})
 }
 
-// change applies one change to an operator.
-func (c *OperatorsCommand) change(ctx context.Context, ops central.OperatorAdmin, action, name string, role central.Role) error {
-	var hash, done string
-	var err error
+// change reads the new password (add, passwd) and applies the change.
+func (c *OperatorsCommand) change(ctx context.Context, ops central.OperatorAdmin, action, name string, role central.Role) (err error) {
+	var hash string
 	if action == "add" || action == "passwd" {
 		if hash, err = dashboard.ReadNewPassword(c.Stdin, c.main.Stderr, name); err != nil {
 			return err
 		}
 	}
-	switch action {
-	case "add":
-		done, err = "added operator %s as "+string(role)+"\n", ops.Add(ctx, name, hash, role, time.Now())
-	case "passwd":
-		done, err = "changed the password of %s and ended its sessions\n", ops.SetPassword(ctx, name, hash)
-	case "disable":
-		done, err = "disabled %s and ended its sessions\n", ops.Disable(ctx, name, time.Now())
-	case "remove":
-		done, err = "removed %s and ended its sessions\n", ops.Remove(ctx, name)
-	case "role":
-		done, err = "%s is now "+string(role)+"\n", ops.SetRole(ctx, name, role)
+	done, err := ops.Apply(ctx, action, name, hash, role, time.Now())
+	if err == nil {
+		fmt.Fprintln(c.main.Stdout, done)
 	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.main.Stdout, done, name)
-	return nil
+	return err
 }

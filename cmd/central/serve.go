@@ -22,6 +22,7 @@ type ServeCommand struct {
 
 	db                                  *backend.Flags
 	addr, publicURL, campaign, addrFile string
+	tlsCert, tlsKey                     string
 	trustedProxies                      cli.Prefixes // from --trusted-proxy
 	node                                *central.Node
 }
@@ -34,6 +35,8 @@ func (c *ServeCommand) ParseFlags(args []string) error {
 	fs.StringVar(&c.publicURL, "public-url", "", "`URL` devices must use to reach this server (default http://ADDR)")
 	fs.StringVar(&c.campaign, "campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in PEM `FILE` (with --tls-key)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the certificate's private key, PEM `FILE`")
 	fs.Var(&c.trustedProxies, "trusted-proxy", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
 	_, err := c.db.Parse(fs, args)
 	return err
@@ -62,6 +65,7 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 	node, err := central.Open(ctx, central.Config{
 		DataDir: *c.db.Data, OpenStore: c.db.Opener(true), Init: true,
 		Campaign: content, CampaignSource: name, Surveys: true, Site: c.site, Logger: c.main.Logger,
+		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey,
 	})
 	if err != nil {
 		return err
@@ -72,8 +76,8 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 		return err
 	}
 	bound := ln.Addr().String()
-	fmt.Fprintf(c.main.Stderr, "listening on http://%s\n", bound)
-	fmt.Fprintf(c.main.Stderr, "dashboard on http://%s/ (accounts: central operators add NAME)\n", bound)
+	fmt.Fprintf(c.main.Stderr, "listening on %s://%s\n", node.Scheme(), bound)
+	fmt.Fprintf(c.main.Stderr, "dashboard on %s://%s/ (accounts: central operators add NAME)\n", node.Scheme(), bound)
 	if c.ready != nil {
 		close(c.ready)
 	}

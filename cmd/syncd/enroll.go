@@ -18,13 +18,18 @@ type EnrollCommand struct {
 
 const enrollAbout = `Enrolls this device with central using a one-time provisioning code from
 "central token": makes the device's own key, registers it, checks that the
-server's key matches the code's fingerprint, stores the identity in the
-outbox and downloads the campaign. A mistyped code is caught on the device
-before anything is sent.
+server's key matches the code's fingerprint and signed the answer, stores
+the identity in the outbox and downloads the campaign. A mistyped code is
+caught on the device before anything is sent. The connection must be
+https (pinned to the TLS key or authority the code names, if any), or plain
+http to this machine, or plain http the code allows (central token
+--insecure-http); no redirect away from the code's address is followed.
 
 Fails (exit 1) when the code is mistyped, already used, expired or unknown
-to central; when central is unreachable; when the server's key does not
-match the code; or when records of a previous enrollment are still pending.
+to central; when central is unreachable; when the server's key or TLS
+certificate does not match the code, or an answer is not signed by it;
+when the address is plain http the code does not allow, or redirects
+elsewhere; or when records of a previous enrollment are still pending.
 A device clock more than a day away from central's is reported, but does
 not stop enrollment: records sync whatever the clock says.
 `

@@ -3,8 +3,10 @@
 // the counts operators read.
 //
 // Open runs a node (a *Node): keys loaded and checked against the
-// database, campaign published, ingest writer and survey worker started,
-// HTTP handler ready; bundle import with its trust rules is a method of
+// database, campaign published, ingest writer and the workers that need
+// the campaign key (survey aggregation; the body check that quarantines
+// records whose sealed body does not open, quarantine.go) started, HTTP
+// handler ready; bundle import with its trust rules is a method of
 // the node. The domain types, the store interfaces (Store, and
 // OperationsStore, which both backends implement in full) and the
 // counting rules both stores follow (counting.go: what an accepted record

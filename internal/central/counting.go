@@ -75,7 +75,7 @@ func (c *Increments) Add(in *Incoming, received time.Time) {
 func (c *Increments) Empty() bool { return len(c.Tallies) == 0 }
 
 // RecordColumns are the columns ScanRecord reads, in its order.
-const RecordColumns = `id, device_id, seq, kind, subject_id, event_id, alcaldia, mode, channel, device_time, received_at, receipt, data`
+const RecordColumns = `id, device_id, seq, kind, subject_id, event_id, alcaldia, mode, channel, device_time, received_at, receipt, data, body_state`
 
 // Scanner is a row of either store's driver.
 type Scanner interface{ Scan(dest ...any) error }
@@ -88,7 +88,7 @@ func ScanRecord(row Scanner) (StoredRecord, error) {
 		seq, dt, recvd int64
 	)
 	if err := row.Scan(&id, &r.DeviceID, &seq, &r.Kind, &r.SubjectID, &r.EventID, &r.Alcaldia, &r.Mode, &r.Channel,
-		&dt, &recvd, &r.Receipt, &r.Data); err != nil {
+		&dt, &recvd, &r.Receipt, &r.Data, &r.BodyState); err != nil {
 		return r, err
 	}
 	if len(id) != len(r.ID) {
@@ -99,6 +99,20 @@ func ScanRecord(row Scanner) (StoredRecord, error) {
 	r.DeviceTime = time.UnixMilli(dt).UTC()
 	r.ReceivedAt = time.UnixMilli(recvd).UTC()
 	return r, nil
+}
+
+// Quarantined reports whether a stored record's body is known not to
+// open (BodyQuarantined or BodyPurged): exports skip it.
+func (r *StoredRecord) Quarantined() bool { return r.BodyState >= BodyQuarantined }
+
+// QuarantineTotal is the number of quarantined records, from the per
+// device counts a store returns; every device is counted, revoked or not.
+func QuarantineTotal(byDevice map[string]int64) int64 {
+	var n int64
+	for _, c := range byDevice {
+		n += c
+	}
+	return n
 }
 
 // StatsBuilder assembles Stats from a store's rows, as TallyBuilder does

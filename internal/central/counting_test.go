@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,17 +126,17 @@ func TestScanRecordReadsRecordColumns(t *testing.T) {
 	id := [16]byte{1, 2, 3}
 	dt, recvd := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 9, 5, 0, 0, time.UTC)
 	r, err := central.ScanRecord(row{id[:], "dev-a", int64(7), "signature", "p1", "", "Tlalpan", "kiosk", "bundle",
-		dt.UnixMilli(), recvd.UnixMilli(), "ABCD-EFGH", []byte("data")})
+		dt.UnixMilli(), recvd.UnixMilli(), "ABCD-EFGH", []byte("data"), central.BodyQuarantined})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := central.StoredRecord{ID: id, DeviceID: "dev-a", Seq: 7, Kind: "signature", SubjectID: "p1", Alcaldia: "Tlalpan",
-		Mode: "kiosk", Channel: "bundle", DeviceTime: dt, ReceivedAt: recvd, Receipt: "ABCD-EFGH", Data: []byte("data")}
+		Mode: "kiosk", Channel: "bundle", DeviceTime: dt, ReceivedAt: recvd, Receipt: "ABCD-EFGH", Data: []byte("data"), BodyState: central.BodyQuarantined}
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("scanned %+v, want %+v", r, want)
 	}
 	if _, err := central.ScanRecord(row{[]byte{1, 2}, "dev-a", int64(7), "signature", "p1", "", "", "kiosk", "kiosk",
-		dt.UnixMilli(), recvd.UnixMilli(), "", []byte("data")}); err == nil {
+		dt.UnixMilli(), recvd.UnixMilli(), "", []byte("data"), central.BodyUnchecked}); err == nil || !strings.Contains(err.Error(), "has 2 bytes") {
 		t.Error("a two-byte record id was accepted")
 	}
 	broken := errors.New("connection lost")

@@ -23,31 +23,72 @@ const DefaultTokenTTL = 24 * time.Hour
 // maxNameLen bounds device names and app versions.
 const maxNameLen = 120
 
+// ErrInsecureCode refuses a code for plain http:// to another machine
+// that was not asked for on purpose.
+var ErrInsecureCode = errors.New("the URL is plain http:// to a host that is not this machine: devices would send the enrolment over the network unencrypted; use an https:// URL, or ask for it on purpose (central token --insecure-http)")
+
+// CodeOptions say what a provisioning code holds besides its token.
+type CodeOptions struct {
+	URL  string // central's URL devices use
+	Mode string // kiosk or canvasser, forced on the device; "" lets it choose
+	Name string // the device's name, forced; "" lets it choose
+	TTL  time.Duration
+	Now  time.Time
+	// Pin is the TLS key or CA devices must see at an https URL; zero
+	// leaves the connection to the device's system roots.
+	Pin protocol.TLSPin
+	// InsecureHTTP allows an http:// URL to a host that is not loopback.
+	InsecureHTTP bool
+}
+
 // IssueToken stores a new one-time token for enrolling a device and returns
 // the provisioning code for it: serverURL, the token and the fingerprint of
 // central's key. mode and name, when set, are what the device gets
-// whatever it asks for.
+// whatever it asks for. See IssueCode for a pin or plain HTTP.
 func IssueToken(ctx context.Context, s Store, k *Keys, serverURL, mode, name string, ttl time.Duration, now time.Time) (protocol.ProvisioningCode, error) {
+	return IssueCode(ctx, s, k, CodeOptions{URL: serverURL, Mode: mode, Name: name, TTL: ttl, Now: now})
+}
+
+// IssueCode stores a new one-time token and returns the provisioning code
+// for it. It refuses an http:// URL to a host other than loopback unless
+// o.InsecureHTTP says so (ErrInsecureCode), a pin with an http:// URL and
+// the insecure flag with an https:// one.
+func IssueCode(ctx context.Context, s Store, k *Keys, o CodeOptions) (protocol.ProvisioningCode, error) {
 	switch {
-	case mode != "" && mode != record.ModeKiosk && mode != record.ModeCanvasser:
-		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: mode %q is neither %s nor %s", mode, record.ModeKiosk, record.ModeCanvasser)
-	case utf8.RuneCountInString(name) > maxNameLen:
+	case o.Mode != "" && o.Mode != record.ModeKiosk && o.Mode != record.ModeCanvasser:
+		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: mode %q is neither %s nor %s", o.Mode, record.ModeKiosk, record.ModeCanvasser)
+	case utf8.RuneCountInString(o.Name) > maxNameLen:
 		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: name longer than %d characters", maxNameLen)
-	case ttl <= 0:
-		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: ttl %s is not positive", ttl)
+	case o.TTL <= 0:
+		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: ttl %s is not positive", o.TTL)
 	}
-	if err := checkURL(serverURL); err != nil {
+	if err := checkURL(o.URL); err != nil {
 		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: %w", err)
+	}
+	https := strings.HasPrefix(o.URL, "https://")
+	switch {
+	case !https && !o.Pin.IsZero():
+		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: a TLS pin needs an https:// URL, not %s", o.URL)
+	case https && o.InsecureHTTP:
+		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: --insecure-http is for an http:// URL, not %s", o.URL)
+	case !https && !o.InsecureHTTP && !protocol.LoopbackHost(o.URL):
+		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: %s: %w", o.URL, ErrInsecureCode)
 	}
 	token, err := protocol.NewToken()
 	if err != nil {
 		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: %w", err)
 	}
-	t := Token{Hash: HashToken(token), Mode: mode, Name: name, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC()}
+	t := Token{Hash: HashToken(token), Mode: o.Mode, Name: o.Name, CreatedAt: o.Now.UTC(), ExpiresAt: o.Now.Add(o.TTL).UTC()}
 	if err := s.CreateToken(ctx, t); err != nil {
 		return protocol.ProvisioningCode{}, fmt.Errorf("issue token: %w", err)
 	}
-	return protocol.ProvisioningCode{URL: serverURL, Token: token, Fingerprint: k.Fingerprint()}, nil
+	return protocol.ProvisioningCode{
+		URL:          o.URL,
+		Token:        token,
+		Fingerprint:  k.Fingerprint(),
+		Pin:          o.Pin,
+		InsecureHTTP: o.InsecureHTTP && !protocol.LoopbackHost(o.URL),
+	}, nil
 }
 
 // deviceIDs is lower-case Crockford base32, so an id read off a screen or
@@ -69,6 +110,9 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The answer is signed over this body: it holds the token and the
+	// device's new key, so no answer fits another enrolment.
+	bindRequest(r, protocol.AnswerBinding(protocol.PathEnroll, raw, nil))
 	plain, err := decode(raw, enc, protocol.MaxHeartbeatBody)
 	if err != nil {
 		return err
@@ -123,7 +167,7 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
 	}
 	infoOf(r).device = d.ID
 	s.Logger.Info("device enrolled", "device", d.ID, "mode", d.Mode)
-	writeJSON(w, http.StatusOK, protocol.EnrollResponse{
+	s.writeSigned(w, r, http.StatusOK, protocol.EnrollResponse{
 		DeviceID:   d.ID,
 		Name:       d.Name,
 		Mode:       d.Mode,

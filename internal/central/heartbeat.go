@@ -37,6 +37,6 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SaveHeartbeat(r.Context(), dev.ID, hb, s.Now().UTC()); err != nil {
 		return unavailable(fmt.Errorf("save heartbeat: %w", err))
 	}
-	w.WriteHeader(http.StatusNoContent)
+	s.writeSignedEmpty(w, r, http.StatusNoContent)
 	return nil
 }

@@ -63,7 +63,7 @@ func (s *Server) handleBatches(w http.ResponseWriter, r *http.Request) error {
 			info.stored++
 		}
 	}
-	writeJSON(w, http.StatusOK, protocol.BatchResponse{Results: results, ServerTime: s.Now().UTC()})
+	s.writeSigned(w, r, http.StatusOK, protocol.BatchResponse{Results: results, ServerTime: s.Now().UTC()})
 	return nil
 }
 

@@ -95,6 +95,8 @@ func NewMetrics(store Store, now func() time.Time) *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&deviceCollector{store: store, now: now, desc: prometheus.NewDesc(
 			"voces_devices", "Enrolled devices by state (online, stale, revoked).", []string{"state"}, nil)},
+		&quarantineCollector{store: store, desc: prometheus.NewDesc(
+			"voces_quarantined_records", "Records held whose sealed body does not open with the campaign key (purged ones included); exports skip them.", nil, nil)},
 	)
 	return m
 }
@@ -160,4 +162,28 @@ func (c *deviceCollector) Collect(ch chan<- prometheus.Metric) {
 	for state, n := range counts {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, state)
 	}
+}
+
+// quarantineCollector reports the quarantined records at each scrape, 0
+// from start-up and on a store that keeps no quarantine.
+type quarantineCollector struct {
+	store Store
+	desc  *prometheus.Desc
+}
+
+func (c *quarantineCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *quarantineCollector) Collect(ch chan<- prometheus.Metric) {
+	var n int64
+	if q, ok := c.store.(QuarantineStore); ok {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		counts, err := q.QuarantineCounts(ctx)
+		cancel()
+		if err != nil {
+			ch <- prometheus.NewInvalidMetric(c.desc, err)
+			return
+		}
+		n = QuarantineTotal(counts)
+	}
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n))
 }

@@ -3,6 +3,7 @@ package central
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -39,12 +40,16 @@ type Config struct {
 	// differs from the newest one. CampaignSource names it in logs.
 	Campaign       []byte
 	CampaignSource string
-	// Surveys runs the survey aggregation worker, when the data
-	// directory holds the campaign private key.
+	// Surveys runs the workers that need the campaign private key, when
+	// the data directory holds it: survey aggregation, and the body check
+	// that quarantines records whose sealed body does not open.
 	Surveys bool
-	// SurveyInterval is how often that worker runs; DefaultSurveyInterval
-	// when 0.
+	// SurveyInterval is how often survey aggregation runs;
+	// DefaultSurveyInterval when 0.
 	SurveyInterval time.Duration
+	// BodyCheckInterval is how often the body check runs;
+	// DefaultBodyCheckInterval when 0.
+	BodyCheckInterval time.Duration
 	// Site serves what is neither the device API (/api/) nor /metrics:
 	// the operator dashboard. It is given the node (its store, keys,
 	// logger and audit log). Nil leaves those paths to the API's
@@ -52,6 +57,11 @@ type Config struct {
 	Site func(n *Node) (http.Handler, error)
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
+	// TLSCertFile and TLSKeyFile, when set, make Serve answer HTTPS with
+	// that certificate chain and key (PEM, see LoadTLS); Listen then
+	// defaults the public URL to https and records the pin of the key
+	// for codes.
+	TLSCertFile, TLSKeyFile string
 }
 
 // Node is a running central: its keys, its database, the ingest pipeline
@@ -68,7 +78,9 @@ type Node struct {
 	cancel  context.CancelFunc // stops the workers
 	wg      sync.WaitGroup     // the workers
 	closed  sync.Once
-	err     error // Close's first error
+	err     error           // Close's first error
+	tls     *tls.Config     // HTTPS, nil for plain HTTP
+	tlsPin  protocol.TLSPin // the served certificate's key, for codes
 }
 
 // Open loads (or with Init makes) the keys, opens the database and checks
@@ -80,11 +92,17 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	// Before the keys: a certificate that does not load should not
+	// leave a fresh data directory behind.
+	tlsConf, tlsPin, err := LoadTLS(cfg.TLSCertFile, cfg.TLSKeyFile)
+	if err != nil {
+		return nil, err
+	}
 	keys, store, err := openKeysAndStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{dataDir: cfg.DataDir, keys: keys, store: store, log: log, cancel: func() {}, audit: NewAuditLog(store, keys.Signing)}
+	n := &Node{dataDir: cfg.DataDir, keys: keys, store: store, log: log, cancel: func() {}, tls: tlsConf, tlsPin: tlsPin, audit: NewAuditLog(store, keys.Signing)}
 	defer func() {
 		if err != nil {
 			n.Close()
@@ -107,7 +125,7 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	if cfg.Surveys {
-		n.startSurveys(cmp.Or(cfg.SurveyInterval, DefaultSurveyInterval))
+		n.startKeyWorkers(cmp.Or(cfg.SurveyInterval, DefaultSurveyInterval), cmp.Or(cfg.BodyCheckInterval, DefaultBodyCheckInterval))
 	}
 	return n, nil
 }
@@ -189,19 +207,24 @@ func (n *Node) mount(site func(*Node) (http.Handler, error)) (http.Handler, erro
 	return mux, nil
 }
 
-// startSurveys runs the survey aggregation worker until Close, when this
-// node holds the campaign key pair.
-func (n *Node) startSurveys(every time.Duration) {
+// startKeyWorkers runs survey aggregation and the body check until
+// Close, when this node holds the campaign key pair. Each opens every
+// record it handles once, off the ingest path.
+func (n *Node) startKeyWorkers(surveys, bodies time.Duration) {
 	if n.keys.SealPrivate == nil || n.keys.SealPublic == nil {
-		n.log.Info("survey aggregation off: no campaign private key in the data directory")
+		n.log.Info("survey aggregation and body checks off: no campaign private key in the data directory")
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
-	n.wg.Add(1)
+	n.wg.Add(2)
 	go func() {
 		defer n.wg.Done()
-		RunSurveys(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, every, n.log)
+		RunSurveys(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, surveys, n.log)
+	}()
+	go func() {
+		defer n.wg.Done()
+		RunBodyChecks(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, bodies, n.log)
 	}()
 }
 
@@ -238,8 +261,18 @@ func (n *Node) Server() *Server { return n.server }
 // Handler serves the device API, the metrics and the site.
 func (n *Node) Handler() http.Handler { return n.handler }
 
+// Scheme is "https" when the node serves TLS, else "http".
+func (n *Node) Scheme() string {
+	if n.tls != nil {
+		return "https"
+	}
+	return "http"
+}
+
 // Listen binds addr and records in the data directory the URL devices
-// must use: publicURL, or http:// with the bound address when it is "".
+// must use: publicURL, or http:// (https:// when serving TLS) with the
+// bound address when it is "", and the pin of the TLS key it serves with
+// (removing an old one when it serves plain HTTP).
 // When addrFile is set it also writes the bound HOST:PORT there, through
 // a rename, so a harness polling for the file never reads half of it.
 // It returns the listener and the URL.
@@ -249,9 +282,12 @@ func (n *Node) Listen(addr, publicURL, addrFile string) (net.Listener, string, e
 		return nil, "", fmt.Errorf("listen: %w", err)
 	}
 	if publicURL == "" {
-		publicURL = DefaultPublicURL(ln.Addr().(*net.TCPAddr))
+		publicURL = DefaultPublicURL(ln.Addr().(*net.TCPAddr), n.tls != nil)
 	}
 	err = WritePublicURL(n.dataDir, publicURL)
+	if err == nil {
+		err = WriteTLSPin(n.dataDir, n.tlsPin)
+	}
 	if err == nil && addrFile != "" {
 		if err = writeFileAtomic(addrFile, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
 			err = fmt.Errorf("write addr file: %w", err)
@@ -277,9 +313,10 @@ func (n *Node) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(n.log.Handler(), slog.LevelWarn),
+		TLSConfig:      n.tls,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- Serve(hs, ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -314,18 +351,22 @@ func (n *Node) Close() error {
 	return n.err
 }
 
-// DefaultPublicURL is http://ADDR, with an address devices can reach when
-// the server listens on all interfaces: the machine's first non-loopback
-// IPv4 address, or its host name.
-func DefaultPublicURL(a *net.TCPAddr) string {
+// DefaultPublicURL is http://ADDR (https:// when tls), with an address
+// devices can reach when the server listens on all interfaces: the
+// machine's first non-loopback IPv4 address, or its host name.
+func DefaultPublicURL(a *net.TCPAddr, tls bool) string {
 	port := strconv.Itoa(a.Port)
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
 	if !a.IP.IsUnspecified() {
-		return "http://" + net.JoinHostPort(a.IP.String(), port)
+		return scheme + net.JoinHostPort(a.IP.String(), port)
 	}
 	if addrs, err := net.InterfaceAddrs(); err == nil {
 		for _, ad := range addrs {
 			if n, ok := ad.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
-				return "http://" + net.JoinHostPort(n.IP.String(), port)
+				return scheme + net.JoinHostPort(n.IP.String(), port)
 			}
 		}
 	}
@@ -333,21 +374,29 @@ func DefaultPublicURL(a *net.TCPAddr) string {
 	if err != nil || host == "" {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }
 
-// IssueCode issues a provisioning code (IssueToken) for serverURL, or for
-// the URL the data directory records when serverURL is "".
-func (n *Node) IssueCode(ctx context.Context, serverURL, mode, name string, ttl time.Duration, now time.Time) (protocol.ProvisioningCode, error) {
-	if serverURL == "" {
+// IssueCode issues a provisioning code (central.IssueCode) as `central
+// token` does: for o.URL, or the URL the data directory records when it
+// is "", and unless o.Pin is set with the pin CodePin chooses from
+// pinCert, pinCA and the data directory.
+func (n *Node) IssueCode(ctx context.Context, o CodeOptions, pinCert, pinCA string) (protocol.ProvisioningCode, error) {
+	if o.URL == "" {
 		var err error
-		if serverURL, err = ReadPublicURL(n.dataDir); err != nil {
+		if o.URL, err = ReadPublicURL(n.dataDir); err != nil {
 			return protocol.ProvisioningCode{}, err
 		}
 	}
-	code, err := IssueToken(ctx, n.store, n.keys, serverURL, mode, name, ttl, now)
+	if o.Pin.IsZero() {
+		var err error
+		if o.Pin, err = CodePin(n.dataDir, o.URL, pinCert, pinCA); err != nil {
+			return protocol.ProvisioningCode{}, err
+		}
+	}
+	code, err := IssueCode(ctx, n.store, n.keys, o)
 	if err != nil {
 		return code, err
 	}
-	return code, n.Audit(ctx, CommandLineActor(), AuditToken, map[string]string{"mode": mode, "name": name, "ttl": ttl.String()})
+	return code, n.Audit(ctx, CommandLineActor(), AuditToken, map[string]string{"mode": o.Mode, "name": o.Name, "ttl": o.TTL.String()})
 }

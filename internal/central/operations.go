@@ -85,7 +85,9 @@ type QuestionTally struct {
 // (when it has it) and files their answers here, once per record.
 type SurveyAggregator interface {
 	// UnaggregatedSurveys returns up to limit stored survey_response
-	// records whose answers are not aggregated yet, oldest first.
+	// records whose answers are not aggregated yet, oldest first, leaving
+	// out quarantined ones: they never open, and trying them on every run
+	// would let one device make every run slower.
 	UnaggregatedSurveys(ctx context.Context, limit int) ([]StoredRecord, error)
 	// AggregateSurveys adds the answers of several records and marks
 	// them aggregated, all in one transaction. A record already
@@ -117,7 +119,8 @@ type StoredRecord struct {
 	DeviceTime time.Time
 	ReceivedAt time.Time
 	Receipt    string
-	Data       []byte // record.Marshal encoding, body still sealed
+	Data       []byte // record.Marshal encoding, body still sealed; empty once purged
+	BodyState  int    // BodyUnchecked, BodyOpens, BodyQuarantined or BodyPurged
 }
 
 // RecordReader hands out stored records for exports.
@@ -195,4 +198,5 @@ type OperationsStore interface {
 	ReceiptLookup
 	Operators
 	AuditStore
+	QuarantineStore
 }

@@ -90,10 +90,35 @@ func (a OperatorAdmin) Remove(ctx context.Context, name string) error {
 
 // RevokeDevice stops a device's uploads and records who did it. Device ids
 // are random identifiers of machines, not of people: they belong in the
-// audit log.
+// audit log. An unknown id is ErrNotFound, said in words.
 func RevokeDevice(ctx context.Context, store Store, audit Auditor, actor, id string, at time.Time) error {
-	if err := store.RevokeDevice(ctx, id, at); err != nil {
+	if err := store.RevokeDevice(ctx, id, at); errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("no device %q: %w", id, err)
+	} else if err != nil {
 		return err
 	}
 	return audit.Audit(ctx, actor, AuditRevoke, map[string]string{"device": id})
+}
+
+// Apply makes one change an operator asked for on the command line
+// (add, passwd, disable, remove or role; hash is the new password's for add
+// and passwd) and says what it did.
+func (a OperatorAdmin) Apply(ctx context.Context, action, name, hash string, role Role, now time.Time) (string, error) {
+	var done string
+	var err error
+	switch action {
+	case "add":
+		done, err = "added operator %s as "+string(role), a.Add(ctx, name, hash, role, now)
+	case "passwd":
+		done, err = "changed the password of %s and ended its sessions", a.SetPassword(ctx, name, hash)
+	case "disable":
+		done, err = "disabled %s and ended its sessions", a.Disable(ctx, name, now)
+	case "remove":
+		done, err = "removed %s and ended its sessions", a.Remove(ctx, name)
+	case "role":
+		done, err = "%s is now "+string(role), a.SetRole(ctx, name, role)
+	default:
+		err = fmt.Errorf("unknown operator action %q", action)
+	}
+	return fmt.Sprintf(done, name), err
 }

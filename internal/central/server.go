@@ -178,6 +178,7 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handlerFunc) {
 		start := time.Now()
 		lw := &logWriter{ResponseWriter: w, status: http.StatusOK}
 		info := &requestInfo{}
+		info.binding = protocol.AnswerBinding(r.URL.Path, nil, requestSignature(r))
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 		defer func() {
 			if p := recover(); p != nil {
@@ -203,7 +204,7 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handlerFunc) {
 				s.Logger.Error("request failed", "path", clip(r.URL.Path), "err", err)
 			}
 			if !lw.wrote {
-				writeError(lw, ae)
+				s.writeRefusal(lw, r, ae)
 			}
 		}
 	})
@@ -216,9 +217,10 @@ type requestInfo struct {
 	records int
 	stored  int
 
-	dev   *Device       // the device the headers name, once readBody found it
-	leave func()        // gives back the body's share of the read budget
-	buf   *bytes.Buffer // the body's pooled buffer, returned when the request ends
+	binding []byte        // what answers are signed over (protocol.AnswerBinding); nil: not bound
+	dev     *Device       // the device the headers name, once readBody found it
+	leave   func()        // gives back the body's share of the read budget
+	buf     *bytes.Buffer // the body's pooled buffer, returned when the request ends
 }
 
 // release gives back the body's share of the budget of unauthenticated

@@ -21,6 +21,10 @@ type Stats struct {
 	Proposals       []ProposalStats       `json:"proposals"`
 	Missing         uint64                `json:"missing"` // sum of every device's gaps
 	Gaps            []DeviceGaps          `json:"gaps"`    // every device, in id order
+	// Quarantined counts records whose sealed body does not open (purged
+	// ones included), in total and per device id.
+	Quarantined         int64            `json:"quarantined"`
+	QuarantinedByDevice map[string]int64 `json:"quarantined_by_device"`
 }
 
 // ProposalStats counts the supports of one proposal.
@@ -67,6 +71,13 @@ func Summarize(ctx context.Context, s Store) (*Stats, error) {
 	}
 	for _, ds := range DeviceStates {
 		st.Devices[ds] += 0
+	}
+	st.QuarantinedByDevice = map[string]int64{}
+	if q, ok := s.(QuarantineStore); ok {
+		if st.QuarantinedByDevice, err = q.QuarantineCounts(ctx); err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+		st.Quarantined = QuarantineTotal(st.QuarantinedByDevice)
 	}
 	versions, err := s.Campaigns(ctx)
 	if err != nil {

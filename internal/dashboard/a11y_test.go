@@ -150,6 +150,7 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 	d := s.central.NewDevice(t, record.ModeKiosk)
 	d.Upload(t, d.Records(t, 12))
 	aggregate(t, s)
+	quarantine(t, s) // the fleet page's quarantine list is checked too
 	dir := t.TempDir()
 	b := s.browser(t)
 	var files []string

@@ -305,6 +305,16 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Errorf("central holds %d records after the revoked push, want 60", st.Records)
 	}
 
+	// A record whose sealed body does not open: the fleet page lists it.
+	quarantine(t, s)
+	for _, lang := range []string{"es", "en"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/lang?to="+lang+"&back=/fleet"), chromedp.WaitVisible(chromedp.CSS("table.quarantine"))); err != nil {
+			t.Fatalf("fleet page with a quarantined record (%s): %v", lang, err)
+		}
+		shoot(t, ctx, "dashboard-fleet-quarantine-"+lang)
+		axe.check(t, ctx, "fleet-quarantine-"+lang)
+	}
+
 	// The public receipt check, signed out, in both languages.
 	var receipt string
 	if err := s.central.Store.EachRecord(context.Background(), string(record.KindSignature), func(sr central.StoredRecord) error {

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
@@ -565,5 +567,48 @@ func TestLandmarksHaveUniqueNames(t *testing.T) {
 		if n := strings.Count(p.body, "<nav"); n != 2 || len(names) != 2 || names[0][1] == names[1][1] {
 			t.Errorf("%s: %d <nav>, named %v; want two with different names", l, n, names)
 		}
+	}
+}
+
+func TestQuarantineShownOnOverviewAndFleet(t *testing.T) {
+	s := newSite(t)
+	good := s.central.NewDevice(t, record.ModeKiosk)
+	good.Upload(t, good.Records(t, 4))
+	b := s.browser(t)
+	b.mustLogin()
+	if p := b.get("/"); !strings.Contains(p.body, `id="quarantined">0<`) {
+		t.Errorf("overview without quarantined records lacks the 0:\n%s", p.body)
+	}
+	if p := b.get("/fleet"); strings.Contains(p.body, `id="quarantine"`) {
+		t.Error("fleet page lists a quarantine when there is none")
+	}
+	d, r := quarantine(t, s)
+	id := uuid.UUID(r.ID).String()
+	tests := []struct {
+		lang, path string
+		expect     []string
+	}{
+		{"es", "/", []string{"En cuarentena (no se abren)", `id="quarantined">1<`, `href="/fleet#quarantine"`}},
+		{"en", "/", []string{"Quarantined (do not open)", `id="quarantined">1<`}},
+		{"es", "/fleet", []string{"Registros en cuarentena", "1 registros firmados", id, d.ID, `<a href="#quarantine">1</a>`, "guardado", "Comentarios a artículos"}},
+		{"en", "/fleet", []string{"Quarantined records", "1 records signed", id, d.ID, "kept", "central quarantine purge"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+tt.path, func(t *testing.T) {
+			b.get("/lang?to=" + tt.lang + "&back=" + url.QueryEscape(tt.path))
+			p := b.get(tt.path)
+			for _, want := range tt.expect {
+				if !strings.Contains(p.body, want) {
+					t.Errorf("GET %s (%s) lacks %q", tt.path, tt.lang, want)
+				}
+			}
+		})
+	}
+	if _, err := s.central.Store.PurgeQuarantined(context.Background(), nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/lang?to=en&back=/fleet")
+	if p := b.get("/fleet"); !strings.Contains(p.body, "purged ") || !strings.Contains(p.body, id) {
+		t.Errorf("fleet page does not show the record purged:\n%s", p.body)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/record"
 )
 
 const (
@@ -176,4 +177,32 @@ func aggregate(t *testing.T, s *site) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// quarantine has a new device upload a correctly signed record sealed to
+// a key that is not the campaign's, and runs the body check as the worker
+// of `central serve` does, so the record is quarantined. It returns the
+// device and the record.
+func quarantine(t *testing.T, s *site) (*centraltest.Device, *record.Record) {
+	t.Helper()
+	d := s.central.NewDevice(t, record.ModeCanvasser)
+	other, _, err := record.NewCampaignKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := d.Keys
+	keys.SealTo = other
+	r, err := record.Build(d.Draft(record.KindComment), d.Campaign, &keys, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Seq = d.NextSeq()
+	r.Sign(d.Key)
+	if res := d.Upload(t, [][]byte{r.Marshal()}).Results; len(res) != 1 || res[0].Status != "accepted" {
+		t.Fatalf("upload of the record sealed to another key: %+v", res)
+	}
+	if _, n, err := central.CheckBodies(context.Background(), s.central.Store, s.central.Keys.SealPublic, s.central.Keys.SealPrivate, time.Now); err != nil || n != 1 {
+		t.Fatalf("body check quarantined %d (%v), want 1", n, err)
+	}
+	return d, r
 }

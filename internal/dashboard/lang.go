@@ -201,6 +201,22 @@ var catalogue = map[string]msg{
 	"mode.kiosk":      {"quiosco", "kiosk"},
 	"mode.canvasser":  {"promotor", "canvasser"},
 
+	// Records whose sealed body does not open (fleet page, overview).
+	"fleet.quarantined":    {"En cuarentena", "Quarantined"},
+	"overview.quarantined": {"En cuarentena (no se abren)", "Quarantined (do not open)"},
+	"quarantine.title":     {"Registros en cuarentena", "Quarantined records"},
+	"quarantine.intro": {"%s registros firmados por un dispositivo inscrito no se abren con la llave de la campaña (sellados con otra llave, o dañados). Se guardan y cuentan para detectar faltantes y duplicados, pero las exportaciones los omiten. Revise el dispositivo que los envió; un administrador puede borrar su contenido con «central quarantine purge».",
+		"%s records signed by an enrolled device do not open with the campaign key (sealed to another key, or damaged). They are kept and counted for gap and duplicate detection, but exports skip them. Check the device that sent them; an administrator can purge their bodies with “central quarantine purge”."},
+	"quarantine.record":   {"Registro", "Record"},
+	"quarantine.seq":      {"Secuencia", "Sequence"},
+	"quarantine.kind":     {"Tipo", "Kind"},
+	"quarantine.received": {"Recibido", "Received"},
+	"quarantine.reason":   {"Motivo", "Reason"},
+	"quarantine.body":     {"Contenido sellado", "Sealed body"},
+	"quarantine.kept":     {"guardado", "kept"},
+	"quarantine.purged":   {"borrado %s", "purged %s"},
+	"quarantine.more":     {"Se muestran los primeros %d; la lista completa: «central quarantine list».", "The first %d are shown; the full list: “central quarantine list”."},
+
 	"revoke.title":   {"Revocar dispositivo", "Revoke device"},
 	"revoke.confirm": {"¿Revocar «%s»? Dejará de poder enviar registros de inmediato. Lo que ya envió se conserva. Para volver a usarlo, un técnico debe inscribirlo de nuevo.", "Revoke “%s”? It will be unable to send records at once. What it already sent is kept. To use it again, a technician must enroll it again."},
 	"revoke.pending": {"Según su último reporte tiene %s registros pendientes: se perderán si no se exportan a memoria USB antes.", "By its last report it holds %s pending records: they are lost unless exported to a USB stick first."},

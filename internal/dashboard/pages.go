@@ -26,6 +26,7 @@ type overviewView struct {
 	MaxKind, MaxDay          int64
 	Duplicates, Conflicts    int64
 	SurveyClosed             int64
+	Quarantined              int64 // records whose sealed body does not open
 }
 
 var channels = []string{central.ChannelKiosk, central.ChannelCanvasser, central.ChannelBundle}
@@ -60,10 +61,16 @@ func (h *Handler) handleOverview(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	quarantined, err := h.cfg.Store.QuarantineCounts(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	v := overviewView{
 		Today: t.Today, Total: t.Records, LastHour: t.LastHour,
 		StaleMinutes: int(central.StaleAfter / time.Minute),
 		Duplicates:   t.Duplicates, Conflicts: t.Conflicts, SurveyClosed: t.SurveyClosed,
+		Quarantined: central.QuarantineTotal(quarantined),
 	}
 	for i := range devices {
 		switch central.FleetState(&devices[i].Device, now) {
@@ -330,6 +337,19 @@ func countsByID(cs []central.SubjectCount) map[string]int64 {
 type fleetView struct {
 	StaleMinutes int
 	Devices      []deviceView
+	Quarantined  int64            // records whose sealed body does not open
+	Quarantine   []quarantineView // the first QuarantineShown of them
+	MoreHidden   bool             // the list was cut at QuarantineShown
+}
+
+// QuarantineShown is how many quarantined records the fleet page lists: a
+// device sending thousands must not make the page heavy; the command
+// line lists them all.
+const QuarantineShown = 200
+
+type quarantineView struct {
+	ID, Device, Kind, Received, Reason, Purged string
+	Seq                                        uint64
 }
 
 type deviceView struct {
@@ -339,6 +359,7 @@ type deviceView struct {
 	Pending, Dead         string
 	Oldest                string
 	Gaps                  uint64
+	Quarantined           int64
 	App                   string
 	Campaign              int
 	LastError             string
@@ -377,12 +398,19 @@ func (h *Handler) fleet(r *http.Request) (*fleetView, error) {
 	for _, g := range st.Gaps {
 		gaps[g.DeviceID] = g.Missing
 	}
-	v := &fleetView{StaleMinutes: int(central.StaleAfter / time.Minute)}
+	quarantined, err := h.cfg.Store.QuarantineCounts(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	v := &fleetView{StaleMinutes: int(central.StaleAfter / time.Minute), Quarantined: central.QuarantineTotal(quarantined)}
+	if err := h.quarantine(r, v); err != nil {
+		return nil, err
+	}
 	for i := range devices {
 		d := &devices[i]
 		dv := deviceView{
 			ID: d.ID, Name: d.Name, Mode: d.Mode, State: central.FleetState(&d.Device, now),
-			Records: d.Records, Gaps: gaps[d.ID], App: d.AppVersion,
+			Records: d.Records, Gaps: gaps[d.ID], Quarantined: quarantined[d.ID], App: d.AppVersion,
 			Pending: l.T("fleet.unknown"), Dead: l.T("fleet.unknown"), Oldest: l.T("fleet.unknown"),
 			LastSeen: l.T("fleet.never"),
 		}
@@ -409,6 +437,30 @@ func (h *Handler) fleet(r *http.Request) (*fleetView, error) {
 		v.Devices = append(v.Devices, dv)
 	}
 	return v, nil
+}
+
+// quarantine fills the fleet page's list of quarantined records.
+func (h *Handler) quarantine(r *http.Request, v *fleetView) error {
+	if v.Quarantined == 0 {
+		return nil
+	}
+	list, err := h.cfg.Store.QuarantinedRecords(r.Context())
+	if err != nil {
+		return err
+	}
+	if len(list) > QuarantineShown {
+		list, v.MoreHidden = list[:QuarantineShown], true
+	}
+	l := langOf(r)
+	for _, q := range list {
+		qv := quarantineView{ID: q.ID.String(), Device: q.DeviceID, Seq: q.Seq, Kind: l.T("kind." + q.Kind),
+			Received: h.local(q.ReceivedAt), Reason: q.Reason, Purged: l.T("quarantine.kept")}
+		if !q.PurgedAt.IsZero() {
+			qv.Purged = l.T("quarantine.purged", h.local(q.PurgedAt))
+		}
+		v.Quarantine = append(v.Quarantine, qv)
+	}
+	return nil
 }
 
 type revokeView struct {

@@ -162,7 +162,7 @@ func newDevice(tb testing.TB, dir, name, code string, n int, o deviceOptions) *d
 	tb.Cleanup(tr.CloseIdleConnections)
 	s.Client = &http.Client{Transport: tr}
 	if o.p != nil {
-		s.Client.Transport = countingTransport{tr, o.p}
+		s.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, o.p} }
 	}
 	e, err := s.Enroll(ctx, code, name, o.mode)
 	if err != nil {

@@ -32,6 +32,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/central/storetest"
+	"github.com/voces-cdmx/voces/internal/protocol"
 )
 
 // TestMultiNodeBehindTLSProxy is the layout the operator guide documents
@@ -57,7 +58,7 @@ func TestMultiNodeBehindTLSProxy(t *testing.T) {
 	copyDir(t, data[0], data[1])
 	node := func(i int) *centraltest.Process {
 		return centraltest.StartProcess(t, centralBin, data[i], "--db", pg,
-			"--addr", "127.0.0.1:"+ports[1+i], "--public-url", bal)
+			"--addr", "127.0.0.1:"+ports[1+i], "--public-url", bal, "--trusted-proxy", "127.0.0.1")
 	}
 	nodes := []*centraltest.Process{node(0), node(1)}
 	startNginx(t, nginx, dir, certFile, keyFile, ports)
@@ -68,9 +69,14 @@ func TestMultiNodeBehindTLSProxy(t *testing.T) {
 	var devs []*device
 	var paths []string
 	for i := range 3 {
-		code := strings.TrimSpace(string(runCentral(t, data[i%2], "token", "--db", pg)))
+		// As the guide says for a TLS-terminating proxy: the code pins the
+		// proxy's certificate, which central never sees.
+		code := strings.TrimSpace(string(runCentral(t, data[i%2], "token", "--db", pg, "--tls-pin-cert", certFile)))
 		if !strings.HasPrefix(code, bal+"#") {
 			t.Fatalf("code %q does not point devices at the proxy %s", code, bal)
+		}
+		if pc, err := protocol.ParseCode(code); err != nil || pc.Pin.Kind != protocol.PinKey {
+			t.Fatalf("code %q does not pin the proxy's key: %+v, %v", code, pc, err)
 		}
 		d := newDevice(t, dir, fmt.Sprintf("device%d", i), code, perDevice, deviceOptions{p: p, roots: pool})
 		devs = append(devs, d)

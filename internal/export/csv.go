@@ -54,8 +54,8 @@ func SignaturesDir(csvPath string) string {
 // opened by key, and each signature as an SVG file in SignaturesDir(out)
 // named by record id. The file is RFC 4180 (CRLF line ends) in UTF-8 with
 // a byte order mark, its fields separated by opt.Delimiter (',' unless
-// set). Nothing is left at out unless every record was
-// exported.
+// set). Records whose body does not open are skipped and counted in
+// Summary.Skipped; nothing is left at out on any other failure.
 func CSV(ctx context.Context, r central.RecordReader, key *Key, out string, opt Options) (*Summary, error) {
 	loc, err := opt.location()
 	if err != nil {
@@ -100,11 +100,12 @@ func CSV(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 		return nil, fmt.Errorf("write csv: %w", err)
 	}
 	sum := &Summary{ByKind: make(map[record.Kind]int64)}
+	sk := &skipper{key: key, sum: sum}
 	sigFiles := 0
 	row := make([]string, len(header))
 	err = r.EachRecord(ctx, string(opt.Kind), func(sr central.StoredRecord) error {
-		o, err := open(sr, key)
-		if err != nil {
+		o, err := sk.open(sr)
+		if err != nil || o == nil {
 			return err
 		}
 		sigFile := ""
@@ -131,6 +132,9 @@ func CSV(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 		}
 		return ctx.Err()
 	})
+	if err == nil {
+		err = sk.check()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -3,9 +3,12 @@
 // and PDF signature sheets per proposal for the electoral authority.
 //
 // Exports need the campaign private key, which may live on a trusted
-// machine rather than on the server. A record the key cannot open stops the
-// export: a file missing some records would look complete to whoever reads
-// it.
+// machine rather than on the server. A record whose sealed body does not
+// open (quarantined by central, or failing here) is skipped, and the
+// Summary counts it, so one bad upload cannot stop every export and the
+// operator is told the file is short and where the rest are listed. A key
+// that opens none of the records stops the export: that is the wrong key,
+// not bad records.
 package export
 
 import (
@@ -14,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 	_ "time/tzdata" // the campaign time zone must load on machines without a zoneinfo database
@@ -75,6 +79,40 @@ func LoadKey(path string) (*Key, error) {
 	return k, nil
 }
 
+// KeyFor reads the campaign private key from keyFile, or from central's
+// data directory when keyFile is "".
+func KeyFor(dataDir, keyFile string) (*Key, error) {
+	if keyFile != "" {
+		return LoadKey(keyFile)
+	}
+	key, err := LoadKey(filepath.Join(dataDir, central.SealKeyFile))
+	if errors.Is(err, ErrNoKey) {
+		return nil, fmt.Errorf("the campaign private key is not in %s; pass --key FILE", dataDir)
+	}
+	return key, err
+}
+
+// Choose checks the settings of `central export` as its flags name them
+// (--out, --format, --kind, --delimiter) and picks the writer and the CSV
+// delimiter. Its errors are the command line's mistakes.
+func Choose(out, format, kind, delimiter string) (Func, rune, error) {
+	writers := map[string]Func{"csv": CSV, "xlsx": XLSX, "pdf": PDF}
+	comma, err := ParseDelimiter(delimiter)
+	switch {
+	case out == "":
+		return nil, 0, errors.New("--out FILE is required")
+	case kind != "" && !record.Kind(kind).Valid():
+		return nil, 0, fmt.Errorf("--kind %q is not a record kind", kind)
+	case err != nil:
+		return nil, 0, fmt.Errorf("--%v", err)
+	case writers[format] == nil:
+		return nil, 0, fmt.Errorf("--format %q: want csv, xlsx or pdf", format)
+	case format == "pdf" && kind != "" && kind != string(record.KindSignature):
+		return nil, 0, errors.New("--format pdf holds signatures only; omit --kind or use --kind signature")
+	}
+	return writers[format], comma, nil
+}
+
 // Options are the settings both formats share.
 type Options struct {
 	// Kind limits the export to one record kind; "" exports all.
@@ -125,6 +163,46 @@ type Summary struct {
 	Records int64                 // records exported
 	ByKind  map[record.Kind]int64 // records exported by kind
 	Files   []string              // files and directories written, the main output first
+	Skipped int64                 // records left out because their sealed body does not open
+}
+
+// skipper opens records for an export, skipping those whose body does
+// not open: the ones central quarantined, and (belt and braces, for a
+// record not checked yet) any that fail here.
+type skipper struct {
+	key    *Key
+	opened int64
+	failed int64 // failed here, not quarantined before
+	first  error // the first of those failures
+	sum    *Summary
+}
+
+// open returns the opened record, or nil when it is skipped.
+func (s *skipper) open(sr central.StoredRecord) (*openedRecord, error) {
+	if sr.Quarantined() {
+		s.sum.Skipped++
+		return nil, nil
+	}
+	o, err := open(sr, s.key)
+	if err != nil {
+		s.sum.Skipped++
+		s.failed++
+		if s.first == nil {
+			s.first = err
+		}
+		return nil, nil
+	}
+	s.opened++
+	return o, nil
+}
+
+// check refuses an export whose key opened none of the records it tried:
+// a file of nothing would hide a wrong key.
+func (s *skipper) check() error {
+	if s.opened == 0 && s.failed > 0 {
+		return fmt.Errorf("the key opens none of the %d records: %w", s.failed, s.first)
+	}
+	return nil
 }
 
 // openedRecord is a stored record with its body opened.

@@ -82,9 +82,11 @@ func PDF(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 	}
 	byProposal := map[string][]signatureRow{}
 	var done int64
+	sum := &Summary{}
+	sk := &skipper{key: key, sum: sum}
 	err = r.EachRecord(ctx, string(record.KindSignature), func(sr central.StoredRecord) error {
-		o, err := open(sr, key)
-		if err != nil {
+		o, err := sk.open(sr)
+		if err != nil || o == nil {
 			return err
 		}
 		row := signatureRow{id: o.ID, deviceID: o.DeviceID, seq: o.Seq, deviceTime: o.DeviceTime, strokes: o.Body.Strokes}
@@ -98,6 +100,9 @@ func PDF(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 		}
 		return ctx.Err()
 	})
+	if err == nil {
+		err = sk.check()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +139,7 @@ func PDF(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 	if err := f.commit(); err != nil {
 		return nil, err
 	}
-	return &Summary{Records: done, ByKind: map[record.Kind]int64{record.KindSignature: done}, Files: []string{out}}, nil
+	return &Summary{Records: done, ByKind: map[record.Kind]int64{record.KindSignature: done}, Files: []string{out}, Skipped: sum.Skipped}, nil
 }
 
 // proposalOrder lists the proposals with signatures in campaign order,

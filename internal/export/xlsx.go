@@ -81,6 +81,7 @@ func XLSX(ctx context.Context, r central.RecordReader, key *Key, out string, opt
 	}
 
 	sum := &Summary{ByKind: make(map[record.Kind]int64)}
+	sk := &skipper{key: key, sum: sum}
 	for i, kind := range kinds {
 		sheet := string(kind)
 		if i == 0 {
@@ -92,7 +93,7 @@ func XLSX(ctx context.Context, r central.RecordReader, key *Key, out string, opt
 			return nil, fmt.Errorf("write xlsx: %w", err)
 		}
 		cols := sheetColumnsFor(kind, cs, loc)
-		if err := writeSheet(ctx, r, key, wb, sheet, kind, cols, header, date, func() {
+		if err := writeSheet(ctx, r, sk, wb, sheet, kind, cols, header, date, func() {
 			sum.Records++
 			sum.ByKind[kind]++
 			if opt.Progress != nil {
@@ -101,6 +102,9 @@ func XLSX(ctx context.Context, r central.RecordReader, key *Key, out string, opt
 		}); err != nil {
 			return nil, err
 		}
+	}
+	if err := sk.check(); err != nil {
+		return nil, err
 	}
 	wb.SetActiveSheet(0)
 
@@ -121,7 +125,7 @@ func XLSX(ctx context.Context, r central.RecordReader, key *Key, out string, opt
 
 // writeSheet streams one kind's records into sheet, a row each, calling
 // done after each.
-func writeSheet(ctx context.Context, r central.RecordReader, key *Key, wb *excelize.File, sheet string, kind record.Kind,
+func writeSheet(ctx context.Context, r central.RecordReader, sk *skipper, wb *excelize.File, sheet string, kind record.Kind,
 	cols []xlsxColumn, headerStyle, dateStyle int, done func()) error {
 	sw, err := wb.NewStreamWriter(sheet)
 	if err != nil {
@@ -151,8 +155,8 @@ func writeSheet(ctx context.Context, r central.RecordReader, key *Key, wb *excel
 	}
 	n := 1
 	err = r.EachRecord(ctx, string(kind), func(sr central.StoredRecord) error {
-		o, err := open(sr, key)
-		if err != nil {
+		o, err := sk.open(sr)
+		if err != nil || o == nil {
 			return err
 		}
 		for i, c := range cols {

@@ -40,7 +40,14 @@ const (
 	// KindCampaignPending is a success: the device is enrolled, but the
 	// campaign content could not be downloaded yet; syncd keeps trying.
 	KindCampaignPending = "campaign_pending"
-	KindRefused         = "refused"
+	// The connection is not the one the code describes: plain http:// to
+	// another machine without the code's insecure flag, a redirect off
+	// central's address, or (without a pin) a certificate the system does
+	// not trust. A TLS pin that does not match is KindServerKeyMismatch.
+	KindInsecureURL  = "insecure_url"
+	KindRedirected   = "redirected"
+	KindTLSUntrusted = "tls_untrusted"
+	KindRefused      = "refused"
 )
 
 // RequestEnroll asks a running syncd to enrol the device, and returns a

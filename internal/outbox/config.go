@@ -24,6 +24,13 @@ type Identity struct {
 	SealKey    [32]byte           `json:"seal_key"`   // campaign public key
 	DedupeKey  []byte             `json:"dedupe_key"` // for blind signer indexes
 	EnrolledAt time.Time          `json:"enrolled_at"`
+	// TLSPin is the provisioning code's pin of central's TLS key or CA
+	// (protocol.TLSPin's text form), "" for none: every connection to
+	// central is checked against it, not only the enrolment.
+	TLSPin string `json:"tls_pin,omitempty"`
+	// InsecureHTTP is the code's permission to use plain http:// to a
+	// host that is not loopback.
+	InsecureHTTP bool `json:"insecure_http,omitempty"`
 }
 
 // Keys returns what record.Build needs.

@@ -4,7 +4,10 @@
 //
 // Everything a device sends is signed with its Ed25519 key over the exact
 // request body bytes (compressed, as sent), so central authenticates a
-// request before it spends anything decompressing or parsing it.
+// request before it spends anything decompressing or parsing it. Every
+// answer a device acts on is signed in turn by central's server key, the
+// one the provisioning code's fingerprint names, and bound to the request
+// it answers (answer.go), so nothing between them can forge or replay one.
 package protocol
 
 import (

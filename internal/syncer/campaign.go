@@ -53,7 +53,7 @@ func (s *Syncer) pullCampaign(ctx context.Context, id *outbox.Identity) (int, bo
 			h.Set("If-None-Match", current.ETag)
 		}
 	}
-	ans, err := s.send(ctx, exchange{method: http.MethodGet, base: id.ServerURL, path: protocol.PathCampaign, header: h})
+	ans, err := s.send(ctx, exchange{method: http.MethodGet, peer: peerOf(id), path: protocol.PathCampaign, header: h})
 	if err != nil {
 		return have, false, err
 	}

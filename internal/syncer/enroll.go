@@ -67,9 +67,17 @@ func Enroll(ctx context.Context, store *outbox.Store, code, name, mode string, c
 // fingerprint, stores the identity and pulls the campaign. name defaults
 // to the host name and mode to kiosk.
 //
+// Every answer is checked before it is used: the server key it gives
+// must have the code's fingerprint and must have signed the answer to
+// this very request, and the connection must pass the code's checks
+// (https, or plain http only to loopback or with the code's insecure
+// flag; the code's TLS pin; no redirect off the address).
+//
 // Errors match one of ErrCodeMistyped, ErrCodeUsed, ErrCodeExpired,
-// ErrUnknownCode, ErrUnreachable, ErrServerKeyMismatch, ErrPendingRecords
-// or ErrEnrollRefused; ErrCampaignPending comes with a non-nil Enrollment.
+// ErrUnknownCode, ErrUnreachable, ErrServerKeyMismatch (also for a TLS
+// pin that does not match and an answer central did not sign),
+// ErrInsecureURL, ErrRedirected, ErrTLSUntrusted, ErrPendingRecords or
+// ErrEnrollRefused; ErrCampaignPending comes with a non-nil Enrollment.
 // A clock far off is not an error: see Enrollment.ClockFarOff.
 func (s *Syncer) Enroll(ctx context.Context, code, name, mode string) (*Enrollment, error) {
 	pc, err := protocol.ParseCode(code)
@@ -117,7 +125,8 @@ func (s *Syncer) Enroll(ctx context.Context, code, name, mode string) (*Enrollme
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	ans, err := s.send(ctx, exchange{method: http.MethodPost, base: pc.URL, path: protocol.PathEnroll, body: body, header: h})
+	p := peer{url: pc.URL, pin: pc.Pin, insecureHTTP: pc.InsecureHTTP}
+	ans, err := s.send(ctx, exchange{method: http.MethodPost, peer: p, path: protocol.PathEnroll, body: body, header: h})
 	if err != nil {
 		return nil, enrollError(err)
 	}
@@ -125,8 +134,17 @@ func (s *Syncer) Enroll(ctx context.Context, code, name, mode string) (*Enrollme
 	if err := json.Unmarshal(ans.body, &resp); err != nil {
 		return nil, fmt.Errorf("%w: %w: %v", ErrEnrollRefused, ErrBadAnswer, err)
 	}
-	if protocol.Fingerprint(resp.ServerKey) != pc.Fingerprint {
+	// Nothing of the answer is used before both checks: the key it names
+	// is the one the technician typed, and that key signed this very
+	// answer to this request (which holds the token and the device's new
+	// key). A proxy can neither swap the seal key, the dedupe key or the
+	// device id, nor replay another device's answer.
+	if !protocol.FingerprintMatches(resp.ServerKey, pc.Fingerprint) {
 		return nil, fmt.Errorf("%w (code has %s, server has %s)", ErrServerKeyMismatch, pc.Fingerprint, protocol.Fingerprint(resp.ServerKey))
+	}
+	binding := protocol.AnswerBinding(protocol.PathEnroll, body, nil)
+	if !protocol.VerifyAnswer(resp.ServerKey, protocol.PathEnroll, binding, ans.status, ans.body, answerSignature(ans.header)) {
+		return nil, fmt.Errorf("%w: %w", ErrServerKeyMismatch, ErrForgedAnswer)
 	}
 	if resp.DeviceID == "" || len(resp.SealKey) != 32 || len(resp.ServerKey) != ed25519.PublicKeySize || len(resp.DedupeKey) == 0 {
 		return nil, fmt.Errorf("%w: %w: enrollment answer is missing the device id or keys", ErrEnrollRefused, ErrBadAnswer)
@@ -150,6 +168,9 @@ func (s *Syncer) Enroll(ctx context.Context, code, name, mode string) (*Enrollme
 		CampaignID: resp.CampaignID,
 		DedupeKey:  resp.DedupeKey,
 		EnrolledAt: now.UTC(),
+		TLSPin:     pc.Pin.String(),
+		// Kept only where it is needed: on loopback it changes nothing.
+		InsecureHTTP: pc.InsecureHTTP,
 	}
 	copy(id.SealKey[:], resp.SealKey)
 	if err := s.store.SetIdentity(ctx, id); err != nil {
@@ -184,6 +205,14 @@ func (s *Syncer) Enroll(ctx context.Context, code, name, mode string) (*Enrollme
 // enrollError says which enrollment failure a refusal is.
 func enrollError(err error) error {
 	var se *StatusError
+	switch {
+	case errors.Is(err, ErrTLSPinMismatch):
+		// The same thing for the technician as a wrong server key: this
+		// is not the server the code was made for.
+		return fmt.Errorf("%w: %w", ErrServerKeyMismatch, err)
+	case errors.Is(err, ErrInsecureURL), errors.Is(err, ErrRedirected), errors.Is(err, ErrTLSUntrusted):
+		return err
+	}
 	if !errors.As(err, &se) {
 		return fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
@@ -216,6 +245,9 @@ func EnrollErrorKind(err error) string {
 		{ErrServerKeyMismatch, handoff.KindServerKeyMismatch},
 		{ErrPendingRecords, handoff.KindPendingRecords},
 		{ErrCampaignPending, handoff.KindCampaignPending},
+		{ErrInsecureURL, handoff.KindInsecureURL},
+		{ErrRedirected, handoff.KindRedirected},
+		{ErrTLSUntrusted, handoff.KindTLSUntrusted},
 		{ErrUnreachable, handoff.KindUnreachable},
 	} {
 		if errors.Is(err, k.err) {

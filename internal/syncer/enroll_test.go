@@ -36,6 +36,21 @@ func quietSyncer(store *outbox.Store) *Syncer {
 func TestEnroll(t *testing.T) {
 	ctx := context.Background()
 
+	t.Run("a version 1 code issued before version 2 still enrolls", func(t *testing.T) {
+		fc := newFakeCentral(t)
+		pc, err := protocol.ParseCode(fc.code(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A version 1 fingerprint is the first 80 bits of the same hash.
+		pc.Fingerprint = pc.Fingerprint[:16]
+		if pc.Version() != 1 {
+			t.Fatalf("made a version %d code", pc.Version())
+		}
+		if _, err := quietSyncer(openOutbox(t)).Enroll(ctx, pc.String(), "kiosk", record.ModeKiosk); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("a good code enrolls and brings the campaign", func(t *testing.T) {
 		fc := newFakeCentral(t)
 		store := openOutbox(t)

@@ -28,6 +28,24 @@ var (
 	// ErrBadAnswer means central answered 2xx with something that does not
 	// fit the protocol, such as results that do not match the batch.
 	ErrBadAnswer = errors.New("central's answer does not fit the protocol")
+	// ErrForgedAnswer means an answer did not carry a valid signature of
+	// the server key the device enrolled with (or, at enrolment, of the
+	// key the code names): something between the device and central
+	// changed it or answered in central's place. Nothing in it is used:
+	// no key stored, no record marked synced or dead.
+	ErrForgedAnswer = errors.New("the answer is not signed by central: something between the device and central changed it or answered in its place, and the device used nothing in it")
+	// ErrInsecureURL refuses plain http:// to a host that is not this
+	// machine, unless the provisioning code allowed it.
+	ErrInsecureURL = errors.New("central's address is plain http:// to another machine, and the provisioning code does not allow that: ask for a code with an https:// address (or one made with --insecure-http)")
+	// ErrRedirected means central's address sent the device elsewhere: a
+	// device follows no redirect away from the address in its code.
+	ErrRedirected = errors.New("central's address redirected the device to another address, and the device only talks to the address in its provisioning code")
+	// ErrTLSPinMismatch means the TLS certificate is not the one the code
+	// pins: something is answering in central's place.
+	ErrTLSPinMismatch = errors.New("central's TLS certificate is not the one the provisioning code pins: something between the device and central is answering in its place")
+	// ErrTLSUntrusted means an https:// address without a pin presented a
+	// certificate this device's trusted authorities do not vouch for.
+	ErrTLSUntrusted = errors.New("central's TLS certificate is not trusted on this device: ask for a provisioning code that pins it")
 )
 
 // NetError is a request that got no HTTP answer.
@@ -77,6 +95,7 @@ type StatusError struct {
 	Code       protocol.ErrorCode // empty when the body was not a protocol.Error
 	Message    string
 	RetryAfter time.Duration // what Retry-After asked for; 0 when absent
+	Signed     bool          // carries central's answer signature for this request
 }
 
 func (e *StatusError) Error() string {
@@ -91,8 +110,10 @@ func (e *StatusError) Error() string {
 }
 
 // Permanent reports whether central refused the device itself, so that
-// retrying cannot help.
-func (e *StatusError) Permanent() bool { return e.Code.Permanent() }
+// retrying cannot help. Only a refusal signed by central counts: an
+// unsigned one may come from anything in between, and a proxy must not
+// be able to switch a device's uploads off.
+func (e *StatusError) Permanent() bool { return e.Code.Permanent() && e.Signed }
 
 // TooLarge reports whether central refused the request for its size.
 func (e *StatusError) TooLarge() bool {

@@ -201,8 +201,39 @@ func (fc *fakeCentral) stored() int {
 	return len(fc.records)
 }
 
+// signingWriter signs what a handler answers, as central does, with the
+// fake's server key over the request's binding.
+type signingWriter struct {
+	http.ResponseWriter
+	key     ed25519.PrivateKey
+	path    string
+	binding []byte
+	signed  bool
+}
+
+func (w *signingWriter) sign(status int, body []byte) {
+	w.signed = true
+	if sig := protocol.SignAnswer(w.key, w.path, w.binding, status, body); sig != nil {
+		w.Header().Set(protocol.HeaderAnswerSignature, base64.StdEncoding.EncodeToString(sig))
+	}
+}
+
+func (w *signingWriter) WriteHeader(status int) {
+	if !w.signed {
+		w.sign(status, nil)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *signingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (fc *fakeCentral) withFaults(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		sig, _ := base64.StdEncoding.DecodeString(r.Header.Get(protocol.HeaderSignature))
+		w := &signingWriter{ResponseWriter: rw, key: fc.serverKey, path: r.URL.Path, binding: protocol.AnswerBinding(r.URL.Path, raw, sig)}
 		fc.mu.Lock()
 		fc.requests[r.URL.Path]++
 		var f *fault
@@ -245,9 +276,14 @@ func (fc *fakeCentral) withFaults(next http.Handler) http.Handler {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, _ := json.Marshal(v)
+	b = append(b, '\n')
+	if sw, ok := w.(*signingWriter); ok {
+		sw.sign(status, b)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(b)
 }
 
 func refuse(w http.ResponseWriter, status int, code protocol.ErrorCode, msg string) {

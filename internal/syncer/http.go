@@ -3,6 +3,7 @@ package syncer
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -25,16 +26,29 @@ const maxErrorBody = 64 << 10
 // exchange is one request to central and its answer.
 type exchange struct {
 	method string
-	base   string // central's URL from the provisioning code
+	peer   peer   // central, as the provisioning code names it
 	path   string // protocol.Path*
 	body   []byte
 	header http.Header
+	// verify, when set, is the server key a 2xx answer must be signed
+	// with (protocol.VerifyAnswer), over binding; a refusal signed with it
+	// is one the device may stop for. nil leaves the check to the caller
+	// (enrolment, which learns the key from the answer) or to the content
+	// (campaigns).
+	verify  ed25519.PublicKey
+	binding []byte // protocol.AnswerBinding of the request
 }
 
 // endpoint joins central's URL, which may carry a path prefix, and an API
 // path.
 func endpoint(base, path string) string {
 	return strings.TrimRight(base, "/") + path
+}
+
+// answerSignature is central's signature header of an answer, decoded.
+func answerSignature(h http.Header) []byte {
+	sig, _ := base64.StdEncoding.DecodeString(h.Get(protocol.HeaderAnswerSignature))
+	return sig
 }
 
 // answer is a 2xx or 304 reply.
@@ -48,9 +62,16 @@ type answer struct {
 // answer within it. A reply outside 2xx and 304 is a *StatusError; no
 // reply is a *NetError. Cancelling ctx abandons the request.
 func (s *Syncer) send(ctx context.Context, x exchange) (*answer, error) {
+	if err := x.peer.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", x.path, err)
+	}
+	client, err := s.clientFor(x.peer)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", x.path, err)
+	}
 	rctx, cancel := context.WithTimeout(ctx, s.RequestTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, x.method, endpoint(x.base, x.path), bytes.NewReader(x.body))
+	req, err := http.NewRequestWithContext(rctx, x.method, endpoint(x.peer.url, x.path), bytes.NewReader(x.body))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", x.path, err)
 	}
@@ -66,8 +87,13 @@ func (s *Syncer) send(ctx context.Context, x exchange) (*answer, error) {
 		timeout := errors.Is(rctx.Err(), context.DeadlineExceeded) || (errors.As(err, &te) && te.Timeout())
 		return &NetError{Path: x.path, Timeout: timeout, Err: err}
 	}
-	resp, err := s.Client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
+		if terr := trustError(err); terr != nil && ctx.Err() == nil {
+			// Not the link: something answered that is not central, and
+			// trying again the same way gets the same answer.
+			return nil, fmt.Errorf("%s: %w", x.path, terr)
+		}
 		return nil, netErr(err)
 	}
 	defer resp.Body.Close()
@@ -80,11 +106,17 @@ func (s *Syncer) send(ctx context.Context, x exchange) (*answer, error) {
 	if err != nil {
 		return nil, netErr(err)
 	}
+	signed := x.verify != nil && protocol.VerifyAnswer(x.verify, x.path, x.binding, resp.StatusCode, body, answerSignature(resp.Header))
 	if !ok {
-		return nil, s.statusError(x.path, resp, body)
+		se := s.statusError(x.path, resp, body)
+		se.Signed = signed
+		return nil, se
 	}
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("%w: %s: answer longer than %d bytes", ErrBadAnswer, x.path, limit)
+	}
+	if x.verify != nil && !signed {
+		return nil, fmt.Errorf("%s: %w", x.path, ErrForgedAnswer)
 	}
 	return &answer{status: resp.StatusCode, header: resp.Header, body: body}, nil
 }
@@ -119,6 +151,10 @@ func signed(id *outbox.Identity, path string, body []byte, gzipped bool) exchang
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set(protocol.HeaderDevice, id.DeviceID)
-	h.Set(protocol.HeaderSignature, base64.StdEncoding.EncodeToString(protocol.SignRequest(id.DeviceKey, path, body)))
-	return exchange{method: http.MethodPost, base: id.ServerURL, path: path, body: body, header: h}
+	sig := protocol.SignRequest(id.DeviceKey, path, body)
+	h.Set(protocol.HeaderSignature, base64.StdEncoding.EncodeToString(sig))
+	return exchange{
+		method: http.MethodPost, peer: peerOf(id), path: path, body: body, header: h,
+		verify: id.ServerKey, binding: protocol.AnswerBinding(path, body, sig),
+	}
 }

@@ -49,14 +49,21 @@ const (
 // before the first call; New fills them with the defaults. Its methods are
 // safe to call from several goroutines: uploads are serialised.
 type Syncer struct {
-	mu     sync.Mutex // held for a whole push: pushes share the batch budget
-	store  *outbox.Store
-	budget int // batch byte budget now, 0 until the first push; halves on a choking link, grows back slowly
+	mu      sync.Mutex // held for a whole push: pushes share the batch budget
+	store   *outbox.Store
+	budget  int                        // batch byte budget now, 0 until the first push; halves on a choking link, grows back slowly
+	cmu     sync.Mutex                 // guards clients
+	clients map[clientKey]*http.Client // Client with the device's checks, per peer (see clientFor)
 
-	Client     *http.Client // no overall timeout: RequestTimeout applies per request
-	Clock      Clock
-	Logger     *slog.Logger
-	AppVersion string // reported in heartbeats and the User-Agent
+	Client *http.Client // no overall timeout: RequestTimeout applies per request
+	// WrapTransport, when set, wraps the transport the engine makes from
+	// Client's (with the TLS pin of the provisioning code added), for
+	// instrumentation. A pinned connection needs Client.Transport to be
+	// an *http.Transport (or nil), so wrap here rather than there.
+	WrapTransport func(http.RoundTripper) http.RoundTripper
+	Clock         Clock
+	Logger        *slog.Logger
+	AppVersion    string // reported in heartbeats and the User-Agent
 
 	BatchBytes        int // largest batch, in stored record bytes (see protocol.DefaultBatchBytes)
 	RequestTimeout    time.Duration

@@ -47,6 +47,20 @@ type Response struct {
 	Body   []byte
 }
 
+// SignedBy reports whether the answer carries central's signature with
+// serverKey over its body and status, for the request binding names
+// (protocol.AnswerBinding).
+func (r *Response) SignedBy(serverKey ed25519.PublicKey, path string, binding []byte) bool {
+	sig, err := base64.StdEncoding.DecodeString(r.Header.Get(protocol.HeaderAnswerSignature))
+	return err == nil && protocol.VerifyAnswer(serverKey, path, binding, r.Status, r.Body, sig)
+}
+
+// requestBinding is what central binds its answer to a signed request to.
+func requestBinding(req *http.Request) []byte {
+	sig, _ := base64.StdEncoding.DecodeString(req.Header.Get(protocol.HeaderSignature))
+	return sig
+}
+
 // Error decodes a protocol.Error body, failing the test if it is not one.
 func (r *Response) Error(tb testing.TB) protocol.Error {
 	tb.Helper()
@@ -119,10 +133,16 @@ func Enroll(tb testing.TB, client *http.Client, code, mode string) *Device {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	resp := PostEnroll(tb, client, pc.URL, protocol.EnrollRequest{
+	req, err := EnrollRequest(pc.URL, protocol.EnrollRequest{
 		Token: pc.Token, DeviceKey: pub, Name: "test device", Mode: mode,
 		DeviceTime: time.Now().UTC(), AppVersion: "centraltest",
 	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	body, _ := req.GetBody()
+	sent, _ := io.ReadAll(body)
+	resp := Do(tb, client, req)
 	if resp.Status != http.StatusOK {
 		tb.Fatalf("enroll: status %d: %s", resp.Status, resp.Body)
 	}
@@ -130,8 +150,11 @@ func Enroll(tb testing.TB, client *http.Client, code, mode string) *Device {
 	if err := json.Unmarshal(resp.Body, &er); err != nil {
 		tb.Fatal(err)
 	}
-	if protocol.Fingerprint(er.ServerKey) != pc.Fingerprint {
+	if !protocol.FingerprintMatches(er.ServerKey, pc.Fingerprint) {
 		tb.Fatalf("enroll: server key does not match the code's fingerprint")
+	}
+	if !resp.SignedBy(er.ServerKey, protocol.PathEnroll, protocol.AnswerBinding(protocol.PathEnroll, sent, nil)) {
+		tb.Fatalf("enroll: the answer is not signed with the server key for this request")
 	}
 	if len(er.SealKey) != 32 {
 		tb.Fatalf("enroll: seal key has %d bytes", len(er.SealKey))
@@ -289,9 +312,13 @@ func (d *Device) BatchRequest(tb testing.TB, records [][]byte) *http.Request {
 // the test unless it is 200 with one result per record.
 func (d *Device) Upload(tb testing.TB, records [][]byte) *protocol.BatchResponse {
 	tb.Helper()
-	resp := Do(tb, d.Client, d.BatchRequest(tb, records))
+	req := d.BatchRequest(tb, records)
+	resp := Do(tb, d.Client, req)
 	if resp.Status != http.StatusOK {
 		tb.Fatalf("upload: status %d: %s", resp.Status, resp.Body)
+	}
+	if !resp.SignedBy(d.ServerKey, protocol.PathBatches, requestBinding(req)) {
+		tb.Fatalf("upload: the answer is not signed with the server key for this batch")
 	}
 	var br protocol.BatchResponse
 	if err := json.Unmarshal(resp.Body, &br); err != nil {
@@ -318,9 +345,13 @@ func (d *Device) Heartbeat(tb testing.TB, hb protocol.Heartbeat) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	resp := Do(tb, d.Client, d.SignedRequest(tb, protocol.PathHeartbeat, body, false))
+	req := d.SignedRequest(tb, protocol.PathHeartbeat, body, false)
+	resp := Do(tb, d.Client, req)
 	if resp.Status != http.StatusNoContent {
 		tb.Fatalf("heartbeat: status %d: %s", resp.Status, resp.Body)
+	}
+	if !resp.SignedBy(d.ServerKey, protocol.PathHeartbeat, requestBinding(req)) {
+		tb.Fatalf("heartbeat: the answer is not signed with the server key for this heartbeat")
 	}
 }
 

@@ -34,7 +34,7 @@ type Process struct {
 	Bin  string // the central binary
 	Dir  string // its data directory
 	Addr string // HOST:PORT it listens on
-	URL  string // http://Addr
+	URL  string // http://Addr, or https://Addr when serving TLS
 
 	cmd    *exec.Cmd
 	exited chan struct{} // closed once the process is reaped
@@ -66,10 +66,12 @@ func StartProcess(tb testing.TB, bin, dir string, extra ...string) *Process {
 			p.mu.Lock()
 			p.output.WriteString(line + "\n")
 			p.mu.Unlock()
-			if addr, ok := strings.CutPrefix(line, "listening on http://"); ok {
-				select {
-				case listening <- addr:
-				default:
+			for _, scheme := range []string{"http", "https"} {
+				if addr, ok := strings.CutPrefix(line, "listening on "+scheme+"://"); ok {
+					select {
+					case listening <- scheme + "://" + addr:
+					default:
+					}
 				}
 			}
 		}
@@ -85,8 +87,9 @@ func StartProcess(tb testing.TB, bin, dir string, extra ...string) *Process {
 		}
 	})
 	select {
-	case addr := <-listening:
-		p.Addr, p.URL = addr, "http://"+addr
+	case u := <-listening:
+		p.URL = u
+		_, p.Addr, _ = strings.Cut(u, "://")
 	case <-p.exited:
 		tb.Fatalf("central exited before listening: %v\n%s", p.err, p.Output())
 	case <-time.After(StartTimeout):

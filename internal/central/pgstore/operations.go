@@ -106,7 +106,7 @@ func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]
 // first, from the partial index.
 func (s *Store) UnaggregatedSurveys(ctx context.Context, limit int) ([]central.StoredRecord, error) {
 	out, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records
-		WHERE kind = 'survey_response' AND NOT aggregated ORDER BY received_at, id LIMIT $1`, int64(limit))
+		WHERE kind = 'survey_response' AND NOT aggregated AND body_state < $2 ORDER BY received_at, id LIMIT $1`, int64(limit), central.BodyQuarantined)
 	if err != nil {
 		return nil, fmt.Errorf("unaggregated surveys: %w", err)
 	}

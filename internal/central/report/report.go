@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -46,6 +48,10 @@ func Stats(w io.Writer, st *central.Stats) error {
 		if g.Missing > 0 {
 			fmt.Fprintf(tw, "  %s\t%d missing in %d ranges\n", g.DeviceID, g.Missing, len(g.Ranges))
 		}
+	}
+	fmt.Fprintf(tw, "quarantined records\t%d\n", st.Quarantined)
+	for _, id := range slices.Sorted(maps.Keys(st.QuarantinedByDevice)) {
+		fmt.Fprintf(tw, "  %s\t%d quarantined\n", id, st.QuarantinedByDevice[id])
 	}
 	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tUNIQUE SIGNERS\tTHRESHOLD")
 	for _, p := range st.Proposals {
@@ -150,6 +156,32 @@ func ExportSummary(w io.Writer, sum *export.Summary) error {
 	for _, f := range sum.Files {
 		fmt.Fprintf(tw, "wrote\t%s\n", f)
 	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if sum.Skipped > 0 {
+		_, err := fmt.Fprintf(w, "skipped %d records whose sealed body does not open; list them with `%s`\n", sum.Skipped, central.QuarantineListCommand)
+		return err
+	}
+	return nil
+}
+
+// Quarantine writes `central quarantine list`: each record whose sealed
+// body does not open, with why and whether its body was purged.
+func Quarantine(w io.Writer, list []central.QuarantinedRecord) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(w, "no quarantined records")
+		return err
+	}
+	tw := table(w)
+	fmt.Fprintln(tw, "RECORD\tDEVICE\tSEQ\tKIND\tRECEIVED\tPURGED\tREASON")
+	for _, q := range list {
+		purged := "-"
+		if !q.PurgedAt.IsZero() {
+			purged = q.PurgedAt.Format(time.DateTime)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", q.ID, q.DeviceID, q.Seq, q.Kind, q.ReceivedAt.Format(time.DateTime), purged, q.Reason)
+	}
 	return tw.Flush()
 }
 
@@ -172,4 +204,34 @@ func Audit(w io.Writer, r central.AuditReport) error {
 	}
 	fmt.Fprintln(w)
 	return nil
+}
+
+// QuarantineResult writes what `central quarantine` did: the list (as
+// JSON when asJSON), or how many sealed bodies a purge destroyed.
+func QuarantineResult(w io.Writer, res *central.QuarantineResult, asJSON bool) error {
+	switch {
+	case res.Action == "purge":
+		_, err := fmt.Fprintf(w, "purged the sealed bodies of %d quarantined records; their envelopes stay for gap and duplicate detection\n", res.Purged)
+		return err
+	case asJSON:
+		return JSON(w, res.List)
+	}
+	return Quarantine(w, res.List)
+}
+
+// AuditAction runs `central audit`: verify (failing unless the log holds)
+// or checkpoint.
+func AuditAction(ctx context.Context, w io.Writer, node *central.Node, action string) error {
+	if action == "checkpoint" {
+		cp, err := node.AuditLog().Checkpoint(ctx, central.CommandLineActor())
+		if err == nil {
+			fmt.Fprintf(w, "signed checkpoint at entry %d\n", cp.Seq)
+		}
+		return err
+	}
+	r, err := node.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	return Audit(w, r)
 }

@@ -111,7 +111,7 @@ func (s *Store) queryRecords(ctx context.Context, query string, args ...any) ([]
 // first, from the partial index.
 func (s *Store) UnaggregatedSurveys(ctx context.Context, limit int) ([]central.StoredRecord, error) {
 	out, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records
-		WHERE kind = 'survey_response' AND aggregated = 0 ORDER BY received_at, id LIMIT ?`, limit)
+		WHERE kind = 'survey_response' AND aggregated = 0 AND body_state < ? ORDER BY received_at, id LIMIT ?`, central.BodyQuarantined, limit)
 	if err != nil {
 		return nil, fmt.Errorf("unaggregated surveys: %w", err)
 	}

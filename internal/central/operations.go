@@ -199,4 +199,5 @@ type OperationsStore interface {
 	Operators
 	AuditStore
 	QuarantineStore
+	CancelStore
 }

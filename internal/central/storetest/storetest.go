@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"a password change, a disable and a removal end sessions", testSessionsEnd},
 		{"the audit log chains entries and signs checkpoints", testAuditLog},
 		{"concurrent audit appends keep one chain", testAuditConcurrent},
+		{"an ARCO cancellation leaves tombstones that no longer count and cannot come back", testCancel},
 		{"body checks file each record once and quarantine those that do not open", testBodyChecks},
 		{"purging a quarantined body keeps the envelope, gaps and duplicates", testQuarantinePurge},
 		{"survey aggregation leaves quarantined responses out", testSurveysSkipQuarantine},

@@ -25,8 +25,13 @@ import (
 // skip it as they skip quarantined records (StoredRecord.Quarantined).
 const BodyCancelled = 4
 
-// AuditCancel is the audit action of an ARCO cancellation.
-const AuditCancel = "arco-cancel"
+// ARCO audit actions: a search (how many found, by what), an access
+// report handed out, a cancellation. None names the person.
+const (
+	AuditARCOSearch = "arco-search"
+	AuditARCOAccess = "arco-access"
+	AuditCancel     = "arco-cancel"
+)
 
 // CancelStore tombstones records.
 type CancelStore interface {

@@ -38,6 +38,10 @@ func (h *Handler) routes(static http.Handler) []route {
 		{"GET /fleet/revoke", central.PermDevices, f(h.handleRevokeConfirm)},
 		{"POST /fleet/revoke", central.PermDevices, f(h.handleRevoke)},
 		{"GET /audit", central.PermAudit, f(h.handleAudit)},
+		{"GET /arco", central.PermPersonalData, f(h.handleArcoForm)},
+		{"POST /arco", central.PermPersonalData, f(h.handleArcoFind)},
+		{"POST /arco/report", central.PermPersonalData, f(h.handleArcoReport)},
+		{"POST /arco/cancel", central.PermPersonalData, f(h.handleArcoCancel)},
 		{"/", public, f(h.handleNotFound)},
 	}
 }

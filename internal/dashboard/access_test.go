@@ -42,6 +42,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 	var (
 		everyone = central.Roles
 		admin    = []central.Role{central.RoleAdmin}
+		officer  = []central.Role{central.RoleDataOfficer}
 		anyone   []central.Role // public: no session needed
 	)
 	matrix := map[string]struct {
@@ -64,6 +65,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"GET /fleet/revoke":  {"/fleet/revoke?device=none", admin},
 		"POST /fleet/revoke": {"/fleet/revoke", admin},
 		"GET /audit":         {"/audit", admin},
+		"GET /arco":          {"/arco", officer},
+		"POST /arco":         {"/arco", officer},
+		"POST /arco/report":  {"/arco/report", officer},
+		"POST /arco/cancel":  {"/arco/cancel", officer},
 	}
 	s := newSite(t)
 	served := map[string]bool{}
@@ -229,5 +234,54 @@ func TestAuditPageShowsABrokenChain(t *testing.T) {
 	p := b.get("/audit")
 	if !strings.Contains(p.body, "La bitácora fue alterada") || !strings.Contains(p.body, "not signed by this server") {
 		t.Errorf("audit page with a forged checkpoint:\n%s", p.body)
+	}
+}
+
+// TestArcoDesk: a data officer finds a person's signature by voter id,
+// downloads the access report and cancels it, which the tallies show; a
+// cancellation without the confirmation is refused. Each step is audited.
+func TestArcoDesk(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	const voter = "GMVLMR80070501M100"
+	sig := d.Signature(t, d.Campaign.Proposals[0].ID, voter)
+	other := d.Signature(t, d.Campaign.Proposals[0].ID, "")
+	d.Upload(t, [][]byte{sig.Marshal(), other.Marshal()})
+	b, csrf := s.signedIn(t, "rosa", central.RoleDataOfficer)
+	if p := b.get("/arco"); p.status != http.StatusOK || !strings.Contains(p.body, `action="/arco"`) {
+		t.Fatalf("arco form: %d", p.status)
+	}
+	form := url.Values{"csrf": {csrf}, "by": {"voter"}, "q": {strings.ToLower(voter)}}
+	p := b.post("/arco", form)
+	if p.status != http.StatusOK || !strings.Contains(p.body, "Registros encontrados: 1") || !strings.Contains(p.body, record.ReceiptCode(sig.ID)) {
+		t.Fatalf("arco search: %d\n%s", p.status, p.body)
+	}
+	if !strings.Contains(p.body, `name="q" value="`+strings.ToLower(voter)+`"`) {
+		t.Error("the search form does not keep the query for the report and cancel forms")
+	}
+	rep := b.post("/arco/report", form)
+	if rep.status != http.StatusOK || rep.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(rep.body, "%PDF") {
+		t.Errorf("access report: %d %s", rep.status, rep.header.Get("Content-Type"))
+	}
+	if p := b.post("/arco/cancel", form); p.status != http.StatusBadRequest {
+		t.Errorf("cancel without confirmation: %d, want 400", p.status)
+	}
+	form.Set("confirm", "yes")
+	if p := b.post("/arco/cancel", form); p.status != http.StatusOK || !strings.Contains(p.body, "Se cancelaron 1 registros") {
+		t.Errorf("cancel: %d\n%s", p.status, p.body)
+	}
+	tal, err := s.central.Store.Tallies(context.Background(), time.Now(), time.UTC)
+	if err != nil || tal.Records != 1 {
+		t.Errorf("tallies after cancel: %+v %v, want 1 record", tal, err)
+	}
+	entries, _ := s.central.Store.AuditPage(context.Background(), 0, 10)
+	var actions []string
+	for _, e := range entries {
+		if e.Actor == "rosa" {
+			actions = append(actions, e.Action)
+		}
+	}
+	if strings.Join(actions, " ") != "arco-cancel arco-search arco-access arco-search arco-search" {
+		t.Errorf("audited ARCO actions, newest first: %v", actions)
 	}
 }

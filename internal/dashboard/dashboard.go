@@ -82,6 +82,10 @@ type Config struct {
 	// Audit records sign-ins and every operator decision, and its key
 	// verifies the chain shown on the audit page. Required.
 	Audit *central.AuditLog
+	// Keys are central's keys: the dedupe key finds a person's signatures
+	// by voter id for ARCO, and the campaign key pair, when the server
+	// holds it, opens their records for the access report. Required.
+	Keys *central.Keys
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
 	// no wait.
@@ -110,8 +114,8 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Store == nil {
 		return nil, fmt.Errorf("dashboard: no store")
 	}
-	if cfg.Audit == nil {
-		return nil, fmt.Errorf("dashboard: no audit log")
+	if cfg.Audit == nil || cfg.Keys == nil {
+		return nil, fmt.Errorf("dashboard: no audit log or keys")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

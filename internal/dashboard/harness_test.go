@@ -50,6 +50,9 @@ func newSiteWith(t *testing.T, cfg Config) *site {
 	if cfg.Audit == nil {
 		cfg.Audit = c.Node.AuditLog()
 	}
+	if cfg.Keys == nil {
+		cfg.Keys = c.Keys
+	}
 	h, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/export"
+	"github.com/voces-cdmx/voces/internal/voterid"
 )
 
 // TestAccessReportListsWhatIsHeldAndWhere finds a signer by voter id, as
@@ -50,7 +51,7 @@ func TestAccessReportListsWhatIsHeldAndWhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Join(strings.Fields(string(out)), " ")
-	for _, want := range []string{"Informe de acceso a datos personales", accented, voterID, "Quiosco Zócalo (" + found[0].DeviceID + ")",
+	for _, want := range []string{"Informe de acceso a datos personales", accented, voterid.Normalize(voterID), "Quiosco Zócalo (" + found[0].DeviceID + ")",
 		found[0].Receipt, found[0].DeviceTime.In(mexico(t)).Format("2006-01-02 15:04"), "Firma de apoyo a una propuesta"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("access report lacks %q:\n%s", want, text)

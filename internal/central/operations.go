@@ -200,4 +200,5 @@ type OperationsStore interface {
 	AuditStore
 	QuarantineStore
 	CancelStore
+	ARCORequestStore
 }

@@ -193,6 +193,7 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		receipt = cmp.Or(receipt, sr.Receipt)
 		return nil
 	})
+	officer.post("/arco/requests", url.Values{"csrf": {csrf}, "kind": {"opposition"}, "folio": {"UT-1"}, "received": {"2026-03-10"}})
 	for _, lang := range []string{"es", "en"} {
 		officer.get("/lang?to=" + lang + "&back=/")
 		save("arco-"+lang, officer.get("/arco"), http.StatusOK)

@@ -42,6 +42,8 @@ func (h *Handler) routes(static http.Handler) []route {
 		{"POST /arco", central.PermPersonalData, f(h.handleArcoFind)},
 		{"POST /arco/report", central.PermPersonalData, f(h.handleArcoReport)},
 		{"POST /arco/cancel", central.PermPersonalData, f(h.handleArcoCancel)},
+		{"POST /arco/requests", central.PermPersonalData, f(h.handleArcoRequest)},
+		{"POST /arco/requests/answer", central.PermPersonalData, f(h.handleArcoAnswer)},
 		{"/", public, f(h.handleNotFound)},
 	}
 }

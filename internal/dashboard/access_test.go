@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,26 +50,28 @@ func TestRoleRouteMatrix(t *testing.T) {
 		path  string
 		roles []central.Role
 	}{
-		"GET /static/":       {"/static/style.css", anyone},
-		"GET /lang":          {"/lang?to=en", anyone},
-		"GET /login":         {"/login", anyone},
-		"POST /login":        {"/login", anyone},
-		"GET /receipt":       {"/receipt", anyone},
-		"POST /receipt":      {"/receipt", anyone},
-		"/":                  {"/no-such-page", anyone},
-		"POST /logout":       {"/logout", everyone},
-		"GET /{$}":           {"/", everyone},
-		"GET /proposals":     {"/proposals", everyone},
-		"GET /survey":        {"/survey", everyone},
-		"GET /participation": {"/participation", everyone},
-		"GET /fleet":         {"/fleet", everyone},
-		"GET /fleet/revoke":  {"/fleet/revoke?device=none", admin},
-		"POST /fleet/revoke": {"/fleet/revoke", admin},
-		"GET /audit":         {"/audit", admin},
-		"GET /arco":          {"/arco", officer},
-		"POST /arco":         {"/arco", officer},
-		"POST /arco/report":  {"/arco/report", officer},
-		"POST /arco/cancel":  {"/arco/cancel", officer},
+		"GET /static/":               {"/static/style.css", anyone},
+		"GET /lang":                  {"/lang?to=en", anyone},
+		"GET /login":                 {"/login", anyone},
+		"POST /login":                {"/login", anyone},
+		"GET /receipt":               {"/receipt", anyone},
+		"POST /receipt":              {"/receipt", anyone},
+		"/":                          {"/no-such-page", anyone},
+		"POST /logout":               {"/logout", everyone},
+		"GET /{$}":                   {"/", everyone},
+		"GET /proposals":             {"/proposals", everyone},
+		"GET /survey":                {"/survey", everyone},
+		"GET /participation":         {"/participation", everyone},
+		"GET /fleet":                 {"/fleet", everyone},
+		"GET /fleet/revoke":          {"/fleet/revoke?device=none", admin},
+		"POST /fleet/revoke":         {"/fleet/revoke", admin},
+		"GET /audit":                 {"/audit", admin},
+		"GET /arco":                  {"/arco", officer},
+		"POST /arco":                 {"/arco", officer},
+		"POST /arco/report":          {"/arco/report", officer},
+		"POST /arco/cancel":          {"/arco/cancel", officer},
+		"POST /arco/requests":        {"/arco/requests", officer},
+		"POST /arco/requests/answer": {"/arco/requests/answer", officer},
 	}
 	s := newSite(t)
 	served := map[string]bool{}
@@ -283,5 +286,33 @@ func TestArcoDesk(t *testing.T) {
 	}
 	if strings.Join(actions, " ") != "arco-cancel arco-search arco-access arco-search arco-search" {
 		t.Errorf("audited ARCO actions, newest first: %v", actions)
+	}
+}
+
+// TestArcoRequests: a data officer records an opposition request, sees its
+// deadline (20 business days), answers it once, and a bad date is refused.
+func TestArcoRequests(t *testing.T) {
+	s := newSite(t)
+	b, csrf := s.signedIn(t, "rosa", central.RoleDataOfficer)
+	if p := b.post("/arco/requests", url.Values{"csrf": {csrf}, "kind": {"opposition"}, "folio": {"UT-9"}, "received": {"10/03/2026"}}); p.status != http.StatusBadRequest {
+		t.Errorf("a bad date: %d, want 400", p.status)
+	}
+	p := b.post("/arco/requests", url.Values{"csrf": {csrf}, "kind": {"opposition"}, "folio": {"UT-9"}, "received": {"2026-03-10"}})
+	if p.status != http.StatusOK || !strings.Contains(p.body, "Solicitud UT-9 registrada; responder a más tardar el 2026-04-07") {
+		t.Fatalf("record: %d\n%s", p.status, p.body)
+	}
+	list, err := s.central.Store.ARCORequests(context.Background())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("requests %+v %v", list, err)
+	}
+	id := strconv.FormatInt(list[0].ID, 10)
+	if p := b.post("/arco/requests/answer", url.Values{"csrf": {csrf}, "id": {id}, "answer": {"  "}}); p.status != http.StatusBadRequest {
+		t.Errorf("an empty answer: %d, want 400", p.status)
+	}
+	if p := b.post("/arco/requests/answer", url.Values{"csrf": {csrf}, "id": {id}, "answer": {"Se dejó de usar su contacto."}}); p.status != http.StatusOK || !strings.Contains(p.body, "Se dejó de usar su contacto.") {
+		t.Errorf("answer: %d\n%s", p.status, p.body)
+	}
+	if p := b.post("/arco/requests/answer", url.Values{"csrf": {csrf}, "id": {id}, "answer": {"otra"}}); p.status != http.StatusBadRequest {
+		t.Errorf("answering twice: %d, want 400", p.status)
 	}
 }

@@ -3,9 +3,11 @@ package dashboard
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/export"
@@ -21,6 +23,78 @@ type arcoView struct {
 	By, Query string // "voter" or "receipt", and what was typed
 	Searched  bool
 	Rows      []arcoRow
+	Requests  []arcoRequestRow
+	Today     string // the default date of receipt of a new request
+}
+
+type arcoRequestRow struct {
+	ID                                           int64
+	Kind, Folio, Received, Due, Answered, Answer string
+	Late                                         bool
+}
+
+// withRequests adds the rectification and opposition requests to v.
+func (h *Handler) withRequests(r *http.Request, v arcoView) (arcoView, error) {
+	list, err := h.cfg.Store.ARCORequests(r.Context())
+	if err != nil {
+		return v, err
+	}
+	l, now := langOf(r), h.cfg.Now()
+	v.Today = now.In(h.cfg.Location).Format("2006-01-02")
+	for _, q := range list {
+		row := arcoRequestRow{ID: q.ID, Kind: l.T("arco.request." + q.Kind), Folio: q.Folio, Answer: q.Answer,
+			Received: q.ReceivedAt.In(h.cfg.Location).Format("2006-01-02"), Due: q.DueAt.In(h.cfg.Location).Format("2006-01-02"),
+			Late: q.AnsweredAt.IsZero() && now.After(q.DueAt)}
+		if !q.AnsweredAt.IsZero() {
+			row.Answered = h.local(q.AnsweredAt) + " · " + q.AnsweredBy
+		}
+		v.Requests = append(v.Requests, row)
+	}
+	return v, nil
+}
+
+// renderArco shows the desk with the requests.
+func (h *Handler) renderArco(w http.ResponseWriter, r *http.Request, flash string, v arcoView) {
+	v, err := h.withRequests(r, v)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderFlash(w, r, http.StatusOK, "arco", "arco.title", flash, v)
+}
+
+// handleArcoRequest records a rectification or opposition request.
+func (h *Handler) handleArcoRequest(w http.ResponseWriter, r *http.Request) {
+	received, err := time.ParseInLocation("2006-01-02", r.PostFormValue("received"), h.cfg.Location)
+	if err != nil {
+		h.renderError(w, r, http.StatusBadRequest, "arco.baddate")
+		return
+	}
+	q, err := central.RecordARCORequest(r.Context(), h.cfg.Store, h.cfg.Audit, sessionOf(r).Operator, r.PostFormValue("kind"), r.PostFormValue("folio"), received, h.cfg.Location)
+	if errors.Is(err, central.ErrInvalidRequest) {
+		h.renderError(w, r, http.StatusBadRequest, "arco.badrequest")
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderArco(w, r, langOf(r).T("arco.recorded", q.Folio, q.DueAt.In(h.cfg.Location).Format("2006-01-02")), arcoView{By: "voter"})
+}
+
+// handleArcoAnswer records the answer to a request.
+func (h *Handler) handleArcoAnswer(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	err := central.AnswerARCO(r.Context(), h.cfg.Store, h.cfg.Audit, sessionOf(r).Operator, id, r.PostFormValue("answer"), h.cfg.Now())
+	if errors.Is(err, central.ErrNotFound) || errors.Is(err, central.ErrInvalidRequest) {
+		h.renderError(w, r, http.StatusBadRequest, "arco.badanswer")
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.renderArco(w, r, langOf(r).T("arco.answered"), arcoView{By: "voter"})
 }
 
 type arcoRow struct {
@@ -50,7 +124,7 @@ func (h *Handler) arcoFind(r *http.Request) (arcoView, []central.StoredRecord, e
 }
 
 func (h *Handler) handleArcoForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "arco", "arco.title", arcoView{By: "voter"})
+	h.renderArco(w, r, "", arcoView{By: "voter"})
 }
 
 func (h *Handler) handleArcoFind(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +146,7 @@ func (h *Handler) handleArcoFind(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	h.render(w, r, http.StatusOK, "arco", "arco.title", v)
+	h.renderArco(w, r, "", v)
 }
 
 // handleArcoReport answers the access report as a PDF download.
@@ -134,5 +208,5 @@ func (h *Handler) handleArcoCancel(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.renderFlash(w, r, http.StatusOK, "arco", "arco.title", langOf(r).T("arco.cancelled", n), arcoView{By: "voter"})
+	h.renderArco(w, r, langOf(r).T("arco.cancelled", n), arcoView{By: "voter"})
 }

@@ -2,7 +2,9 @@
 // check: server-rendered pages in Spanish and English that work without
 // JavaScript, on a laptop and on a phone. It shows counts, fleet health and
 // campaign labels, never anything a person gave (names, voter ids,
-// contacts, comment text).
+// contacts, comment text), except in the ARCO access report, which only a
+// data officer can download. Who may see what is one route table
+// (access.go) over central's roles.
 package dashboard
 
 import (

@@ -94,3 +94,42 @@ func testCancel(t *testing.T, s central.OperationsStore) {
 		t.Errorf("audit after cancel: %+v, want two entries", r)
 	}
 }
+
+// testARCORequests: requests get their deadline, list open ones first by
+// deadline, and are answered once.
+func testARCORequests(t *testing.T, s central.OperationsStore) {
+	ctx := context.Background()
+	log := AuditLog(s, 100)
+	loc := MexicoCity()
+	// Tuesday 2026-03-10: 20 business days later is Tuesday 2026-04-07.
+	a, err := central.RecordARCORequest(ctx, s, log, "rosa", central.RequestOpposition, " UT-2026-031 ", Base, loc)
+	if err != nil || a.DueAt.In(loc).Format("2006-01-02") != "2026-04-07" {
+		t.Fatalf("opposition: %+v %v, want due 2026-04-07", a, err)
+	}
+	b, err := central.RecordARCORequest(ctx, s, log, "rosa", central.RequestRectification, "UT-2026-030", Base.AddDate(0, 0, -7), loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := central.RecordARCORequest(ctx, s, log, "rosa", "access", "x", Base, loc); err == nil {
+		t.Error("an unknown request kind was recorded")
+	}
+	if err := central.AnswerARCO(ctx, s, log, "rosa", b.ID, "rectified by cancelling and collecting again", Base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := central.AnswerARCO(ctx, s, log, "rosa", b.ID, "again", Base.Add(2*time.Hour)); err == nil {
+		t.Error("a request was answered twice")
+	}
+	list, err := s.ARCORequests(ctx)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	if list[0].ID != a.ID || !list[0].AnsweredAt.IsZero() || list[0].Folio != "UT-2026-031" || !list[0].ReceivedAt.Equal(Base) {
+		t.Errorf("first listed %+v, want the open opposition", list[0])
+	}
+	if list[1].ID != b.ID || !list[1].AnsweredAt.Equal(Base.Add(time.Hour)) || list[1].AnsweredBy != "rosa" || list[1].Answer == "" {
+		t.Errorf("second listed %+v, want the answered rectification", list[1])
+	}
+	if r := Verify(t, s); !r.OK() || r.Entries != 3 {
+		t.Errorf("audit: %+v, want three entries", r)
+	}
+}

@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"the audit log chains entries and signs checkpoints", testAuditLog},
 		{"concurrent audit appends keep one chain", testAuditConcurrent},
 		{"an ARCO cancellation leaves tombstones that no longer count and cannot come back", testCancel},
+		{"ARCO requests get their deadline and are answered once", testARCORequests},
 		{"body checks file each record once and quarantine those that do not open", testBodyChecks},
 		{"purging a quarantined body keeps the envelope, gaps and duplicates", testQuarantinePurge},
 		{"survey aggregation leaves quarantined responses out", testSurveysSkipQuarantine},

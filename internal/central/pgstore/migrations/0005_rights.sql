@@ -35,3 +35,16 @@ CREATE TABLE audit_checkpoints (
 	at        BIGINT NOT NULL,
 	signature BYTEA NOT NULL
 );
+
+-- ARCO rectification and opposition requests, with their legal deadline.
+-- folio is the data-protection office's reference, never the person's name.
+CREATE TABLE arco_requests (
+	id          BIGSERIAL PRIMARY KEY,
+	kind        TEXT NOT NULL,
+	folio       TEXT NOT NULL,
+	received_at BIGINT NOT NULL,
+	due_at      BIGINT NOT NULL,
+	answered_at BIGINT,
+	answer      TEXT NOT NULL DEFAULT '',
+	answered_by TEXT NOT NULL DEFAULT ''
+);

@@ -34,3 +34,16 @@ CREATE TABLE audit_checkpoints (
 	at        INTEGER NOT NULL,
 	signature BLOB NOT NULL
 );
+
+-- ARCO rectification and opposition requests, with their legal deadline.
+-- folio is the data-protection office's reference, never the person's name.
+CREATE TABLE arco_requests (
+	id          INTEGER PRIMARY KEY,
+	kind        TEXT NOT NULL,
+	folio       TEXT NOT NULL,
+	received_at INTEGER NOT NULL,
+	due_at      INTEGER NOT NULL,
+	answered_at INTEGER,
+	answer      TEXT NOT NULL DEFAULT '',
+	answered_by TEXT NOT NULL DEFAULT ''
+);

@@ -43,7 +43,8 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/outbox/
 	$(GO) test -run '^$$' -bench . ./internal/record/ ./internal/stroke/
 	$(GO) test -run '^$$' -bench 'Ingest|Ed25519' -benchtime 10x ./internal/central/
-	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'IngestStores|Tallies' -benchtime 3x ./internal/central/storetest/
+	$(GO) test -run '^$$' -bench 'CampaignDelta' -benchtime 20x ./internal/central/
+	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'IngestStores|Tallies|Progress' -benchtime 3x ./internal/central/storetest/
 	$(GO) test -run '^$$' -bench DrainShapedLink -benchtime 1x ./internal/e2e/
 	$(GO) run ./cmd/kiosk --db $$(mktemp -d)/kiosk.db --demo --measure-startup
 

@@ -57,6 +57,12 @@ func Stats(w io.Writer, st *central.Stats) error {
 	for _, p := range st.Proposals {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.ID, p.Supports, p.UniqueSigners, p.Threshold)
 	}
+	if len(st.Obligations) > 0 {
+		fmt.Fprintln(tw, "\nOWED SINCE\tPROPOSAL\tTIER\tSIGNERS")
+		for _, o := range st.Obligations {
+			fmt.Fprintf(tw, "%s\t%s\t%s (%d)\t%d\n", o.Since.Format(time.DateTime), o.Proposal, o.Tier, o.Needed, o.Signers)
+		}
+	}
 	return tw.Flush()
 }
 

@@ -73,6 +73,9 @@ func Run(t *testing.T, open Opener) {
 		{"body checks file each record once and quarantine those that do not open", testBodyChecks},
 		{"purging a quarantined body keeps the envelope, gaps and duplicates", testQuarantinePurge},
 		{"survey aggregation leaves quarantined responses out", testSurveysSkipQuarantine},
+		{"signer counts are unique signers per proposal across batches", testSignerCounts},
+		{"tier crossings keep their first time and list oldest first", testCrossings},
+		{"responses are kept per proposal and tier, a correction replacing", testResponses},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

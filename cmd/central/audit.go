@@ -10,9 +10,7 @@ import (
 )
 
 // AuditCommand verifies the audit log or signs a checkpoint of it.
-type AuditCommand struct {
-	main *Main
-}
+type AuditCommand struct{ main *Main }
 
 // Run verifies (failing unless the chain and every checkpoint hold) or
 // signs a checkpoint.

@@ -77,7 +77,7 @@ func accessRecord(p *fpdf.Fpdf, n int, sr central.StoredRecord, key *Key, device
 		{"Alcaldía", alcaldiaName(sr.Alcaldia)},
 		{"Dispositivo", device},
 		{"Medio", map[string]string{"kiosk": "quiosco", "canvasser": "brigadista", "bundle": "memoria USB"}[sr.Channel]},
-		{"Comprobante", sr.Receipt},
+		{"Código de recibo", sr.Receipt},
 	}
 	rows = append(rows, heldData(sr, key)...)
 	for _, r := range rows {

@@ -37,10 +37,12 @@ for _ in $(seq 100); do [ -s "$DEMO/central.addr" ] && break; sleep 0.1; done
 url="http://$(cat "$DEMO/central.addr")"
 echo "run: central at $url (log: $DEMO/central.log)"
 
-# An operator login for the dashboard, made once and kept with the data.
+# An operator login for the dashboard, made once and kept with the data:
+# an admin, so the demo can revoke devices and read the audit log (the
+# ARCO desk needs a data officer: central operators add --role data-officer).
 if [ ! -s "$DEMO/operator-password" ]; then
   (umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=' > "$DEMO/operator-password")
-  printf '%s\n' "$(cat "$DEMO/operator-password")" | "$BIN/central" operators --data "$DEMO/central" add operador >/dev/null
+  printf '%s\n' "$(cat "$DEMO/operator-password")" | "$BIN/central" operators --data "$DEMO/central" add --role admin operador >/dev/null
 fi
 echo "run: dashboard at $url/ — sign in as: operador / $(cat "$DEMO/operator-password")"
 

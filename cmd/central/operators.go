@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/backend"
 	"github.com/voces-cdmx/voces/internal/central/report"
 	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/dashboard"
@@ -22,59 +23,53 @@ type OperatorsCommand struct {
 	Stdin io.Reader
 }
 
-// Run lists, adds or changes the password of an operator.
+var operatorVerbs = []cli.Verb{{Name: "list"}, {Name: "add", Args: []string{"NAME"}}, {Name: "passwd", Args: []string{"NAME"}},
+	{Name: "disable", Args: []string{"NAME"}}, {Name: "remove", Args: []string{"NAME"}}, {Name: "role", Args: []string{"NAME", "ROLE"}}}
+
+// Run lists, adds, changes, disables or removes an operator; each change
+// is recorded in the audit log as made by the command line's user.
 func (c *OperatorsCommand) Run(ctx context.Context, args []string) error {
-	fs := c.main.newFlagSet("operators")
-	db := c.main.dbFlags(fs, true)
-	pos, err := db.parse(fs, args)
-	if err != nil {
-		return err
-	}
-	name := []string{"NAME"}
-	action, err := cli.Action("central operators", pos, cli.Verb{Name: "list"}, cli.Verb{Name: "add", Args: name}, cli.Verb{Name: "passwd", Args: name})
-	if err != nil {
-		return err
-	}
-	store, err := db.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if action == "list" {
-		list, err := store.ListOperators(ctx)
-		if err != nil {
-			return fmt.Errorf("list operators: %w", err)
-		}
-		return report.Operators(c.main.Stdout, list)
-	}
-	return c.setPassword(ctx, store, action, pos[1])
+	var roleFlag, action string
+	var role central.Role
+	return c.main.onNode(ctx, "operators", args, backend.Command{Positional: true,
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&roleFlag, "role", string(central.RoleViewer), "`ROLE` of a new operator: viewer, moderator, data-officer or admin")
+		},
+		Check: func(pos []string) (err error) {
+			if action, err = cli.Action("central operators", pos, operatorVerbs...); err != nil {
+				return err
+			}
+			if action == "role" {
+				roleFlag = pos[2]
+			}
+			if role, err = central.ParseRole(roleFlag); err == nil && action != "list" {
+				err = central.CheckOperatorName(strings.TrimSpace(pos[1]))
+			}
+			if err != nil {
+				return cli.Usagef("%v", err)
+			}
+			return nil
+		},
+		Run: func(node *central.Node, pos []string) error {
+			if action == "list" {
+				return report.OperatorList(ctx, c.main.Stdout, node.Store())
+			}
+			ops := central.OperatorAdmin{Store: node.Store(), Audit: node, Actor: central.CommandLineActor()}
+			return c.change(ctx, ops, action, strings.TrimSpace(pos[1]), role)
+		}})
 }
 
-// setPassword adds an operator (action "add") or changes one's password
-// ("passwd"), with the password read from standard input.
-func (c *OperatorsCommand) setPassword(ctx context.Context, ops central.Operators, action, name string) error {
-	if name = strings.TrimSpace(name); name == "" || strings.ContainsAny(name, " \t\r\n") {
-		return cli.Usagef("an operator name is one word without spaces")
+// change reads the new password (add, passwd) and applies the change.
+func (c *OperatorsCommand) change(ctx context.Context, ops central.OperatorAdmin, action, name string, role central.Role) (err error) {
+	var hash string
+	if action == "add" || action == "passwd" {
+		if hash, err = dashboard.ReadNewPassword(c.Stdin, c.main.Stderr, name); err != nil {
+			return err
+		}
 	}
-	hash, err := dashboard.ReadNewPassword(c.Stdin, c.main.Stderr, name)
-	if err != nil {
-		return err
+	done, err := ops.Apply(ctx, action, name, hash, role, time.Now())
+	if err == nil {
+		fmt.Fprintln(c.main.Stdout, done)
 	}
-	what, done := "add operator", "added operator %s\n"
-	if action == "add" {
-		err = ops.CreateOperator(ctx, central.Operator{Name: name, PasswordHash: hash, CreatedAt: time.Now().UTC()})
-	} else {
-		what, done = "set password", "changed the password of %s\n"
-		err = ops.SetOperatorPassword(ctx, name, hash)
-	}
-	switch {
-	case errors.Is(err, central.ErrExists):
-		return fmt.Errorf("operator %q already exists; use passwd to change the password", name)
-	case errors.Is(err, central.ErrNotFound):
-		return fmt.Errorf("no operator %q", name)
-	case err != nil:
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	fmt.Fprintf(c.main.Stdout, done, name)
-	return nil
+	return err
 }

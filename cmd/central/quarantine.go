@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/report"
@@ -11,12 +12,12 @@ import (
 // QuarantineCommand lists or purges records whose sealed body won't open.
 type QuarantineCommand struct{ main *Main }
 
-// Run lists or purges.
+// Run lists or purges (recording a purge in the audit log).
 func (c *QuarantineCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("quarantine")
 	db := c.main.dbFlags(fs, true)
 	all, asJSON := fs.Bool("all", false, "purge every quarantined record"), fs.Bool("json", false, "print the list as JSON")
-	pos, err := db.parse(fs, args)
+	pos, err := db.Parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -24,12 +25,15 @@ func (c *QuarantineCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
-	store, err := db.open(ctx)
+	node, err := db.Node(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	res, err := central.DoQuarantine(ctx, store, action, ids)
+	defer node.Close()
+	res, err := central.DoQuarantine(ctx, node.Store(), action, ids)
+	if err == nil && res.Action == "purge" {
+		err = node.Audit(ctx, central.CommandLineActor(), central.AuditPurge, map[string]string{"records": strconv.Itoa(res.Purged), "all": strconv.FormatBool(*all)})
+	}
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/backend"
 	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/dashboard"
 )
@@ -20,7 +20,7 @@ type ServeCommand struct {
 	main  *Main
 	ready chan struct{} // closed once listening, for in-process tests; may be nil
 
-	db                                  *dbFlags
+	db                                  *backend.Flags
 	addr, publicURL, campaign, addrFile string
 	tlsCert, tlsKey                     string
 	trustedProxies                      cli.Prefixes // from --trusted-proxy
@@ -38,7 +38,7 @@ func (c *ServeCommand) ParseFlags(args []string) error {
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in PEM `FILE` (with --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the certificate's private key, PEM `FILE`")
 	fs.Var(&c.trustedProxies, "trusted-proxy", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
-	_, err := c.db.parse(fs, args)
+	_, err := c.db.Parse(fs, args)
 	return err
 }
 
@@ -63,7 +63,7 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 		return err
 	}
 	node, err := central.Open(ctx, central.Config{
-		DataDir: *c.db.data, OpenStore: c.db.opener(true), Init: true,
+		DataDir: *c.db.Data, OpenStore: c.db.Opener(true), Init: true,
 		Campaign: content, CampaignSource: name, Surveys: true, Site: c.site, Logger: c.main.Logger,
 		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey,
 	})
@@ -81,7 +81,7 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 	if c.ready != nil {
 		close(c.ready)
 	}
-	c.main.Logger.Info("listening", "addr", bound, "public_url", publicURL, "data", *c.db.data)
+	c.main.Logger.Info("listening", "addr", bound, "public_url", publicURL, "data", *c.db.Data)
 	if err := node.Serve(ctx, ln); err != nil {
 		return err
 	}
@@ -100,6 +100,6 @@ func (c *ServeCommand) Close() error {
 // site is the operator dashboard and the public receipt check. The public
 // URL decides its cookies' Secure flag; an empty one (http://ADDR by
 // default) is plain HTTP.
-func (c *ServeCommand) site(store central.OperationsStore, log *slog.Logger) (http.Handler, error) {
-	return dashboard.New(dashboard.Config{Store: store, Logger: log, PublicURL: c.publicURL, TrustedProxies: c.trustedProxies})
+func (c *ServeCommand) site(n *central.Node) (http.Handler, error) {
+	return dashboard.New(dashboard.Config{Store: n.Store(), Audit: n.AuditLog(), Keys: n.Keys(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies})
 }

@@ -17,10 +17,10 @@ func (c *StatsCommand) Run(ctx context.Context, args []string) error {
 	fs := c.main.newFlagSet("stats")
 	db := c.main.dbFlags(fs, false)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := db.parse(fs, args); err != nil {
+	if _, err := db.Parse(fs, args); err != nil {
 		return err
 	}
-	store, err := db.open(ctx)
+	store, err := db.Opener(false)(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,10 +24,10 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	pinCert := fs.String("tls-pin-cert", "", "pin the key of the TLS certificate in PEM `FILE` (a proxy's in front of central)")
 	pinCA := fs.String("tls-pin-ca", "", "pin the key of the certificate authority in PEM `FILE` that signs central's or the proxy's certificate")
 	insecure := fs.Bool("insecure-http", false, "allow a plain http:// URL to another machine")
-	if _, err := db.parse(fs, args); err != nil {
+	if _, err := db.Parse(fs, args); err != nil {
 		return err
 	}
-	node, err := central.Open(ctx, central.Config{DataDir: *db.data, OpenStore: db.opener(false), Logger: c.main.Logger})
+	node, err := db.Node(ctx)
 	if err != nil {
 		return err
 	}

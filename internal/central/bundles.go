@@ -1,11 +1,14 @@
 package central
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/voces-cdmx/voces/internal/bundle"
@@ -107,6 +110,13 @@ func (n *Node) Import(ctx context.Context, paths []string, opt ImportOptions,
 		if err != nil {
 			return nil, fmt.Errorf("import %s: %w (%d of %d bundles fully imported; importing again is safe)", paths[i], err, i, len(bundles))
 		}
+		if err := n.Audit(ctx, cmp.Or(opt.Actor, CommandLineActor()), AuditImport, map[string]string{
+			"bundle": filepath.Base(paths[i]), "device": b.Header.DeviceID, "records": strconv.Itoa(b.Header.Records),
+			"accepted": strconv.Itoa(counts.Accepted), "duplicate": strconv.Itoa(counts.Duplicate),
+			"conflict": strconv.Itoa(counts.Conflict), "rejected": strconv.Itoa(counts.Rejected),
+		}); err != nil {
+			return nil, err
+		}
 		if imported != nil {
 			imported(paths[i], &b.Header, counts)
 		}
@@ -120,6 +130,8 @@ type ImportOptions struct {
 	// AllowRevoked accepts bundles of revoked devices, to recover a
 	// stolen device's earlier, honest records.
 	AllowRevoked bool
+	// Actor is who imports, for the audit log; CommandLineActor when "".
+	Actor string
 	// Batch is how many records go to the ingest path at once;
 	// DefaultImportBatch when 0.
 	Batch int

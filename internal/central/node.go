@@ -51,9 +51,10 @@ type Config struct {
 	// DefaultBodyCheckInterval when 0.
 	BodyCheckInterval time.Duration
 	// Site serves what is neither the device API (/api/) nor /metrics:
-	// the operator dashboard. Nil leaves those paths to the API's
+	// the operator dashboard. It is given the node (its store, keys,
+	// logger and audit log). Nil leaves those paths to the API's
 	// not-found answer.
-	Site func(store OperationsStore, log *slog.Logger) (http.Handler, error)
+	Site func(n *Node) (http.Handler, error)
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
 	// TLSCertFile and TLSKeyFile, when set, make Serve answer HTTPS with
@@ -71,6 +72,7 @@ type Node struct {
 	keys    *Keys              // central's secrets
 	store   OperationsStore    // the database, closed by Close
 	server  *Server            // ingest pipeline and device API
+	audit   *AuditLog          // the chained audit log
 	handler http.Handler       // API, metrics and site
 	log     *slog.Logger       // never personal data
 	cancel  context.CancelFunc // stops the workers
@@ -100,7 +102,7 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{dataDir: cfg.DataDir, keys: keys, store: store, log: log, cancel: func() {}, tls: tlsConf, tlsPin: tlsPin}
+	n := &Node{dataDir: cfg.DataDir, keys: keys, store: store, log: log, cancel: func() {}, tls: tlsConf, tlsPin: tlsPin, audit: NewAuditLog(store, keys.Signing)}
 	defer func() {
 		if err != nil {
 			n.Close()
@@ -189,7 +191,7 @@ func checkKeysMatchStore(ctx context.Context, store Store, keys *Keys) error {
 // mount puts the device API under /api/, Prometheus metrics at /metrics
 // and the site (the operator dashboard and the public receipt check)
 // everywhere else.
-func (n *Node) mount(site func(OperationsStore, *slog.Logger) (http.Handler, error)) (http.Handler, error) {
+func (n *Node) mount(site func(*Node) (http.Handler, error)) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", n.server)
 	mux.Handle("/metrics", n.server.Metrics.Handler())
@@ -197,7 +199,7 @@ func (n *Node) mount(site func(OperationsStore, *slog.Logger) (http.Handler, err
 		mux.Handle("/", n.server)
 		return mux, nil
 	}
-	h, err := site(n.store, n.log)
+	h, err := site(n)
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +233,27 @@ func (n *Node) Keys() *Keys { return n.keys }
 
 // Store is the node's database.
 func (n *Node) Store() OperationsStore { return n.store }
+
+// DataDir is the node's data directory.
+func (n *Node) DataDir() string { return n.dataDir }
+
+// Logger is the node's logger.
+func (n *Node) Logger() *slog.Logger { return n.log }
+
+// AuditLog is the node's audit log, for checkpoints.
+func (n *Node) AuditLog() *AuditLog { return n.audit }
+
+// Audit appends one entry to the audit log: who (an operator's name, or
+// CommandLineActor), what (an Audit* action) and details that name no
+// person. Every decision an operator makes goes through here.
+func (n *Node) Audit(ctx context.Context, actor, action string, details map[string]string) error {
+	return n.audit.Audit(ctx, actor, action, details)
+}
+
+// VerifyAudit checks the audit log's chain and its signed checkpoints.
+func (n *Node) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	return VerifyAudit(ctx, n.store, n.keys.ServerKey())
+}
 
 // Server is the ingest pipeline and device API.
 func (n *Node) Server() *Server { return n.server }
@@ -371,5 +394,9 @@ func (n *Node) IssueCode(ctx context.Context, o CodeOptions, pinCert, pinCA stri
 			return protocol.ProvisioningCode{}, err
 		}
 	}
-	return IssueCode(ctx, n.store, n.keys, o)
+	code, err := IssueCode(ctx, n.store, n.keys, o)
+	if err != nil {
+		return code, err
+	}
+	return code, n.Audit(ctx, CommandLineActor(), AuditToken, map[string]string{"mode": o.Mode, "name": o.Name, "ttl": o.TTL.String()})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -34,7 +33,7 @@ func TestOpenRunsANodeAndCloseStopsIt(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "the dashboard") })
 	cfg := serveConfig(dir, filepath.Join(t.TempDir(), "central.db"))
-	cfg.Site = func(central.OperationsStore, *slog.Logger) (http.Handler, error) { return site, nil }
+	cfg.Site = func(*central.Node) (http.Handler, error) { return site, nil }
 	cfg.Surveys, cfg.SurveyInterval = true, time.Hour // Close must stop the worker mid-wait
 	n, err := central.Open(context.Background(), cfg)
 	if err != nil {

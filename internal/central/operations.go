@@ -144,6 +144,7 @@ type ReceiptLookup interface {
 type Operator struct {
 	Name         string
 	PasswordHash string // argon2id, PHC string form
+	Role         Role   // what the operator may do; RoleViewer unless told
 	CreatedAt    time.Time
 	DisabledAt   time.Time // zero while active
 }
@@ -154,6 +155,7 @@ type Session struct {
 	TokenHash []byte
 	Operator  string
 	CSRFToken string // per session; every form carries it
+	Role      Role   // the operator's role as it is now (GetSession reads it on every request)
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
@@ -162,16 +164,26 @@ type Session struct {
 type Operators interface {
 	// CreateOperator adds an account; ErrExists if the name is taken.
 	CreateOperator(ctx context.Context, o Operator) error
-	// SetOperatorPassword replaces an account's password hash; ErrNotFound.
+	// SetOperatorPassword replaces an account's password hash and ends
+	// its sessions, in one transaction; ErrNotFound.
 	SetOperatorPassword(ctx context.Context, name, hash string) error
+	// SetOperatorRole changes an account's role; its sessions carry the
+	// new role from their next request. ErrNotFound.
+	SetOperatorRole(ctx context.Context, name string, role Role) error
+	// DisableOperator marks an account disabled at `at` (keeping the first
+	// time) and ends its sessions, in one transaction; ErrNotFound.
+	DisableOperator(ctx context.Context, name string, at time.Time) error
+	// RemoveOperator deletes an account and its sessions; ErrNotFound.
+	RemoveOperator(ctx context.Context, name string) error
 	// GetOperator returns one account, or ErrNotFound.
 	GetOperator(ctx context.Context, name string) (Operator, error)
 	// ListOperators lists accounts by name.
 	ListOperators(ctx context.Context) ([]Operator, error)
 	// CreateSession stores a session.
 	CreateSession(ctx context.Context, s Session) error
-	// GetSession returns the session with this token hash if it has not
-	// expired at now; ErrNotFound otherwise.
+	// GetSession returns the session with this token hash, with its
+	// operator's current role, if it has not expired at now and its
+	// operator exists and is not disabled; ErrNotFound otherwise.
 	GetSession(ctx context.Context, tokenHash []byte, now time.Time) (Session, error)
 	// DeleteSession ends a session (sign out); no error if absent.
 	DeleteSession(ctx context.Context, tokenHash []byte) error
@@ -185,5 +197,8 @@ type OperationsStore interface {
 	RecordReader
 	ReceiptLookup
 	Operators
+	AuditStore
 	QuarantineStore
+	CancelStore
+	ARCORequestStore
 }

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
@@ -178,12 +180,24 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		b.get("/lang?to=" + lang + "&back=/")
 		for _, p := range []struct{ name, path string }{
 			{"overview", "/"}, {"proposals", "/proposals"}, {"survey", "/survey"},
-			{"participation", "/participation"}, {"fleet", "/fleet"},
+			{"participation", "/participation"}, {"fleet", "/fleet"}, {"audit", "/audit"},
 			{"revoke", "/fleet/revoke?device=" + url.QueryEscape(d.ID)},
 		} {
 			save(p.name+"-"+lang, b.get(p.path), http.StatusOK)
 		}
 		save("notfound-"+lang, b.get("/no-such-page"), http.StatusNotFound)
+	}
+	officer, csrf := s.signedIn(t, "rosa", central.RoleDataOfficer)
+	var receipt string
+	s.central.Store.EachRecord(context.Background(), "", func(sr central.StoredRecord) error {
+		receipt = cmp.Or(receipt, sr.Receipt)
+		return nil
+	})
+	officer.post("/arco/requests", url.Values{"csrf": {csrf}, "kind": {"opposition"}, "folio": {"UT-1"}, "received": {"2026-03-10"}})
+	for _, lang := range []string{"es", "en"} {
+		officer.get("/lang?to=" + lang + "&back=/")
+		save("arco-"+lang, officer.get("/arco"), http.StatusOK)
+		save("arco-result-"+lang, officer.post("/arco", url.Values{"csrf": {csrf}, "by": {"receipt"}, "q": {receipt}}), http.StatusOK)
 	}
 	config := filepath.Join(dir, "htmlvalidate.json")
 	if err := os.WriteFile(config, []byte(`{"extends": ["html-validate:recommended"]}`), 0o644); err != nil {

@@ -211,6 +211,7 @@ func TestDashboardInChromium(t *testing.T) {
 		{"/survey", ".question", "survey"},
 		{"/participation", "table.list", "participation"},
 		{"/fleet", "table.fleet", "fleet"},
+		{"/audit", "#audit-status", "audit"},
 		{"/no-such-page", "#error-message", "notfound"},
 	}
 	for _, lang := range []string{"es", "en"} {
@@ -342,6 +343,48 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 		shoot(t, ctx, "dashboard-receipt-"+lang)
 		axe.check(t, ctx, "receipt-result-"+lang)
+	}
+	checkArcoDesk(t, ctx, s, axe, receipt)
+}
+
+// checkArcoDesk signs out, signs in as a data officer and runs the ARCO
+// desk's search by receipt code in both languages through axe-core.
+func checkArcoDesk(t *testing.T, ctx context.Context, s *site, axe *axeChecker, receipt string) {
+	t.Helper()
+	hash, err := HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.central.Store.CreateOperator(context.Background(), central.Operator{Name: "rosa", PasswordHash: hash, Role: central.RoleDataOfficer, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	base := s.srv.URL
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/fleet"),
+		chromedp.Click(chromedp.CSS("header form button")),
+		chromedp.WaitVisible(chromedp.CSS("#password")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "rosa"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#records-total")),
+	)
+	if err != nil {
+		t.Fatalf("sign in as a data officer: %v", err)
+	}
+	for _, lang := range []string{"es", "en"} {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(base+"/lang?to="+lang+"&back=/arco"),
+			chromedp.WaitVisible(chromedp.CSS("#q")),
+			chromedp.Click(chromedp.CSS(`input[value="receipt"]`)),
+			chromedp.SendKeys(chromedp.CSS("#q"), receipt),
+			chromedp.Click(chromedp.CSS("#arco-find")),
+			chromedp.WaitVisible(chromedp.CSS("#arco-result table")),
+		)
+		if err != nil {
+			t.Fatalf("ARCO search (%s): %v", lang, err)
+		}
+		shoot(t, ctx, "dashboard-arco-"+lang)
+		axe.check(t, ctx, "arco-"+lang)
 	}
 }
 

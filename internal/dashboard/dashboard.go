@@ -2,7 +2,9 @@
 // check: server-rendered pages in Spanish and English that work without
 // JavaScript, on a laptop and on a phone. It shows counts, fleet health and
 // campaign labels, never anything a person gave (names, voter ids,
-// contacts, comment text).
+// contacts, comment text), except in the ARCO access report, which only a
+// data officer can download. Who may see what is one route table
+// (access.go) over central's roles.
 package dashboard
 
 import (
@@ -79,6 +81,13 @@ type Config struct {
 	// MaxHashes bounds the password checks running at once; each holds
 	// argonMemory. 0: DefaultMaxHashes().
 	MaxHashes int
+	// Audit records sign-ins and every operator decision, and its key
+	// verifies the chain shown on the audit page. Required.
+	Audit *central.AuditLog
+	// Keys are central's keys: the dedupe key finds a person's signatures
+	// by voter id for ARCO, and the campaign key pair, when the server
+	// holds it, opens their records for the access report. Required.
+	Keys *central.Keys
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
 	// no wait.
@@ -106,6 +115,9 @@ type Handler struct {
 func New(cfg Config) (*Handler, error) {
 	if cfg.Store == nil {
 		return nil, fmt.Errorf("dashboard: no store")
+	}
+	if cfg.Audit == nil || cfg.Keys == nil {
+		return nil, fmt.Errorf("dashboard: no audit log or keys")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -140,21 +152,9 @@ func New(cfg Config) (*Handler, error) {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
-	mux.HandleFunc("GET /lang", h.handleLang)
-	mux.HandleFunc("GET /login", h.handleLoginForm)
-	mux.HandleFunc("POST /login", h.handleLogin)
-	mux.HandleFunc("POST /logout", h.withSession(h.handleLogout))
-	mux.HandleFunc("GET /receipt", h.handleReceiptForm)
-	mux.HandleFunc("POST /receipt", h.handleReceipt)
-	mux.HandleFunc("GET /{$}", h.withSession(h.handleOverview))
-	mux.HandleFunc("GET /proposals", h.withSession(h.handleProposals))
-	mux.HandleFunc("GET /survey", h.withSession(h.handleSurvey))
-	mux.HandleFunc("GET /participation", h.withSession(h.handleParticipation))
-	mux.HandleFunc("GET /fleet", h.withSession(h.handleFleet))
-	mux.HandleFunc("GET /fleet/revoke", h.withSession(h.handleRevokeConfirm))
-	mux.HandleFunc("POST /fleet/revoke", h.withSession(h.handleRevoke))
-	mux.HandleFunc("/", h.handleNotFound)
+	for _, rt := range h.routes(http.StripPrefix("/static/", staticHandler(http.FileServerFS(static)))) {
+		mux.Handle(rt.pattern, h.guard(rt))
+	}
 	h.mux = mux
 	return h, nil
 }

@@ -326,7 +326,7 @@ func TestCookieFlags(t *testing.T) {
 	proxied := newSiteWith(t, Config{PublicURL: "https://voces.example.org"})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, err := New(Config{Store: proxied.central.Store, PublicURL: tt.publicURL})
+			h, err := New(Config{Store: proxied.central.Store, Audit: proxied.dash.cfg.Audit, Keys: proxied.dash.cfg.Keys, PublicURL: tt.publicURL})
 			if err != nil {
 				t.Fatal(err)
 			}

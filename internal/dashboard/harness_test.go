@@ -47,6 +47,12 @@ func newSiteWith(t *testing.T, cfg Config) *site {
 	c := centraltest.Start(t)
 	logs := &bytes.Buffer{}
 	cfg.Store, cfg.Logger = c.Store, slog.New(slog.NewJSONHandler(logs, nil))
+	if cfg.Audit == nil {
+		cfg.Audit = c.Node.AuditLog()
+	}
+	if cfg.Keys == nil {
+		cfg.Keys = c.Keys
+	}
 	h, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +69,9 @@ func newSiteWith(t *testing.T, cfg Config) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Store.CreateOperator(context.Background(), central.Operator{Name: testOperator, PasswordHash: hash, CreatedAt: time.Now()}); err != nil {
+	// The tests that came before roles act as an operator who may do
+	// everything they do (revoke devices included): an admin.
+	if err := c.Store.CreateOperator(context.Background(), central.Operator{Name: testOperator, PasswordHash: hash, Role: central.RoleAdmin, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	return &site{central: c, dash: h, metrics: m, srv: srv, logs: logs}

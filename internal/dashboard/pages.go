@@ -502,7 +502,7 @@ func (h *Handler) handleRevokeConfirm(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	id := r.PostFormValue("device")
-	err := h.cfg.Store.RevokeDevice(r.Context(), id, h.cfg.Now())
+	err := central.RevokeDevice(r.Context(), h.cfg.Store, h.cfg.Audit, sessionOf(r).Operator, id, h.cfg.Now())
 	if errors.Is(err, central.ErrNotFound) {
 		h.renderError(w, r, http.StatusNotFound, "error.nodevice")
 		return

@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/voces-cdmx/voces/internal/central"
 )
 
 // pageNames are the templates that render a whole page inside layout.html.
-var pageNames = []string{"login", "overview", "proposals", "survey", "participation", "fleet", "revoke", "receipt", "error"}
+var pageNames = []string{"login", "overview", "proposals", "survey", "participation", "fleet", "revoke", "audit", "arco", "receipt", "error"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -41,13 +43,18 @@ type view struct {
 	L        lang
 	Title    string // message id
 	Page     string
-	Path     string // for the language switch link
-	Operator string // "" before sign-in
+	Path     string       // for the language switch link
+	Operator string       // "" before sign-in
+	Role     central.Role // the operator's role; "" before sign-in
 	CSRF     string
 	Flash    string // a message shown once at the top
 	Now      string
 	Data     any
 }
+
+// Can reports whether the signed-in operator has permission p, so pages
+// offer only what the server would allow.
+func (v view) Can(p string) bool { return v.Role.Can(central.Permission(p)) }
 
 // LangURL is the link that switches language and comes back here.
 func (v view) LangURL() string {
@@ -63,7 +70,7 @@ func (h *Handler) renderFlash(w http.ResponseWriter, r *http.Request, status int
 	v := view{L: l, Title: title, Page: page, Path: r.URL.Path, Flash: flash, Data: data,
 		Now: h.cfg.Now().In(h.cfg.Location).Format("2006-01-02 15:04")}
 	if s := sessionOf(r); s != nil {
-		v.Operator, v.CSRF = s.Operator, s.CSRFToken
+		v.Operator, v.Role, v.CSRF = s.Operator, s.Role, s.CSRFToken
 	} else {
 		v.CSRF = h.formToken(w, r)
 	}

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -223,8 +224,8 @@ func (s *Store) RecordsByReceipt(ctx context.Context, code string) ([]central.St
 
 // CreateOperator adds an account.
 func (s *Store) CreateOperator(ctx context.Context, o central.Operator) error {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO operators (name, password_hash, created_at, disabled_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (name) DO NOTHING`, o.Name, o.PasswordHash, o.CreatedAt.UnixMilli(), ms(o.DisabledAt))
+	tag, err := s.pool.Exec(ctx, `INSERT INTO operators (name, password_hash, role, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (name) DO NOTHING`, o.Name, o.PasswordHash, string(cmp.Or(o.Role, central.RoleViewer)), o.CreatedAt.UnixMilli(), ms(o.DisabledAt))
 	if err == nil && tag.RowsAffected() == 0 {
 		err = central.ErrExists
 	}
@@ -236,10 +237,9 @@ func (s *Store) CreateOperator(ctx context.Context, o central.Operator) error {
 
 // SetOperatorPassword replaces an account's password hash.
 func (s *Store) SetOperatorPassword(ctx context.Context, name, hash string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE operators SET password_hash = $1 WHERE name = $2`, hash, name)
-	if err == nil && tag.RowsAffected() == 0 {
-		err = central.ErrNotFound
-	}
+	err := s.update(ctx, func(tx pgx.Tx) error {
+		return changeOperator(ctx, tx, name, `UPDATE operators SET password_hash = $1 WHERE name = $2`, hash, name)
+	})
 	if err != nil {
 		return fmt.Errorf("set password of operator %q: %w", name, err)
 	}
@@ -252,7 +252,7 @@ func scanOperator(sc interface{ Scan(...any) error }) (central.Operator, error) 
 		created  int64
 		disabled *int64
 	)
-	if err := sc.Scan(&o.Name, &o.PasswordHash, &created, &disabled); err != nil {
+	if err := sc.Scan(&o.Name, &o.PasswordHash, &o.Role, &created, &disabled); err != nil {
 		return o, err
 	}
 	o.CreatedAt = time.UnixMilli(created).UTC()
@@ -262,7 +262,7 @@ func scanOperator(sc interface{ Scan(...any) error }) (central.Operator, error) 
 
 // GetOperator returns one account.
 func (s *Store) GetOperator(ctx context.Context, name string) (central.Operator, error) {
-	o, err := scanOperator(s.pool.QueryRow(ctx, `SELECT name, password_hash, created_at, disabled_at FROM operators WHERE name = $1`, name))
+	o, err := scanOperator(s.pool.QueryRow(ctx, `SELECT name, password_hash, role, created_at, disabled_at FROM operators WHERE name = $1`, name))
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = central.ErrNotFound
 	}
@@ -275,7 +275,7 @@ func (s *Store) GetOperator(ctx context.Context, name string) (central.Operator,
 // ListOperators lists accounts by name.
 func (s *Store) ListOperators(ctx context.Context) ([]central.Operator, error) {
 	out := []central.Operator{}
-	err := eachRow(ctx, s.pool, `SELECT name, password_hash, created_at, disabled_at FROM operators ORDER BY name`, nil, func(rows pgx.Rows) error {
+	err := eachRow(ctx, s.pool, `SELECT name, password_hash, role, created_at, disabled_at FROM operators ORDER BY name`, nil, func(rows pgx.Rows) error {
 		o, err := scanOperator(rows)
 		if err != nil {
 			return err
@@ -304,9 +304,10 @@ func (s *Store) GetSession(ctx context.Context, tokenHash []byte, now time.Time)
 		se               central.Session
 		created, expires int64
 	)
-	err := s.pool.QueryRow(ctx, `SELECT token_hash, operator, csrf_token, created_at, expires_at FROM sessions
-		WHERE token_hash = $1 AND expires_at > $2`, tokenHash, now.UnixMilli()).
-		Scan(&se.TokenHash, &se.Operator, &se.CSRFToken, &created, &expires)
+	err := s.pool.QueryRow(ctx, `SELECT s.token_hash, s.operator, s.csrf_token, o.role, s.created_at, s.expires_at
+		FROM sessions s JOIN operators o ON o.name = s.operator
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.disabled_at IS NULL`, tokenHash, now.UnixMilli()).
+		Scan(&se.TokenHash, &se.Operator, &se.CSRFToken, &se.Role, &created, &expires)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = central.ErrNotFound
 	}

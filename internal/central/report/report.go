@@ -5,6 +5,7 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -129,15 +130,24 @@ func Devices(w io.Writer, devices []central.DeviceInfo) error {
 // Operators writes the dashboard accounts as a table.
 func Operators(w io.Writer, list []central.Operator) error {
 	tw := table(w)
-	fmt.Fprintln(tw, "NAME\tCREATED\tSTATE")
+	fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tSTATE")
 	for _, o := range list {
 		state := "active"
 		if !o.DisabledAt.IsZero() {
 			state = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", o.Name, o.CreatedAt.Local().Format("2006-01-02 15:04"), state)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Role, o.CreatedAt.Local().Format("2006-01-02 15:04"), state)
 	}
 	return tw.Flush()
+}
+
+// OperatorList lists the operators of store.
+func OperatorList(ctx context.Context, w io.Writer, store central.Operators) error {
+	list, err := store.ListOperators(ctx)
+	if err != nil {
+		return fmt.Errorf("list operators: %w", err)
+	}
+	return Operators(w, list)
 }
 
 // ExportSummary writes what an export wrote: records by kind, and files.
@@ -181,6 +191,27 @@ func Quarantine(w io.Writer, list []central.QuarantinedRecord) error {
 	return tw.Flush()
 }
 
+// Audit writes what verification of the audit log found, and returns an
+// error when the log does not hold, so the command exits non-zero.
+func Audit(w io.Writer, r central.AuditReport) error {
+	if !r.OK() {
+		fmt.Fprintf(w, "audit log BROKEN (%d entries read):\n", r.Entries)
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+		return fmt.Errorf("the audit log does not verify: %d problems", len(r.Problems))
+	}
+	fmt.Fprintf(w, "audit log intact: %d entries, %d signed checkpoints verified", r.Entries, r.Checkpoints)
+	if r.LastCheckpoint > 0 {
+		fmt.Fprintf(w, ", the last at entry %d", r.LastCheckpoint)
+	}
+	if after := r.Entries - r.LastCheckpoint; after > 0 {
+		fmt.Fprintf(w, "; %d entries after it are covered by the chain only", after)
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
 // QuarantineResult writes what `central quarantine` did: the list (as
 // JSON when asJSON), or how many sealed bodies a purge destroyed.
 func QuarantineResult(w io.Writer, res *central.QuarantineResult, asJSON bool) error {
@@ -192,4 +223,21 @@ func QuarantineResult(w io.Writer, res *central.QuarantineResult, asJSON bool) e
 		return JSON(w, res.List)
 	}
 	return Quarantine(w, res.List)
+}
+
+// AuditAction runs `central audit`: verify (failing unless the log holds)
+// or checkpoint.
+func AuditAction(ctx context.Context, w io.Writer, node *central.Node, action string) error {
+	if action == "checkpoint" {
+		cp, err := node.AuditLog().Checkpoint(ctx, central.CommandLineActor())
+		if err == nil {
+			fmt.Fprintf(w, "signed checkpoint at entry %d\n", cp.Seq)
+		}
+		return err
+	}
+	r, err := node.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	return Audit(w, r)
 }

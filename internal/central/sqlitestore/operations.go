@@ -1,6 +1,7 @@
 package sqlitestore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -216,8 +217,8 @@ func (s *Store) RecordsByReceipt(ctx context.Context, code string) ([]central.St
 // CreateOperator adds an account.
 func (s *Store) CreateOperator(ctx context.Context, o central.Operator) error {
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO operators (name, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (name) DO NOTHING`, o.Name, o.PasswordHash, o.CreatedAt.UnixMilli(), ms(o.DisabledAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO operators (name, password_hash, role, created_at, disabled_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO NOTHING`, o.Name, o.PasswordHash, cmp.Or(o.Role, central.RoleViewer), o.CreatedAt.UnixMilli(), ms(o.DisabledAt))
 		if err != nil {
 			return err
 		}
@@ -237,16 +238,7 @@ func (s *Store) CreateOperator(ctx context.Context, o central.Operator) error {
 // SetOperatorPassword replaces an account's password hash.
 func (s *Store) SetOperatorPassword(ctx context.Context, name, hash string) error {
 	err := s.update(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE operators SET password_hash = ? WHERE name = ?`, hash, name)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return central.ErrNotFound
-		}
-		return nil
+		return changeOperator(ctx, tx, name, `UPDATE operators SET password_hash = ? WHERE name = ?`, hash, name)
 	})
 	if err != nil {
 		return fmt.Errorf("set password of operator %q: %w", name, err)
@@ -260,7 +252,7 @@ func scanOperator(sc interface{ Scan(...any) error }) (central.Operator, error) 
 		created  int64
 		disabled sql.NullInt64
 	)
-	if err := sc.Scan(&o.Name, &o.PasswordHash, &created, &disabled); err != nil {
+	if err := sc.Scan(&o.Name, &o.PasswordHash, &o.Role, &created, &disabled); err != nil {
 		return o, err
 	}
 	o.CreatedAt = time.UnixMilli(created).UTC()
@@ -270,7 +262,7 @@ func scanOperator(sc interface{ Scan(...any) error }) (central.Operator, error) 
 
 // GetOperator returns one account.
 func (s *Store) GetOperator(ctx context.Context, name string) (central.Operator, error) {
-	o, err := scanOperator(s.read.QueryRowContext(ctx, `SELECT name, password_hash, created_at, disabled_at FROM operators WHERE name = ?`, name))
+	o, err := scanOperator(s.read.QueryRowContext(ctx, `SELECT name, password_hash, role, created_at, disabled_at FROM operators WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = central.ErrNotFound
 	}
@@ -284,7 +276,7 @@ func (s *Store) GetOperator(ctx context.Context, name string) (central.Operator,
 func (s *Store) ListOperators(ctx context.Context) ([]central.Operator, error) {
 	out := []central.Operator{}
 	err := s.view(ctx, func(tx *sql.Tx) error {
-		return eachRow(ctx, tx, `SELECT name, password_hash, created_at, disabled_at FROM operators ORDER BY name`, func(rows *sql.Rows) error {
+		return eachRow(ctx, tx, `SELECT name, password_hash, role, created_at, disabled_at FROM operators ORDER BY name`, func(rows *sql.Rows) error {
 			o, err := scanOperator(rows)
 			if err != nil {
 				return err
@@ -318,9 +310,10 @@ func (s *Store) GetSession(ctx context.Context, tokenHash []byte, now time.Time)
 		se               central.Session
 		created, expires int64
 	)
-	err := s.read.QueryRowContext(ctx, `SELECT token_hash, operator, csrf_token, created_at, expires_at FROM sessions
-		WHERE token_hash = ? AND expires_at > ?`, tokenHash, now.UnixMilli()).
-		Scan(&se.TokenHash, &se.Operator, &se.CSRFToken, &created, &expires)
+	err := s.read.QueryRowContext(ctx, `SELECT s.token_hash, s.operator, s.csrf_token, o.role, s.created_at, s.expires_at
+		FROM sessions s JOIN operators o ON o.name = s.operator
+		WHERE s.token_hash = ? AND s.expires_at > ? AND o.disabled_at IS NULL`, tokenHash, now.UnixMilli()).
+		Scan(&se.TokenHash, &se.Operator, &se.CSRFToken, &se.Role, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = central.ErrNotFound
 	}

@@ -1,0 +1,55 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/voces-cdmx/voces/internal/central"
+)
+
+// CreateARCORequest stores a request.
+func (s *Store) CreateARCORequest(ctx context.Context, r central.ARCORequest) (int64, error) {
+	var id int64
+	if err := s.pool.QueryRow(ctx, `INSERT INTO arco_requests (kind, folio, received_at, due_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		r.Kind, r.Folio, r.ReceivedAt.UnixMilli(), r.DueAt.UnixMilli()).Scan(&id); err != nil {
+		return 0, fmt.Errorf("create ARCO request: %w", err)
+	}
+	return id, nil
+}
+
+// ARCORequests lists requests, open ones first, by deadline.
+func (s *Store) ARCORequests(ctx context.Context) ([]central.ARCORequest, error) {
+	var out []central.ARCORequest
+	err := eachRow(ctx, s.pool, `SELECT id, kind, folio, received_at, due_at, answered_at, answer, answered_by FROM arco_requests
+		ORDER BY answered_at IS NOT NULL, due_at, id`, nil, func(rows pgx.Rows) error {
+		var r central.ARCORequest
+		var received, due int64
+		var answered *int64
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Folio, &received, &due, &answered, &r.Answer, &r.AnsweredBy); err != nil {
+			return err
+		}
+		r.ReceivedAt, r.DueAt, r.AnsweredAt = time.UnixMilli(received).UTC(), time.UnixMilli(due).UTC(), fromMS(answered)
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list ARCO requests: %w", err)
+	}
+	return out, nil
+}
+
+// AnswerARCORequest answers an open request.
+func (s *Store) AnswerARCORequest(ctx context.Context, id int64, answer, by string, at time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE arco_requests SET answered_at = $1, answer = $2, answered_by = $3 WHERE id = $4 AND answered_at IS NULL`,
+		at.UnixMilli(), answer, by, id)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = central.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("answer ARCO request %d: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package dashboard
+
+import (
+	"net/http"
+
+	"github.com/voces-cdmx/voces/internal/central"
+)
+
+// public marks a route anyone may use, signed in or not.
+const public central.Permission = ""
+
+// route is one pattern the dashboard serves and the permission it needs.
+type route struct {
+	pattern string
+	perm    central.Permission
+	handler http.Handler
+}
+
+// routes is every page and action with the permission it needs: the one
+// place the dashboard decides who may use what (central.Role.Can decides
+// which roles have a permission). A new page is one line here and one in
+// the role × route matrix test, which fails for a route it does not list.
+func (h *Handler) routes(static http.Handler) []route {
+	f := func(fn http.HandlerFunc) http.Handler { return fn }
+	return []route{
+		{"GET /static/", public, static},
+		{"GET /lang", public, f(h.handleLang)},
+		{"GET /login", public, f(h.handleLoginForm)},
+		{"POST /login", public, f(h.handleLogin)},
+		{"GET /receipt", public, f(h.handleReceiptForm)},
+		{"POST /receipt", public, f(h.handleReceipt)},
+		{"POST /logout", central.PermSession, f(h.handleLogout)},
+		{"GET /{$}", central.PermViewCounts, f(h.handleOverview)},
+		{"GET /proposals", central.PermViewCounts, f(h.handleProposals)},
+		{"GET /survey", central.PermViewCounts, f(h.handleSurvey)},
+		{"GET /participation", central.PermViewCounts, f(h.handleParticipation)},
+		{"GET /fleet", central.PermViewCounts, f(h.handleFleet)},
+		{"GET /fleet/revoke", central.PermDevices, f(h.handleRevokeConfirm)},
+		{"POST /fleet/revoke", central.PermDevices, f(h.handleRevoke)},
+		{"GET /audit", central.PermAudit, f(h.handleAudit)},
+		{"GET /arco", central.PermPersonalData, f(h.handleArcoForm)},
+		{"POST /arco", central.PermPersonalData, f(h.handleArcoFind)},
+		{"POST /arco/report", central.PermPersonalData, f(h.handleArcoReport)},
+		{"POST /arco/cancel", central.PermPersonalData, f(h.handleArcoCancel)},
+		{"POST /arco/requests", central.PermPersonalData, f(h.handleArcoRequest)},
+		{"POST /arco/requests/answer", central.PermPersonalData, f(h.handleArcoAnswer)},
+		{"/", public, f(h.handleNotFound)},
+	}
+}
+
+// guard wraps a route's handler in its access check: public routes pass,
+// every other one needs a session whose operator's role (as it is now,
+// read with the session on every request) has the route's permission.
+func (h *Handler) guard(rt route) http.Handler {
+	if rt.perm == public {
+		return rt.handler
+	}
+	return h.withSession(func(w http.ResponseWriter, r *http.Request) {
+		s := sessionOf(r)
+		if !s.Role.Can(rt.perm) {
+			h.log.Warn("operator refused a page their role does not allow", "operator", s.Operator, "role", s.Role, "path", r.URL.Path)
+			h.renderError(w, r, http.StatusForbidden, "error.forbidden")
+			return
+		}
+		rt.handler.ServeHTTP(w, r)
+	})
+}

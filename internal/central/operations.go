@@ -186,4 +186,5 @@ type OperationsStore interface {
 	ReceiptLookup
 	Operators
 	QuarantineStore
+	RollStore
 }

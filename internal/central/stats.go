@@ -25,6 +25,9 @@ type Stats struct {
 	// ones included), in total and per device id.
 	Quarantined         int64            `json:"quarantined"`
 	QuarantinedByDevice map[string]int64 `json:"quarantined_by_device"`
+	// Roll is the check of supports against the electoral roll; absent
+	// until a roll is imported.
+	Roll *RollStats `json:"roll,omitempty"`
 }
 
 // ProposalStats counts the supports of one proposal.
@@ -32,6 +35,9 @@ type ProposalStats struct {
 	ID            string `json:"id"`
 	Supports      int64  `json:"supports"`       // signature records
 	UniqueSigners int64  `json:"unique_signers"` // distinct blind signer indexes
+	// Verified are the supports the roll check verified (RollStats has
+	// the detail); absent until a roll is imported.
+	Verified *int64 `json:"verified,omitempty"`
 	Threshold     int    `json:"threshold,omitempty"`
 }
 
@@ -79,11 +85,21 @@ func Summarize(ctx context.Context, s Store) (*Stats, error) {
 		}
 		st.Quarantined = QuarantineTotal(st.QuarantinedByDevice)
 	}
+	if r, ok := s.(RollStore); ok {
+		raw := map[string]int64{}
+		for _, p := range st.Proposals {
+			raw[p.ID] = p.Supports
+		}
+		if st.Roll, err = SummarizeRoll(ctx, r, raw); err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+	}
 	versions, err := s.Campaigns(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	if len(versions) == 0 {
+		st.Proposals = withVerified(st.Proposals, st.Roll)
 		return st, nil
 	}
 	latest := versions[len(versions)-1]
@@ -108,6 +124,22 @@ func Summarize(ctx context.Context, s Store) (*Stats, error) {
 			merged = append(merged, p)
 		}
 	}
-	st.Proposals = merged
+	st.Proposals = withVerified(merged, st.Roll)
 	return st, nil
+}
+
+// withVerified sets each proposal's verified count from the roll check.
+func withVerified(ps []ProposalStats, rs *RollStats) []ProposalStats {
+	if rs == nil {
+		return ps
+	}
+	verified := map[string]int64{}
+	for _, g := range rs.Proposals {
+		verified[g.ID] = g.Verified
+	}
+	for i := range ps {
+		v := verified[ps[i].ID]
+		ps[i].Verified = &v
+	}
+	return ps
 }

@@ -67,6 +67,10 @@ func Run(t *testing.T, open Opener) {
 		{"body checks file each record once and quarantine those that do not open", testBodyChecks},
 		{"purging a quarantined body keeps the envelope, gaps and duplicates", testQuarantinePurge},
 		{"survey aggregation leaves quarantined responses out", testSurveysSkipQuarantine},
+		{"a roll is replaced whole and each import recorded", testRollReplace},
+		{"supports are classified exactly as fieldsim knows them, and counted", testRollClassification},
+		{"a new roll re-classifies supports but keeps reviewer decisions", testRollReimport},
+		{"the review desk lists unverified supports and records decisions", testSupportDesk},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,8 +37,8 @@ type ProposalStats struct {
 	UniqueSigners int64  `json:"unique_signers"` // distinct blind signer indexes
 	// Verified are the supports the roll check verified (RollStats has
 	// the detail); absent until a roll is imported.
-	Verified *int64 `json:"verified,omitempty"`
-	Threshold     int    `json:"threshold,omitempty"`
+	Verified  *int64 `json:"verified,omitempty"`
+	Threshold int    `json:"threshold,omitempty"`
 }
 
 // DeviceGaps lists the sequence numbers a device made that central does

@@ -114,6 +114,7 @@ type Entry struct {
 	Section  uint16 // electoral section, 1–9999
 	Entity   uint8  // 1–32; CityEntity is Mexico City
 	Alcaldia uint8  // index in Parsed.Alcaldias
+	Line     uint32 // in the file, for reports; not stored
 }
 
 // BadRow is a row Read could not take, by its line in the file (the header
@@ -203,7 +204,7 @@ func Read(r io.Reader, key []byte, m Mapping, progress func(bytes int64)) (*Pars
 			alcaldias[strings.Clone(alcaldia)] = a
 			p.Alcaldias = append(p.Alcaldias, strings.Clone(alcaldia))
 		}
-		e.Alcaldia = a
+		e.Alcaldia, e.Line = a, uint32(line)
 		p.Entries = append(p.Entries, e)
 	}
 	if progress != nil {
@@ -213,15 +214,16 @@ func Read(r io.Reader, key []byte, m Mapping, progress func(bytes int64)) (*Pars
 	slices.SortFunc(p.Entries, func(a, b Entry) int { return cmp.Compare(a.Hash, b.Hash) })
 	// Equal hashes are the same clave twice (or, once in a million
 	// rolls, a truncation collision): either way one voter would stand
-	// for two, so the row is bad. Line numbers are gone after sorting;
-	// the entity and section say where to look.
+	// for two, so the later row is bad.
 	p.Entries = slices.CompactFunc(p.Entries, func(a, b Entry) bool {
 		if a.Hash == b.Hash {
-			p.Bad = append(p.Bad, BadRow{Reason: fmt.Sprintf("a clave de elector appears twice (entity %d, section %d)", b.Entity, b.Section)})
+			first, again := min(a.Line, b.Line), max(a.Line, b.Line)
+			p.Bad = append(p.Bad, BadRow{Line: int(again), Reason: fmt.Sprintf("the clave de elector of line %d again", first)})
 			return true
 		}
 		return false
 	})
+	slices.SortStableFunc(p.Bad, func(a, b BadRow) int { return cmp.Compare(a.Line, b.Line) })
 	if len(p.Bad) > MinBadAllowed && float64(len(p.Bad)) > MaxBadShare*float64(p.Rows) {
 		return p, fmt.Errorf("%w: %d of %d rows (the limit is %.1f %% or %d); nothing was imported; first: %s",
 			ErrTooManyBad, len(p.Bad), p.Rows, MaxBadShare*100, MinBadAllowed, summary(p.Bad))

@@ -47,6 +47,7 @@ var commands = map[string]func(*Main) command{
 	"import":     func(m *Main) command { return &ImportCommand{main: m} },
 	"export":     func(m *Main) command { return &ExportCommand{main: m} },
 	"quarantine": func(m *Main) command { return &QuarantineCommand{main: m} },
+	"roll":       func(m *Main) command { return &RollCommand{main: m} },
 }
 
 // Run dispatches to the subcommand named by args[0].

@@ -155,6 +155,20 @@ type RollImportOptions struct {
 	Progress func(step string) (update func(done, total int64), finish func())
 }
 
+// RollImportArgs reads the arguments of `central roll`: "import FILE",
+// with the --columns mapping (roll.ParseMapping). Its errors are usage
+// mistakes.
+func RollImportArgs(pos []string, columns, dataDir string, progress func(string) (func(int64, int64), func())) (RollImportOptions, error) {
+	if len(pos) != 2 || pos[0] != "import" {
+		return RollImportOptions{}, errors.New("usage: central roll --data DIR import FILE")
+	}
+	m, err := roll.ParseMapping(columns)
+	if err != nil {
+		return RollImportOptions{}, fmt.Errorf("--columns: %w", err)
+	}
+	return RollImportOptions{DataDir: dataDir, File: pos[1], Mapping: m, Progress: progress}, nil
+}
+
 // RollImportResult is what ImportRoll did: the recorded import and the
 // rows it skipped.
 type RollImportResult struct {

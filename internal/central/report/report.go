@@ -52,9 +52,16 @@ func Stats(w io.Writer, st *central.Stats) error {
 	for _, id := range slices.Sorted(maps.Keys(st.QuarantinedByDevice)) {
 		fmt.Fprintf(tw, "  %s\t%d quarantined\n", id, st.QuarantinedByDevice[id])
 	}
-	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tUNIQUE SIGNERS\tTHRESHOLD")
+	if st.Roll != nil {
+		rollStats(tw, st.Roll)
+	}
+	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tVERIFIED\tUNIQUE SIGNERS\tTHRESHOLD")
 	for _, p := range st.Proposals {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.ID, p.Supports, p.UniqueSigners, p.Threshold)
+		verified := "-"
+		if p.Verified != nil {
+			verified = strconv.FormatInt(*p.Verified, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\n", p.ID, p.Supports, verified, p.UniqueSigners, p.Threshold)
 	}
 	return tw.Flush()
 }

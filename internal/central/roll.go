@@ -256,28 +256,54 @@ const SupportCheckBatch = 2000
 
 // CheckSupports classifies every support not yet filed under the current
 // roll: it opens each body (on every core), hashes INE claves under the
-// roll key, looks the batch up in the roll and files it. It returns how
-// many it filed and how many decided supports the roll would have
-// changed. With no roll imported it does nothing.
+// roll key, looks the batch up in the roll and files it, opening the next
+// batch while the store files one. It returns how many it filed and how
+// many decided supports the roll would have changed. With no roll
+// imported it does nothing.
 func CheckSupports(ctx context.Context, store RollStore, pub, priv *[32]byte, rollKey []byte) (checked, decidedChanged int, err error) {
 	cur, ok, err := CurrentRoll(ctx, store)
 	if err != nil || !ok {
 		return 0, 0, err
 	}
-	var after [16]byte
-	for {
-		recs, err := store.SupportsToCheck(ctx, cur.ID, after, SupportCheckBatch)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []SupportCheck, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = readSupports(ctx, store, cur.ID, pub, priv, rollKey, batches)
+	}()
+	for checks := range batches {
+		n, err := store.FileSupportChecks(ctx, cur.ID, checks)
 		if err != nil {
+			cancel()
+			for range batches {
+			}
 			return checked, decidedChanged, fmt.Errorf("check supports: %w", err)
 		}
-		if len(recs) == 0 {
-			return checked, decidedChanged, nil
+		checked += len(checks)
+		decidedChanged += n
+	}
+	if readErr != nil {
+		return checked, decidedChanged, fmt.Errorf("check supports: %w", readErr)
+	}
+	return checked, decidedChanged, nil
+}
+
+// readSupports sends batches of classified supports (duplicates are the
+// store's to find) until none is left under roll rollID.
+func readSupports(ctx context.Context, store RollStore, rollID int64, pub, priv *[32]byte, rollKey []byte, out chan<- []SupportCheck) error {
+	var after [16]byte
+	for {
+		recs, err := store.SupportsToCheck(ctx, rollID, after, SupportCheckBatch)
+		if err != nil || len(recs) == 0 {
+			return err
 		}
 		after = recs[len(recs)-1].ID
 		checks, hashes := openSupports(recs, pub, priv, rollKey)
 		matches, err := store.LookupRoll(ctx, hashes)
 		if err != nil {
-			return checked, decidedChanged, fmt.Errorf("check supports: %w", err)
+			return err
 		}
 		for i := range checks {
 			c := &checks[i]
@@ -293,12 +319,11 @@ func CheckSupports(ctx context.Context, store RollStore, pub, priv *[32]byte, ro
 				c.Status = StatusOutsideCity
 			}
 		}
-		n, err := store.FileSupportChecks(ctx, cur.ID, checks)
-		if err != nil {
-			return checked, decidedChanged, fmt.Errorf("check supports: %w", err)
+		select {
+		case out <- checks:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		checked += len(checks)
-		decidedChanged += n
 	}
 }
 

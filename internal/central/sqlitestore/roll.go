@@ -161,13 +161,19 @@ func (s *Store) SupportsToCheck(ctx context.Context, rollID int64, after [16]byt
 	return out, nil
 }
 
-// FileSupportChecks files checks in one transaction.
+// FileSupportChecks files checks in one transaction, with statements
+// prepared once for the lot: mostly two per support.
 func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []central.SupportCheck) (int, error) {
 	changed := 0
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		changed = 0
+		f, err := prepareFiling(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer f.close()
 		for _, c := range checks {
-			n, err := fileSupportCheck(ctx, tx, rollID, c)
+			n, err := f.file(ctx, rollID, c)
 			if err != nil {
 				return err
 			}
@@ -185,43 +191,73 @@ func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []ce
 	return changed, nil
 }
 
-func fileSupportCheck(ctx context.Context, tx *sql.Tx, rollID int64, c central.SupportCheck) (int, error) {
-	status := c.Status
-	if len(c.SignerIndex) > 0 {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM support_checks WHERE subject_id = ? AND signer_index = ? AND record_id < ? LIMIT 1`,
-			c.SubjectID, c.SignerIndex, c.RecordID[:]).Scan(&one)
-		switch {
-		case err == nil:
-			status = central.StatusDuplicate
-		case !errors.Is(err, sql.ErrNoRows):
-			return 0, err
-		}
+// filing holds FileSupportChecks' prepared statements.
+type filing struct {
+	state, keep, put, later *sql.Stmt
+}
+
+func prepareFiling(ctx context.Context, tx *sql.Tx) (*filing, error) {
+	queries := []string{
+		// Whether an earlier support of the signer is filed, whether a
+		// later undecided one is not yet a duplicate, and this one's row.
+		`SELECT
+			EXISTS (SELECT 1 FROM support_checks WHERE ?1 IS NOT NULL AND subject_id = ?2 AND signer_index = ?1 AND record_id < ?3),
+			EXISTS (SELECT 1 FROM support_checks WHERE ?1 IS NOT NULL AND subject_id = ?2 AND signer_index = ?1 AND record_id > ?3
+				AND decision = '' AND status <> 'duplicate'),
+			coalesce((SELECT status FROM support_checks WHERE record_id = ?3), ''),
+			coalesce((SELECT decision FROM support_checks WHERE record_id = ?3), '')`,
+		`UPDATE support_checks SET roll_id = ? WHERE record_id = ?`,
+		`INSERT INTO support_checks (record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, roll_id = excluded.roll_id, canvasser = excluded.canvasser`,
+		`UPDATE support_checks SET status = 'duplicate' WHERE subject_id = ? AND signer_index = ? AND record_id > ? AND decision = '' AND status <> 'duplicate'`,
 	}
+	stmts := make([]*sql.Stmt, len(queries))
+	for i, q := range queries {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			for _, p := range stmts[:i] {
+				p.Close()
+			}
+			return nil, err
+		}
+		stmts[i] = st
+	}
+	return &filing{state: stmts[0], keep: stmts[1], put: stmts[2], later: stmts[3]}, nil
+}
+
+func (f *filing) close() {
+	for _, st := range []*sql.Stmt{f.state, f.keep, f.put, f.later} {
+		st.Close()
+	}
+}
+
+func (f *filing) file(ctx context.Context, rollID int64, c central.SupportCheck) (int, error) {
+	idx := nullBytes(c.SignerIndex)
+	var earlier, later bool
 	var old, decision string
-	err := tx.QueryRowContext(ctx, `SELECT status, decision FROM support_checks WHERE record_id = ?`, c.RecordID[:]).Scan(&old, &decision)
-	switch {
-	case err == nil && decision != "":
-		if _, err := tx.ExecContext(ctx, `UPDATE support_checks SET roll_id = ? WHERE record_id = ?`, rollID, c.RecordID[:]); err != nil {
+	if err := f.state.QueryRowContext(ctx, idx, c.SubjectID, c.RecordID[:]).Scan(&earlier, &later, &old, &decision); err != nil {
+		return 0, err
+	}
+	status := c.Status
+	if earlier {
+		status = central.StatusDuplicate
+	}
+	if decision != "" {
+		if _, err := f.keep.ExecContext(ctx, rollID, c.RecordID[:]); err != nil {
 			return 0, err
 		}
 		if old != status {
 			return 1, nil
 		}
 		return 0, nil
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
+	}
+	if _, err := f.put.ExecContext(ctx, c.RecordID[:], c.SubjectID, c.DeviceID, c.Canvasser, c.Alcaldia, idx, status, rollID); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO support_checks (record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, roll_id = excluded.roll_id, canvasser = excluded.canvasser`,
-		c.RecordID[:], c.SubjectID, c.DeviceID, c.Canvasser, c.Alcaldia, nullBytes(c.SignerIndex), status, rollID); err != nil {
-		return 0, err
-	}
-	if status != central.StatusDuplicate && len(c.SignerIndex) > 0 {
+	if status != central.StatusDuplicate && later {
 		// An earlier support arrived after later ones of the same signer
 		// were filed: those are the duplicates now.
-		if _, err := tx.ExecContext(ctx, `UPDATE support_checks SET status = ? WHERE subject_id = ? AND signer_index = ? AND record_id > ? AND decision = '' AND status <> ?`,
-			central.StatusDuplicate, c.SubjectID, c.SignerIndex, c.RecordID[:], central.StatusDuplicate); err != nil {
+		if _, err := f.later.ExecContext(ctx, c.SubjectID, idx, c.RecordID[:]); err != nil {
 			return 0, err
 		}
 	}

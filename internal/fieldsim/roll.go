@@ -163,3 +163,18 @@ func (g *Generator) PopulationSignatures(p *Population) (first, second []RollSig
 	}
 	return first, second
 }
+
+// PopulationSignature is the next signer of g.Population supporting their
+// proposal (the same one whichever device or seed asks, so two devices
+// given the same population send central duplicates), with their CURP
+// when they give one. After the last signer it starts again.
+func (g *Generator) PopulationSignature() *record.Draft {
+	i := g.next % len(g.Population.Signers)
+	g.next++
+	s := &g.Population.Signers[i]
+	idType := campaign.IDTypeINE
+	if s.CURP {
+		idType = campaign.IDTypeCURP
+	}
+	return g.signature(&s.Person, idType, g.c.Proposals[i%len(g.c.Proposals)].ID)
+}

@@ -55,13 +55,21 @@ func Stats(w io.Writer, st *central.Stats) error {
 	if st.Roll != nil {
 		rollStats(tw, st.Roll)
 	}
+	if st.Roll == nil {
+		fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tUNIQUE SIGNERS\tTHRESHOLD")
+		for _, p := range st.Proposals {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.ID, p.Supports, p.UniqueSigners, p.Threshold)
+		}
+		return tw.Flush()
+	}
+	// With a roll, verified supports stand next to raw ones.
 	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tVERIFIED\tUNIQUE SIGNERS\tTHRESHOLD")
 	for _, p := range st.Proposals {
-		verified := "-"
+		var verified int64
 		if p.Verified != nil {
-			verified = strconv.FormatInt(*p.Verified, 10)
+			verified = *p.Verified
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\n", p.ID, p.Supports, verified, p.UniqueSigners, p.Threshold)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", p.ID, p.Supports, verified, p.UniqueSigners, p.Threshold)
 	}
 	return tw.Flush()
 }

@@ -7,7 +7,7 @@ BIN     := bin
 PKGS    := ./...
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-short vet bench soak run screenshots kiosk package windows clean
+.PHONY: all deps build test test-short vet bench soak run screenshots kiosk package check-package windows clean
 
 all: build
 
@@ -17,9 +17,13 @@ deps:
 build: deps
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-vet:
+# staticcheck at the version scripts/deps.sh installs (not on PATH in CI).
+STATICCHECK = $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/staticcheck
+
+vet: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet $(PKGS)
+	$(STATICCHECK) $(PKGS)
 
 # The whole suite, with an X server and a PostgreSQL started for the tests
 # that need them (scripts/test-env.sh; in CI the X server is the run's own
@@ -43,7 +47,8 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./internal/outbox/
 	$(GO) test -run '^$$' -bench . ./internal/record/ ./internal/stroke/
 	$(GO) test -run '^$$' -bench 'Ingest|Ed25519' -benchtime 10x ./internal/central/
-	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'IngestStores|Tallies' -benchtime 3x ./internal/central/storetest/
+	$(GO) test -run '^$$' -bench 'CampaignDelta' -benchtime 20x ./internal/central/
+	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'IngestStores|Tallies|Progress' -benchtime 3x ./internal/central/storetest/
 	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'Roll(Import|Check)' -benchtime 1x -timeout 60m ./internal/central/
 	$(GO) test -run '^$$' -bench DrainShapedLink -benchtime 1x ./internal/e2e/
 	$(GO) run ./cmd/kiosk --db $$(mktemp -d)/kiosk.db --demo --measure-startup
@@ -65,6 +70,12 @@ kiosk: build
 # server (central + unit), into dist/. See packaging/README.md.
 package: deps
 	@scripts/package.sh
+
+# What make test checks on the packages (lintian, hardening, manual pages,
+# copyright, changelog, secrets, unit exposure), on the ones make package
+# just built in dist/ rather than on a build of its own.
+check-package: package
+	VOCES_DEBS=dist $(GO) test -count=1 ./packaging/
 
 # The kiosk for Windows, cross-compiled with mingw-w64, into dist/.
 windows: deps

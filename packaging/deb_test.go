@@ -21,6 +21,7 @@ type debSpec struct {
 	files     map[string]string // every non-directory entry: path → permissions
 	sources   map[string]string // installed path → file in the repository it must equal
 	binaries  []string          // installed ELF programs
+	commands  []string          // the cmd/ directories they are built from
 }
 
 var debSpecs = []debSpec{
@@ -37,6 +38,10 @@ var debSpecs = []debSpec{
 			"/etc/default/voces-kiosk":                         "-rw-r--r--",
 			"/usr/share/applications/voces-kiosk.desktop":      "-rw-r--r--",
 			"/usr/share/icons/hicolor/scalable/apps/voces.svg": "-rw-r--r--",
+			"/usr/share/doc/voces-device/copyright":            "-rw-r--r--",
+			"/usr/share/doc/voces-device/changelog.gz":         "-rw-r--r--",
+			"/usr/share/man/man1/voces-kiosk.1.gz":             "-rw-r--r--",
+			"/usr/share/man/man1/voces-syncd.1.gz":             "-rw-r--r--",
 		},
 		sources: map[string]string{
 			"/usr/lib/systemd/system/voces-syncd.service":      "systemd/voces-syncd.service",
@@ -47,6 +52,7 @@ var debSpecs = []debSpec{
 			"/usr/share/icons/hicolor/scalable/apps/voces.svg": "icons/voces.svg",
 		},
 		binaries: []string{"/usr/bin/voces-kiosk", "/usr/bin/voces-syncd"},
+		commands: []string{"kiosk", "syncd"},
 	},
 	{
 		name:      "voces-server",
@@ -56,12 +62,16 @@ var debSpecs = []debSpec{
 			"/usr/bin/voces-central":                        "-rwxr-xr-x",
 			"/usr/lib/systemd/system/voces-central.service": "-rw-r--r--",
 			"/etc/default/voces-central":                    "-rw-r--r--",
+			"/usr/share/doc/voces-server/copyright":         "-rw-r--r--",
+			"/usr/share/doc/voces-server/changelog.gz":      "-rw-r--r--",
+			"/usr/share/man/man1/voces-central.1.gz":        "-rw-r--r--",
 		},
 		sources: map[string]string{
 			"/usr/lib/systemd/system/voces-central.service": "systemd/voces-central.service",
 			"/etc/default/voces-central":                    "default/voces-central",
 		},
 		binaries: []string{"/usr/bin/voces-central"},
+		commands: []string{"central"},
 	},
 }
 

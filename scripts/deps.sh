@@ -10,7 +10,9 @@ set -euo pipefail
 # screenshots; prometheus for promtool (checks /metrics); mingw-w64 for
 # the Windows kiosk; file, desktop-file-utils and systemd (systemd-analyze)
 # for the packaging tests; nginx as the TLS-terminating proxy in front of
-# two central nodes.
+# two central nodes; help2man for the manual pages scripts/package.sh
+# makes from --help, and lintian, which the packaging tests run on the
+# built packages.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
@@ -21,11 +23,26 @@ packages=(
   gcc-mingw-w64-x86-64 file desktop-file-utils systemd
   prometheus
   nginx-light
+  help2man lintian
 )
 
 # npm tools for the dashboard's accessibility and markup checks (axe-core,
 # html-validate), pinned, outside the repository.
 "$(dirname "$0")/npm-deps.sh"
+
+# staticcheck, which `make vet` runs, at one version so that every machine
+# reports the same findings. Release 2026.2.2 is the module's v0.8.2 (the
+# Go module proxy serves the semver tag, not the release name); the check
+# reads the release name the binary reports.
+STATICCHECK_RELEASE=2026.2.2
+STATICCHECK_MODULE=v0.8.2
+GO=${GO:-go}
+gobin=$($GO env GOBIN)
+[ -n "$gobin" ] || gobin=$($GO env GOPATH)/bin
+if ! "$gobin/staticcheck" -version 2>/dev/null | grep -q "^staticcheck $STATICCHECK_RELEASE "; then
+  echo "deps: installing staticcheck $STATICCHECK_RELEASE ($STATICCHECK_MODULE) into $gobin" >&2
+  GOFLAGS= $GO install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_MODULE"
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -57,10 +57,20 @@ if ! "$BIN/syncd" status --db "$DEMO/device.db" --json 2>/dev/null | grep -q '"d
     echo "       $code"
   else
     code=$("$BIN/central" token --data "$DEMO/central" --name "demo kiosk" --mode kiosk)
-    "$BIN/syncd" enroll --db "$DEMO/device.db" --code "$code" --name "demo kiosk" --mode kiosk
+    # The kiosk collects only with a technician PIN; the demo's is in a
+    # file, never on a command line.
+    [ -s "$DEMO/technician-pin" ] || (umask 077; printf '%s\n' 246810 > "$DEMO/technician-pin")
+    "$BIN/syncd" enroll --db "$DEMO/device.db" --code "$code" --name "demo kiosk" --mode kiosk --pin-file "$DEMO/technician-pin"
   fi
 fi
+if [ -s "$DEMO/technician-pin" ]; then
+  echo "run: technician PIN (corner gesture): $(cat "$DEMO/technician-pin")"
+fi
 kiosk_args+=(--code-dir "$DEMO")
+# A stand-in for a USB stick, so the technician's export can be tried.
+mkdir -p "$DEMO/usb-export"
+kiosk_args+=(--export-dir "$DEMO/usb-export")
+echo "run: the technician's USB export also offers $DEMO/usb-export"
 
 "$BIN/syncd" run --db "$DEMO/device.db" >>"$DEMO/syncd.log" 2>&1 &
 pids+=($!)

@@ -41,5 +41,9 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(c.main.Stdout, code.String())
 	fmt.Fprintf(c.main.Stderr, "valid once, until %s\n", now.Add(*ttl).Format(time.RFC3339))
+	// A device that knows this central (kiosk --fleet, or a full code it
+	// was given before) takes the short form: 14 characters, one page of
+	// the on-screen keyboard.
+	fmt.Fprintf(c.main.Stderr, "short code, for devices that know this central: %s\n", code.Short())
 	return nil
 }

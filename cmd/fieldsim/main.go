@@ -3,6 +3,7 @@
 // benchmarks:
 //
 //	fieldsim --db PATH --code CODE --records N [--seed S] [--mode kiosk|canvasser]
+//	fieldsim --big-campaign FILE [--seed S]
 //
 // Enrollment goes through the same code path as `syncd enroll`; records
 // go through the same validation and sealing as the kiosk's. Then `syncd
@@ -22,6 +23,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/fieldsim"
@@ -70,6 +72,11 @@ duplicate.
 --code may be left out when the outbox is already enrolled: records are
 added to it.
 
+--big-campaign FILE writes, instead, a valid campaign the size Mexico
+City's grew to (400 proposals, 100 assemblies, 10 articles, Spanish and
+English) built on the built-in one, for "central serve --campaign FILE",
+tests and benchmarks; --seed picks its content.
+
 Flags:
 `
 
@@ -87,6 +94,7 @@ type Summary struct {
 // options are the command line.
 type options struct {
 	db, code, mode, name, only string
+	bigCampaign                string
 	records                    int
 	seed                       uint64
 	repeat                     float64
@@ -121,13 +129,14 @@ func (m *Main) parseFlags(args []string) (*options, error) {
 	fs.Float64Var(&o.rollOpt.Missing, "missing", fieldsim.DefaultRollOptions.Missing, "`share` of --roll signers missing from the roll")
 	fs.Float64Var(&o.rollOpt.Outside, "outside", fieldsim.DefaultRollOptions.Outside, "`share` of --roll signers registered outside the city")
 	fs.Float64Var(&o.rollOpt.CURP, "curp", fieldsim.DefaultRollOptions.CURP, "`share` of --roll signers giving their CURP")
+	fs.StringVar(&o.bigCampaign, "big-campaign", "", "write a 400-proposal campaign to `file` and do nothing else")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	switch {
 	case fs.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case o.db == "":
+	case o.db == "" && o.bigCampaign == "":
 		return nil, errors.New("--db is required")
 	case o.records < 0:
 		return nil, errors.New("--records must not be negative")
@@ -144,6 +153,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	o, err := m.parseFlags(args)
 	if err != nil {
 		return err
+	}
+	if o.bigCampaign != "" {
+		return m.writeBigCampaign(o)
 	}
 	store, err := outbox.Open(ctx, o.db)
 	if err != nil {
@@ -254,5 +266,28 @@ func writeRoll(path string, p *fieldsim.Population) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write roll: %w", err)
 	}
+	return nil
+}
+
+// writeBigCampaign writes fieldsim.BigCampaign built on the built-in
+// campaign.
+func (m *Main) writeBigCampaign(o *options) error {
+	base, err := campaign.Parse("built-in campaign", assets.DefaultCampaign)
+	if err != nil {
+		return err
+	}
+	c, err := fieldsim.BigCampaign(base, fieldsim.BigSize, o.seed)
+	if err != nil {
+		return err
+	}
+	data, err := campaign.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(o.bigCampaign, data, 0o644); err != nil {
+		return fmt.Errorf("write campaign: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "wrote %s: %d proposals, %d assemblies, %d articles, %d bytes\n",
+		o.bigCampaign, len(c.Proposals), len(c.Events), len(c.Articles), len(data))
 	return nil
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
+	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/fieldsim"
@@ -172,5 +174,25 @@ func TestRollMatchesWhatCentralFinds(t *testing.T) {
 		if want[s] == 0 {
 			t.Errorf("the population has no %s signer: the test proves nothing for it", s)
 		}
+	}
+}
+
+func TestBigCampaignFlag(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "big.json")
+	var out bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &out}
+	if err := m.Run(context.Background(), []string{"--big-campaign", file, "--seed", "3"}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := campaign.Parse(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Proposals) != 400 || len(c.Events) != 100 || len(c.Articles) != 10 {
+		t.Errorf("%d proposals, %d events, %d articles", len(c.Proposals), len(c.Events), len(c.Articles))
 	}
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/pinguard"
+	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 	"github.com/voces-cdmx/voces/internal/ui"
@@ -70,6 +71,9 @@ type Main struct {
 	Measure    bool
 	CodeDir    string
 	ExportDir  string
+	FleetFile  string
+	// DisplayWait is how long start-up waits for a slow X server.
+	DisplayWait time.Duration
 }
 
 // ParseFlags reads the command line.
@@ -85,6 +89,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&m.SetPIN, "set-pin", false, "read a technician PIN (6 to 12 digits) from the first line of stdin, store its hash, and exit")
 	fs.BoolVar(&m.Demo, "demo", false, "if the outbox is not enrolled, enroll it as a stand-alone demo device with the default campaign")
 	fs.StringVar(&m.CodeDir, "code-dir", "", "directory the setup wizard also searches for provisioning code files (*.txt, *.code), besides /media and /run/media")
+	fs.DurationVar(&m.DisplayWait, "display-wait", 30*time.Second, "how long start-up waits for an X server that is slow to answer before it gives up with an error")
+	fs.StringVar(&m.FleetFile, "fleet", "", "`file` whose first line is a provisioning code of the fleet's central (spent or not): the setup wizard then takes its short codes")
 	fs.StringVar(&m.ExportDir, "export-dir", "", "directory the technician's bundle export also offers, besides mounted USB sticks")
 	fs.BoolVar(&m.Measure, "measure-startup", false, "print the time from process start to the first painted attract screen and the resident memory, then exit")
 	fs.Usage = func() {
@@ -150,11 +156,25 @@ func (m *Main) setPIN(ctx context.Context, store *outbox.Store) error {
 }
 
 func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
-	if err := checkDisplay(os.Getenv); err != nil {
+	if err := checkDisplay(os.Getenv, m.DisplayWait); err != nil {
+		return err
+	}
+	if err := openDisplay(os.Getenv, m.DisplayWait); err != nil {
 		return err
 	}
 	a := app.NewWithID("mx.voces.kiosk")
 	cfg := m.uiConfig()
+	if m.FleetFile != "" {
+		b, err := os.ReadFile(m.FleetFile)
+		if err != nil {
+			return fmt.Errorf("--fleet: %w", err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		if _, err := protocol.ParseFleet(line); err != nil {
+			return fmt.Errorf("--fleet %s: %w", m.FleetFile, err)
+		}
+		cfg.Fleet = line
+	}
 	painted := watchFirstFrame(&cfg)
 	k := ui.New(a, store, cfg)
 	w := k.Window()
@@ -164,7 +184,10 @@ func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
 	w.SetMaster()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	k.Start(runCtx)
+	// The clock starts once the driver runs its loop, with the window
+	// made: a tick queued before then would run against a window the
+	// driver has not created yet, or never will.
+	a.Lifecycle().SetOnStarted(func() { k.Start(runCtx) })
 	defer quitOnCancel(ctx, a)()
 	if m.Measure {
 		go m.measure(painted, a)

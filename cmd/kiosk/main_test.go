@@ -80,14 +80,14 @@ func TestNoDisplayIsAClearError(t *testing.T) {
 	env := func(vars map[string]string) func(string) string {
 		return func(k string) string { return vars[k] }
 	}
-	if err := checkDisplay(env(nil)); runtime.GOOS == "linux" && (err == nil || !strings.Contains(err.Error(), "DISPLAY is not set")) {
+	if err := checkDisplay(env(nil), 0); runtime.GOOS == "linux" && (err == nil || !strings.Contains(err.Error(), "DISPLAY is not set")) {
 		t.Fatalf("no DISPLAY: %v", err)
 	}
 	// A display whose server is gone: nothing listens on its socket.
-	if err := checkDisplay(env(map[string]string{"DISPLAY": ":7919"})); runtime.GOOS == "linux" && (err == nil || !strings.Contains(err.Error(), "no X server answers on DISPLAY=:7919")) {
+	if err := checkDisplay(env(map[string]string{"DISPLAY": ":7919"}), 0); runtime.GOOS == "linux" && (err == nil || !strings.Contains(err.Error(), "no X server answers on DISPLAY=:7919")) {
 		t.Fatalf("dead DISPLAY: %v", err)
 	}
-	if err := checkDisplay(env(map[string]string{"WAYLAND_DISPLAY": "wayland-0"})); err != nil {
+	if err := checkDisplay(env(map[string]string{"WAYLAND_DISPLAY": "wayland-0"}), 0); err != nil {
 		t.Fatalf("Wayland session refused: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 )
@@ -32,15 +33,21 @@ when the address is plain http the code does not allow, or redirects
 elsewhere; or when records of a previous enrollment are still pending.
 A device clock more than a day away from central's is reported, but does
 not stop enrollment: records sync whatever the clock says.
+
+The kiosk collects only once the device has a technician PIN: give it here
+with --pin-file (the first line of a file, or - for standard input; never
+on the command line), or later with "syncd pin". Without one, enroll warns
+and the kiosk shows "ask a technician".
 `
 
 // Run enrolls.
 func (c *EnrollCommand) Run(ctx context.Context, args []string) error {
-	fs := c.m.flagSet("enroll", "--db PATH --code CODE [--name NAME] [--mode kiosk|canvasser]", enrollAbout)
+	fs := c.m.flagSet("enroll", "--db PATH --code CODE [--name NAME] [--mode kiosk|canvasser] [--pin-file FILE|-]", enrollAbout)
 	db := fs.String("db", "", "outbox `file` of this device (created if missing)")
 	code := fs.String("code", "", "provisioning `code`, as printed by central token")
 	name := fs.String("name", "", "device `name` shown to operators (default: the host name)")
 	mode := fs.String("mode", record.ModeKiosk, "collection `mode`: kiosk or canvasser")
+	pinFile := fs.String("pin-file", "", "`file` whose first line is the technician PIN; - for standard input")
 	verbose := fs.Bool("v", false, "log progress")
 	if err := parse(fs, args, db); err != nil {
 		return err
@@ -48,6 +55,14 @@ func (c *EnrollCommand) Run(ctx context.Context, args []string) error {
 	if *code == "" {
 		fs.Usage()
 		return usageError{errors.New("--code is required")}
+	}
+	// Read and check the PIN before the one-time code is spent.
+	pin := ""
+	if *pinFile != "" {
+		var err error
+		if pin, err = readPIN(*pinFile, c.m.Stdin); err != nil {
+			return err
+		}
 	}
 	store, err := outbox.Open(ctx, *db)
 	if err != nil {
@@ -61,6 +76,15 @@ func (c *EnrollCommand) Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("enroll: %w", err)
 	}
 	fmt.Fprintf(c.m.Stdout, "enrolled as %s (%q, %s mode) with %s\n", e.DeviceID, e.Name, e.Mode, e.ServerURL)
+	switch set, perr := pinguard.New(store).IsSet(ctx); {
+	case pin != "":
+		if perr := setPIN(ctx, store, pin); perr != nil {
+			return fmt.Errorf("enrolled, but %w; set it with syncd pin", perr)
+		}
+		fmt.Fprintln(c.m.Stdout, "technician pin set")
+	case perr == nil && !set:
+		fmt.Fprintln(c.m.Stderr, "warning: no technician pin: the kiosk will not collect until one is set with: syncd pin --db "+*db+" --pin-file FILE")
+	}
 	if e.CampaignVersion > 0 {
 		fmt.Fprintf(c.m.Stdout, "campaign %s version %d stored\n", e.CampaignID, e.CampaignVersion)
 	}

@@ -2,7 +2,8 @@
 // network: it enrolls the device with central, drains the outbox the
 // kiosk writes to, pulls campaign content and sends heartbeats.
 //
-//	syncd enroll --db PATH --code CODE [--name NAME] [--mode kiosk|canvasser]
+//	syncd enroll --db PATH --code CODE [--name NAME] [--mode kiosk|canvasser] [--pin-file FILE|-]
+//	syncd pin    --db PATH --pin-file FILE|-
 //	syncd run    --db PATH
 //	syncd push   --db PATH [--retry-for DURATION]
 //	syncd status --db PATH [--json]
@@ -50,6 +51,7 @@ func main() {
 // Main is the syncd program. Tests run it in-process with their own
 // output writers.
 type Main struct {
+	Stdin  io.Reader // for --pin-file -
 	Stdout io.Writer
 	Stderr io.Writer
 }
@@ -57,7 +59,7 @@ type Main struct {
 // NewMain returns a Main writing to the process's standard output and
 // error.
 func NewMain() *Main {
-	return &Main{Stdout: os.Stdout, Stderr: os.Stderr}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
 }
 
 const usage = `syncd moves a device's records to central and keeps its campaign current.
@@ -69,6 +71,7 @@ Usage:
 Commands:
 
 	enroll   enroll this device with central using a provisioning code
+	pin      set the technician PIN (the kiosk collects only once one is set)
 	run      the daemon: sync continuously until SIGTERM or SIGINT
 	push     upload everything pending once, then exit
 	status   show the device's sync state
@@ -93,6 +96,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	switch name {
 	case "enroll":
 		cmd = &EnrollCommand{m: m}
+	case "pin":
+		cmd = &PINCommand{m: m}
 	case "run":
 		cmd = &RunCommand{m: m}
 	case "push":

@@ -7,6 +7,12 @@ import "time"
 
 // FormatVersion is the version of the JSON format this package reads. A file
 // with another "format" is refused rather than half understood.
+//
+// Tiers and responses were added to format 1 without a new number, so
+// every file written before them still reads with its meaning: a
+// proposal's "threshold" is the number of its first tier (a written
+// answer; see TiersOf). Programs from before them read strictly and refuse
+// a file that uses them, keeping the version they hold.
 const FormatVersion = 1
 
 // Voter id types a campaign can accept for signatures.
@@ -25,6 +31,7 @@ type Campaign struct {
 	Subtitle  Text       `json:"subtitle,omitempty"`
 	IDTypes   []string   `json:"id_types"` // accepted voter id types, IDTypeINE or IDTypeCURP
 	Privacy   Privacy    `json:"privacy"`
+	Tiers     []Tier     `json:"tiers,omitempty"` // support tiers; DefaultTiers when empty
 	Themes    []Theme    `json:"themes,omitempty"`
 	Survey    Survey     `json:"survey"`
 	Proposals []Proposal `json:"proposals,omitempty"`
@@ -97,7 +104,11 @@ type Proposal struct {
 	Alcaldia  string `json:"alcaldia,omitempty"` // an alcaldía id; "" for the whole city
 	Title     Text   `json:"title"`
 	Summary   Text   `json:"summary"`
-	Threshold int    `json:"threshold"` // supports needed to reach the Drafting Group
+	Threshold int    `json:"threshold,omitzero"` // format 1 before tiers: supports for a written answer; see TiersOf
+	Tiers     []Tier `json:"tiers,omitempty"`    // this proposal's own ladder, replacing the campaign's
+	// Responses are what the Drafting Group gave the proposal for the tiers
+	// it crossed, as central published them.
+	Responses []Response `json:"responses,omitempty"`
 }
 
 // Event is a Citizen Assembly people can register for and where canvassers

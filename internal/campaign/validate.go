@@ -38,7 +38,7 @@ const (
 // ids non-empty, well-formed and unique in their list; every text in Spanish
 // and English; known question types with the settings their type needs and
 // none it ignores; existing theme, proposal and alcaldía references;
-// positive thresholds; events that end after they start; known voter id
+// positive thresholds or tiers that grow, and responses to known tiers; events that end after they start; known voter id
 // types; a versioned privacy notice; and the size limits above.
 //
 // The error has the same shape as Parse's, without file or position.
@@ -77,6 +77,9 @@ func (v *validator) campaign(c *Campaign) {
 	v.text(root.field("subtitle"), c.Subtitle, maxLabel, false)
 	v.idTypes(root.field("id_types"), c.IDTypes)
 	v.privacy(root.field("privacy"), &c.Privacy)
+	if c.Tiers != nil {
+		v.tiers(root.field("tiers"), c.Tiers)
+	}
 
 	themes := make(map[string]bool)
 	if v.count(root.field("themes"), "themes", len(c.Themes), maxThemes) {
@@ -95,7 +98,7 @@ func (v *validator) campaign(c *Campaign) {
 	if v.count(root.field("proposals"), "proposals", len(c.Proposals), maxProposals) {
 		seen := make(map[string]path)
 		for i := range c.Proposals {
-			v.proposal(root.field("proposals").at(i), &c.Proposals[i], seen, themes)
+			v.proposal(root.field("proposals").at(i), c, &c.Proposals[i], seen, themes)
 			proposals[c.Proposals[i].ID] = true
 		}
 	}
@@ -278,7 +281,7 @@ func (v *validator) options(p path, opts []Option, name string) {
 	}
 }
 
-func (v *validator) proposal(p path, pr *Proposal, seen map[string]path, themes map[string]bool) {
+func (v *validator) proposal(p path, c *Campaign, pr *Proposal, seen map[string]path, themes map[string]bool) {
 	v.uniqueID(p.field("id"), pr.ID, seen)
 	switch {
 	case pr.Theme == "":
@@ -291,8 +294,82 @@ func (v *validator) proposal(p path, pr *Proposal, seen map[string]path, themes 
 	}
 	v.text(p.field("title"), pr.Title, maxLabel, true)
 	v.text(p.field("summary"), pr.Summary, maxParagraph, true)
-	if pr.Threshold < 1 || pr.Threshold > maxThreshold {
+	switch {
+	case pr.Tiers != nil && pr.Threshold != 0:
+		v.report(p.field("threshold"), "a proposal with its own tiers takes no threshold; put the number in its first tier")
+	case pr.Tiers != nil:
+		v.tiers(p.field("tiers"), pr.Tiers)
+	case pr.Threshold == 0 && c.Tiers != nil:
+		// The campaign's tiers apply.
+	case pr.Threshold < 1 || pr.Threshold > maxThreshold:
+		// A file without tiers is format 1 as it was first written: every
+		// proposal says its threshold.
 		v.report(p.field("threshold"), "the threshold must be from 1 to %d supports, found %d", maxThreshold, pr.Threshold)
+	}
+	if pr.Responses != nil {
+		v.responses(p.field("responses"), c.TiersOf(pr), pr.Responses)
+	}
+}
+
+// tiers checks a ladder: at least one tier, unique ids, numbers that grow
+// strictly from one tier to the next, and what each earns in both
+// languages.
+func (v *validator) tiers(p path, ts []Tier) {
+	if len(ts) == 0 {
+		v.report(p, "list at least one tier, or leave tiers out")
+		return
+	}
+	if !v.count(p, "tiers", len(ts), maxTiers) {
+		return
+	}
+	seen := make(map[string]path)
+	for i, t := range ts {
+		tp := p.at(i)
+		v.uniqueID(tp.field("id"), t.ID, seen)
+		switch {
+		case t.Signers < 1 || t.Signers > maxThreshold:
+			v.report(tp.field("signers"), "a tier needs from 1 to %d signers, found %d", maxThreshold, t.Signers)
+		case i > 0 && t.Signers <= ts[i-1].Signers:
+			v.report(tp.field("signers"), "%d signers is not more than the tier before (%d); list tiers from the lowest", t.Signers, ts[i-1].Signers)
+		}
+		v.text(tp.field("earns"), t.Earns, maxLabel, true)
+	}
+}
+
+// responses checks the Drafting Group's responses to a proposal: each for
+// a tier of its ladder, once, dated, and saying something.
+func (v *validator) responses(p path, ladder []Tier, rs []Response) {
+	if !v.count(p, "responses", len(rs), maxTiers) {
+		return
+	}
+	known := make(map[string]bool, len(ladder))
+	for _, t := range ladder {
+		known[t.ID] = true
+	}
+	seen := make(map[string]bool)
+	for i, r := range rs {
+		rp := p.at(i)
+		switch {
+		case !known[r.Tier]:
+			v.report(rp.field("tier"), "unknown tier %q for this proposal", r.Tier)
+		case seen[r.Tier]:
+			v.report(rp.field("tier"), "tier %q is answered twice", r.Tier)
+		}
+		seen[r.Tier] = true
+		if !plausibleTime(r.Date) {
+			v.report(rp.field("date"), "a date between the years 2000 and 2100 is required")
+		}
+		v.text(rp.field("text"), r.Text, maxDocument, false)
+		v.text(rp.field("place"), r.Place, maxParagraph, false)
+		v.text(rp.field("minute"), r.Minute, maxDocument, false)
+		switch {
+		case r.Text == nil && r.Minute == nil:
+			v.report(rp.field("text"), "a response needs a written answer (text) or the minute of the meeting or session")
+		case r.Text != nil && strings.TrimSpace(r.SignedBy) == "":
+			v.report(rp.field("signed_by"), "say who signed the written answer")
+		case utf8.RuneCountInString(r.SignedBy) > maxLabel:
+			v.report(rp.field("signed_by"), "longer than %d characters", maxLabel)
+		}
 	}
 }
 

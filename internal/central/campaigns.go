@@ -26,7 +26,21 @@ type published struct {
 	etag     string
 	body     []byte // CampaignResponse JSON
 	gzipped  []byte // body, gzip-compressed
+
+	deltaMu sync.Mutex
+	deltas  map[int]*encodedDelta // from version → its delta answer, made on first request
 }
+
+// encodedDelta is a delta answer, pre-encoded like the whole version.
+type encodedDelta struct {
+	body, gzipped []byte // nil: no delta worth sending from that version
+}
+
+// Deltas: a device at most MaxDeltaSpan versions behind gets the change
+// rather than the whole version, when the change is smaller than half of
+// it. Further behind, or when most of the content changed, the whole
+// version is cheaper to make and no dearer to send.
+const MaxDeltaSpan = 32
 
 // campaignCache holds every published version. Versions are immutable once
 // published, so only new ones are ever added.
@@ -83,10 +97,8 @@ func newPublished(pc PublishedCampaign) (*published, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode campaign version %d: %w", pc.Version, err)
 	}
-	var z bytes.Buffer
-	zw := gzip.NewWriter(&z)
-	zw.Write(body)
-	if err := zw.Close(); err != nil {
+	gzipped, err := gzipBytes(body)
+	if err != nil {
 		return nil, fmt.Errorf("compress campaign version %d: %w", pc.Version, err)
 	}
 	return &published{
@@ -94,7 +106,7 @@ func newPublished(pc PublishedCampaign) (*published, error) {
 		campaign:          c,
 		etag:              `"v` + strconv.Itoa(pc.Version) + `"`,
 		body:              body,
-		gzipped:           z.Bytes(),
+		gzipped:           gzipped,
 	}, nil
 }
 
@@ -139,6 +151,9 @@ func (s *Server) Publish(ctx context.Context, name string, data []byte) (version
 	if err := s.refreshCampaigns(ctx); err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
 	}
+	if err := withResponses(ctx, s.store, c); err != nil {
+		return 0, false, fmt.Errorf("publish campaign: %w", err)
+	}
 	next := 1
 	if latest := s.campaigns.newest(); latest != nil {
 		c.Version = latest.Version
@@ -177,8 +192,67 @@ func (s *Server) Publish(ctx context.Context, name string, data []byte) (version
 	return next, true, nil
 }
 
+// PublishResponses publishes the newest version again with every
+// response recorded since (SaveResponse), as the next version; it changes
+// nothing when there is no new response.
+func (s *Server) PublishResponses(ctx context.Context) (version int, changed bool, err error) {
+	if err := s.refreshCampaigns(ctx); err != nil {
+		return 0, false, fmt.Errorf("publish responses: %w", err)
+	}
+	latest := s.campaigns.newest()
+	if latest == nil {
+		return 0, false, fmt.Errorf("publish responses: no campaign has been published yet")
+	}
+	return s.Publish(ctx, fmt.Sprintf("campaign version %d", latest.Version), latest.Content)
+}
+
+// delta returns the answer that takes a device from version from to p,
+// or nil when it should get the whole version.
+func (s *Server) delta(p *published, from int) (*encodedDelta, error) {
+	if from < 1 || from >= p.Version || p.Version-from > MaxDeltaSpan {
+		return nil, nil
+	}
+	p.deltaMu.Lock()
+	defer p.deltaMu.Unlock()
+	if d, ok := p.deltas[from]; ok {
+		return d, nil
+	}
+	old := s.campaigns.get(from)
+	if old == nil {
+		return nil, nil
+	}
+	d := &encodedDelta{}
+	if delta := protocol.MakeDelta(old.Content, p.Content); len(delta) < len(p.Content)/2 {
+		body, err := json.Marshal(protocol.CampaignResponse{Version: p.Version, Signature: p.Signature, From: from, Delta: delta})
+		if err != nil {
+			return nil, fmt.Errorf("encode campaign delta %d→%d: %w", from, p.Version, err)
+		}
+		if d.gzipped, err = gzipBytes(body); err != nil {
+			return nil, fmt.Errorf("compress campaign delta %d→%d: %w", from, p.Version, err)
+		}
+		d.body = body
+	}
+	if p.deltas == nil {
+		p.deltas = make(map[int]*encodedDelta)
+	}
+	p.deltas[from] = d
+	return d, nil
+}
+
+func gzipBytes(b []byte) ([]byte, error) {
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.Bytes(), nil
+}
+
 // handleCampaign serves the newest campaign version. The ETag is the
-// version, so a device that has it gets 304 and a few bytes.
+// version, so a device that has it gets 304 and a few bytes. A device that
+// says which version it holds (HeaderCampaignHave) gets a delta from it
+// when one is worth sending.
 func (s *Server) handleCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err := s.refreshCampaigns(r.Context()); err != nil {
 		return unavailable(err)
@@ -190,14 +264,23 @@ func (s *Server) handleCampaign(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("ETag", p.etag)
 	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", "Accept-Encoding")
+	h.Set("Vary", "Accept-Encoding, "+protocol.HeaderCampaignHave)
 	if etagMatches(r.Header.Get("If-None-Match"), p.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	body := p.body
+	body, gzipped := p.body, p.gzipped
+	if have, err := strconv.Atoi(r.Header.Get(protocol.HeaderCampaignHave)); err == nil {
+		d, err := s.delta(p, have)
+		if err != nil {
+			return err
+		}
+		if d != nil && d.body != nil {
+			body, gzipped = d.body, d.gzipped
+		}
+	}
 	if acceptsGzip(r) {
-		body = p.gzipped
+		body = gzipped
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Type", "application/json")

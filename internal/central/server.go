@@ -60,6 +60,7 @@ type Server struct {
 	store     Store         // the database
 	keys      *Keys         // central's secrets
 	campaigns campaignCache // every published version, parsed
+	prog      progressCache // the newest signed progress document
 	writer    *writer       // group commits for ingest
 	verifier  *verifier     // record signature checks, on every core
 	bodies    *bodyGate     // bounds bodies read before authentication; remade by Open
@@ -90,6 +91,9 @@ type Server struct {
 	BodyReadsPerDevice int
 	// HealthLogEvery is how often a healthy health check is logged.
 	HealthLogEvery time.Duration
+	// ProgressTTL and ProgressRefresh set how fresh the progress
+	// document is (see DefaultProgressTTL).
+	ProgressTTL, ProgressRefresh time.Duration
 }
 
 // NewServer returns a server over store with defaults set.
@@ -108,6 +112,8 @@ func NewServer(store Store, keys *Keys) *Server {
 		BodyBudget:         DefaultBodyBudget,
 		BodyReadsPerDevice: DefaultBodyReadsPerDevice,
 		HealthLogEvery:     DefaultHealthLogEvery,
+		ProgressTTL:        DefaultProgressTTL,
+		ProgressRefresh:    DefaultProgressRefresh,
 	}
 	// Open makes it again from the fields as adjusted.
 	s.bodies = newBodyGate(s.BodyBudget, s.BodyReadsPerDevice)
@@ -117,7 +123,8 @@ func NewServer(store Store, keys *Keys) *Server {
 	s.route(mux, "POST "+protocol.PathHeartbeat, s.handleHeartbeat)
 	s.route(mux, "GET "+protocol.PathCampaign, s.handleCampaign)
 	s.route(mux, "GET "+protocol.PathHealth, s.handleHealth)
-	for _, p := range []string{protocol.PathEnroll, protocol.PathBatches, protocol.PathHeartbeat, protocol.PathCampaign, protocol.PathHealth} {
+	s.route(mux, "GET "+protocol.PathProgress, s.handleProgress)
+	for _, p := range []string{protocol.PathEnroll, protocol.PathBatches, protocol.PathHeartbeat, protocol.PathCampaign, protocol.PathHealth, protocol.PathProgress} {
 		s.route(mux, p, methodNotAllowed)
 	}
 	s.route(mux, "/", func(w http.ResponseWriter, r *http.Request) error {
@@ -165,7 +172,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) error {
 	allow := http.MethodPost
-	if r.URL.Path == protocol.PathCampaign || r.URL.Path == protocol.PathHealth {
+	if r.URL.Path == protocol.PathCampaign || r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathProgress {
 		allow = "GET, HEAD"
 	}
 	w.Header().Set("Allow", allow)

@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -28,6 +29,9 @@ type Stats struct {
 	// Roll is the check of supports against the electoral roll; absent
 	// until a roll is imported.
 	Roll *RollStats `json:"roll,omitempty"`
+	// Obligations are the proposals still owed what a tier they crossed
+	// earns, oldest first (see Obligations).
+	Obligations []Obligation `json:"obligations"`
 }
 
 // ProposalStats counts the supports of one proposal.
@@ -60,8 +64,15 @@ type SeqRange struct {
 
 // Summarize returns the store's stats with the newest campaign's proposals
 // in campaign order (those without supports at zero, with thresholds),
-// followed by any other subject that has signatures from older versions.
+// followed by any other subject that has signatures from older versions,
+// and the obligations as of now.
 func Summarize(ctx context.Context, s Store) (*Stats, error) {
+	return SummarizeAt(ctx, s, time.Now())
+}
+
+// SummarizeAt is Summarize with the time tier crossings are stamped with
+// when it is the first to see them.
+func SummarizeAt(ctx context.Context, s Store, now time.Time) (*Stats, error) {
 	st, err := s.Stats(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
@@ -98,9 +109,13 @@ func Summarize(ctx context.Context, s Store) (*Stats, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
+	st.Obligations = []Obligation{}
 	if len(versions) == 0 {
 		st.Proposals = withVerified(st.Proposals, st.Roll)
 		return st, nil
+	}
+	if st.Obligations, err = Obligations(ctx, s, now); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
 	}
 	latest := versions[len(versions)-1]
 	c, err := campaign.Parse(fmt.Sprintf("campaign version %d", latest.Version), latest.Content)
@@ -115,7 +130,7 @@ func Summarize(ctx context.Context, s Store) (*Stats, error) {
 	merged := make([]ProposalStats, 0, len(c.Proposals)+len(st.Proposals))
 	for _, p := range c.Proposals {
 		ps := counted[p.ID]
-		ps.ID, ps.Threshold = p.ID, p.Threshold
+		ps.ID, ps.Threshold = p.ID, c.Goal(&p)
 		merged = append(merged, ps)
 		delete(counted, p.ID)
 	}

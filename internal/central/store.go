@@ -52,10 +52,46 @@ type Store interface {
 	// has one status per record, shaped like batches.
 	Ingest(ctx context.Context, at time.Time, batches []IngestBatch) ([][]protocol.Status, error)
 
+	// SignerCounts returns each proposal's unique signers (distinct blind
+	// signer indexes), for proposals that have any. It reads one counter
+	// row per proposal, whatever the number of records.
+	SignerCounts(ctx context.Context) (map[string]int64, error)
+	// RecordCrossings stores the crossings it is given that are not stored
+	// yet; a stored crossing keeps its first time and count.
+	RecordCrossings(ctx context.Context, cs []Crossing) error
+	// Crossings returns every stored crossing, oldest first, then by
+	// proposal and tier.
+	Crossings(ctx context.Context) ([]Crossing, error)
+	// SaveResponse stores the response to a proposal's tier, replacing
+	// the one stored before for the same proposal and tier.
+	SaveResponse(ctx context.Context, r StoredResponse) error
+	// Responses returns every stored response by proposal, then tier.
+	Responses(ctx context.Context) ([]StoredResponse, error)
+
 	// Stats counts what central holds. Proposals lists only subjects with
 	// signatures; Summarize adds the campaign's other proposals.
 	Stats(ctx context.Context) (*Stats, error)
 
 	// Close releases the database.
 	Close() error
+}
+
+// Crossing is the moment central first saw a proposal's unique signers at
+// or above one of its tiers.
+type Crossing struct {
+	Proposal string    `json:"proposal"`
+	Tier     string    `json:"tier"`
+	Signers  int64     `json:"signers"` // unique signers when it was seen
+	At       time.Time `json:"at"`
+}
+
+// StoredResponse is the Drafting Group's response to a proposal's tier as
+// the store keeps it: Content is its campaign.Response JSON, which the
+// store does not read.
+type StoredResponse struct {
+	Proposal   string
+	Tier       string
+	Content    []byte
+	RecordedAt time.Time
+	RecordedBy string // the operator who recorded it
 }

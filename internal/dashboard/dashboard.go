@@ -265,6 +265,17 @@ func (cs *campaignSet) proposal(id string) *campaign.Proposal {
 	return nil
 }
 
+// goal is the first tier's signers for p under the newest version that
+// has it: tiers live on the campaign as well as on the proposal.
+func (cs *campaignSet) goal(p *campaign.Proposal) int {
+	for _, c := range cs.versions {
+		if q := c.Proposal(p.ID); q != nil {
+			return c.Goal(q)
+		}
+	}
+	return p.Threshold
+}
+
 func (cs *campaignSet) event(id string) *campaign.Event {
 	for _, c := range cs.versions {
 		if e := c.Event(id); e != nil {

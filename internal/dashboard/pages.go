@@ -130,7 +130,7 @@ func (h *Handler) handleProposals(w http.ResponseWriter, r *http.Request) {
 		pv := proposalView{ID: pt.ID, Title: pt.ID, Old: old, Supports: pt.Supports,
 			UniqueSigners: pt.UniqueSigners, Repeats: pt.Repeats, Threshold: int64(pt.Threshold)}
 		if p != nil {
-			pv.Title, pv.Threshold = p.Title.Get(string(l)), int64(p.Threshold)
+			pv.Title, pv.Threshold = p.Title.Get(string(l)), int64(cs.goal(p))
 		}
 		if pv.Threshold > 0 {
 			pv.Percent = min(100, float64(pv.UniqueSigners)*100/float64(pv.Threshold))

@@ -20,6 +20,7 @@ import (
 	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/outbox"
+	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 )
@@ -55,9 +56,24 @@ func Enroll(ctx context.Context, s *outbox.Store, mode string) (bool, error) {
 	} else if !errors.Is(err, outbox.ErrNotEnrolled) {
 		return false, err
 	}
-	_, err := EnrollAs(ctx, s, Device{Mode: mode, DeviceID: "dev-DEMO", Name: "demo", ServerURL: ServerURL})
-	return err == nil, err
+	if _, err := EnrollAs(ctx, s, Device{Mode: mode, DeviceID: "dev-DEMO", Name: "demo", ServerURL: ServerURL}); err != nil {
+		return false, err
+	}
+	// A kiosk collects only with a technician PIN; a demo device has the
+	// well-known TechPIN, unless one was set before.
+	g := pinguard.New(s)
+	if set, err := g.IsSet(ctx); err != nil || set {
+		return true, err
+	}
+	if err := g.Set(ctx, TechPIN); err != nil {
+		return true, fmt.Errorf("demo enroll: %w", err)
+	}
+	return true, nil
 }
+
+// TechPIN is the technician PIN of a demo device made by Enroll. It is
+// published: a demo device is not for collecting.
+const TechPIN = "246810"
 
 // EnrollAs gives s a fresh identity as dev, with new keys, and stores the
 // default campaign signed by a new server key.

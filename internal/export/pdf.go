@@ -230,9 +230,13 @@ func (s *sheets) footer() {
 
 // proposal writes one proposal's title page and table.
 func (s *sheets) proposal(id string, rows []signatureRow) error {
-	var prop *campaign.Proposal
+	var (
+		prop *campaign.Proposal
+		goal int
+	)
 	for _, c := range s.cs {
 		if prop = c.Proposal(id); prop != nil {
+			goal = c.Goal(prop)
 			break
 		}
 	}
@@ -240,7 +244,7 @@ func (s *sheets) proposal(id string, rows []signatureRow) error {
 	if prop != nil {
 		title = prop.Title.Get("es")
 	}
-	s.titlePage(id, title, prop, rows)
+	s.titlePage(id, title, prop, goal, rows)
 	s.heading = title
 	s.tablePage(id)
 	p := s.pdf
@@ -264,7 +268,7 @@ func (s *sheets) proposal(id string, rows []signatureRow) error {
 	return p.Error()
 }
 
-func (s *sheets) titlePage(id, title string, prop *campaign.Proposal, rows []signatureRow) {
+func (s *sheets) titlePage(id, title string, prop *campaign.Proposal, goal int, rows []signatureRow) {
 	p := s.pdf
 	s.heading = ""
 	p.AddPage()
@@ -305,9 +309,9 @@ func (s *sheets) titlePage(id, title string, prop *campaign.Proposal, rows []sig
 		if prop.Alcaldia != "" {
 			area = alcaldiaName(prop.Alcaldia)
 		}
-		if prop.Threshold > 0 {
-			threshold = thousands(prop.Threshold) + " firmas"
-			progress = percent(len(voters), prop.Threshold) + " del umbral"
+		if goal > 0 {
+			threshold = thousands(goal) + " firmas"
+			progress = percent(len(voters), goal) + " del umbral"
 		}
 	}
 	facts := [][2]string{

@@ -16,6 +16,19 @@ const (
 	// SettingEnrollResult holds the outcome of the latest enrolment
 	// request as JSON (EnrollOutcome), written by syncd.
 	SettingEnrollResult = "enroll.result"
+	// SettingFleet holds a full provisioning code of the central this
+	// device's fleet enrolls with, spent or not: only its URL and trust
+	// (fingerprint, TLS pin, insecure flag) are used, to resolve the
+	// short codes the setup wizard then takes (protocol.ParseShortCode).
+	// The kiosk writes it from --fleet and from each full code its wizard
+	// enrolls with.
+	SettingFleet = "enroll.fleet"
+
+	// SettingProgress holds central's newest city-wide progress document
+	// as JSON (StoredProgress): the signed bytes, the signature and the
+	// ETag, written by syncd only after the signature verified and the
+	// serial grew. The kiosk reads it with ReadProgress.
+	SettingProgress = "progress.document"
 
 	// SettingLang is the language each person starts in: "es" or "en".
 	// The technician's settings tool writes it; the kiosk reads it at
@@ -54,4 +67,8 @@ const (
 	// screens, as "failures unix-nanoseconds" (the lockout's end), so
 	// restarting the kiosk buys no guesses.
 	SettingCanvassLock = "canvass.lock"
+	// SettingCanvassSession is the Go duration a canvasser stays signed
+	// in with the tablet untouched between attendees, warned a minute
+	// before; "" takes the kiosk's default (10 minutes).
+	SettingCanvassSession = "canvass.session"
 )

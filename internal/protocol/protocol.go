@@ -151,11 +151,24 @@ type BatchResponse struct {
 
 // CampaignResponse carries signed campaign content. Content is the exact
 // campaign JSON the signature covers.
+//
+// A device that sends HeaderCampaignHave may instead get a delta: From is
+// the version it holds, Delta turns that version's content into this
+// version's (a Fossil delta), and Content is empty. The signature is the
+// same one, over the whole assembled content, so a device checks what it
+// assembled exactly as it would a whole download.
 type CampaignResponse struct {
 	Version   int    `json:"version"`
-	Content   []byte `json:"content"`
+	Content   []byte `json:"content,omitempty"`
 	Signature []byte `json:"signature"`
+	From      int    `json:"from,omitempty"`
+	Delta     []byte `json:"delta,omitempty"`
 }
+
+// HeaderCampaignHave names the campaign version a device holds intact, so
+// central may answer PathCampaign with a delta from it. Devices that do
+// not send it get the whole version, as before deltas existed.
+const HeaderCampaignHave = "X-Voces-Campaign-Have"
 
 // Heartbeat is a device's health report.
 type Heartbeat struct {

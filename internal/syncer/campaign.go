@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/outbox"
@@ -49,8 +50,17 @@ func (s *Syncer) pullCampaign(ctx context.Context, id *outbox.Identity) (int, bo
 	h.Set(protocol.HeaderDevice, id.DeviceID)
 	if current != nil {
 		have = current.Version
-		if current.ETag != "" {
-			h.Set("If-None-Match", current.ETag)
+		// Only an intact copy can be the base of a delta, or be kept on
+		// a 304: a damaged one is replaced by a whole download.
+		if protocol.VerifyCampaign(id.ServerKey, current.Version, current.Content, current.Signature) {
+			if !s.noDelta.Load() {
+				h.Set(protocol.HeaderCampaignHave, strconv.Itoa(current.Version))
+			}
+			if current.ETag != "" {
+				h.Set("If-None-Match", current.ETag)
+			}
+		} else {
+			s.Logger.Warn("stored campaign content is damaged; downloading the whole version", "version", current.Version)
 		}
 	}
 	ans, err := s.send(ctx, exchange{method: http.MethodGet, peer: peerOf(id), path: protocol.PathCampaign, header: h})
@@ -64,9 +74,26 @@ func (s *Syncer) pullCampaign(ctx context.Context, id *outbox.Identity) (int, bo
 	if err := json.Unmarshal(ans.body, &resp); err != nil {
 		return have, false, fmt.Errorf("%w: campaign answer: %v", ErrBadAnswer, err)
 	}
+	if resp.From != 0 {
+		// A delta: assemble the version from the one held, then check
+		// central's signature over the result like a whole download.
+		if current == nil || resp.From != current.Version || h.Get(protocol.HeaderCampaignHave) == "" {
+			return have, false, fmt.Errorf("%w: a delta from version %d, which this device did not offer", ErrCampaignRefused, resp.From)
+		}
+		content, err := protocol.ApplyDelta(current.Content, resp.Delta)
+		if err != nil {
+			s.noDelta.Store(true)
+			return have, false, fmt.Errorf("%w: version %d from %d: %w", ErrCampaignRefused, resp.Version, resp.From, err)
+		}
+		resp.Content, resp.Delta = content, nil
+	}
 	if _, err := VerifyCampaign(id.ServerKey, id.CampaignID, &resp); err != nil {
+		// Whatever spoilt a delta may spoil the next: the next pull asks
+		// for the whole version, which is checked the same way.
+		s.noDelta.Store(resp.From != 0)
 		return have, false, err
 	}
+	s.noDelta.Store(false)
 	if resp.Version <= have {
 		// An older version is never applied over a newer one; central
 		// publishes a fix as a new version.

@@ -107,6 +107,11 @@ func (r *runner) step(ctx context.Context) time.Duration {
 		if err := s.SendHeartbeat(ctx); err != nil && ctx.Err() == nil {
 			r.logError("send heartbeat", err)
 		}
+		// The progress document rides the heartbeat's schedule: a poll
+		// with nothing new is a 304 of a few bytes.
+		if _, _, err := s.PullProgress(ctx); err != nil && ctx.Err() == nil {
+			r.logError("pull progress", err)
+		}
 	}
 	if ctx.Err() != nil {
 		return 0

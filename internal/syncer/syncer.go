@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/outbox"
@@ -54,6 +55,7 @@ type Syncer struct {
 	budget  int                        // batch byte budget now, 0 until the first push; halves on a choking link, grows back slowly
 	cmu     sync.Mutex                 // guards clients
 	clients map[clientKey]*http.Client // Client with the device's checks, per peer (see clientFor)
+	noDelta atomic.Bool                // the last delta was refused: ask for the whole version next
 
 	Client *http.Client // no overall timeout: RequestTimeout applies per request
 	// WrapTransport, when set, wraps the transport the engine makes from

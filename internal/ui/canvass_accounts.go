@@ -26,6 +26,9 @@ type Canvasser struct {
 var (
 	ErrNoCanvasser  = errors.New("no such canvasser")
 	ErrCanvasserPIN = errors.New("wrong canvasser PIN")
+	// ErrCanvasserName is a name that is empty or longer than a
+	// record's signer name may be.
+	ErrCanvasserName = errors.New("canvasser name must be 1 to 120 characters")
 )
 
 // Canvassers lists the device's canvasser accounts, by name.
@@ -55,7 +58,7 @@ func saveCanvassers(ctx context.Context, s Store, list []Canvasser) error {
 func SetCanvasser(ctx context.Context, s Store, name, pin string) error {
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > record.MaxNameLen {
-		return fmt.Errorf("canvasser name must be 1 to %d characters", record.MaxNameLen)
+		return ErrCanvasserName
 	}
 	if err := pinguard.CheckFormat(pin); err != nil {
 		return err

@@ -40,18 +40,16 @@ func (s *canvassHub) view() *view {
 		title = k.text(e.Title)
 	}
 	var props []string
-	for _, id := range c.proposals {
-		if p := k.camp.Proposal(id); p != nil {
-			props = append(props, "• "+k.text(p.Title))
-		}
+	for _, t := range k.proposalTitles(c.proposals) {
+		props = append(props, "• "+t)
 	}
 	parts := []fyne.CanvasObject{}
-	switch m := newMessage(); {
-	case c.duplicate:
-		m.note(k.T("canvass.last.duplicate"))
-		parts = append(parts, m)
-	case c.last != "":
-		m.ok(k.F("canvass.last.saved", c.last))
+	if len(c.last) > 0 {
+		parts = append(parts, k.canvassReceipts(c.last))
+	}
+	if len(c.already) > 0 {
+		m := newMessage()
+		m.note(k.F("canvass.last.duplicate", strings.Join(k.proposalTitles(c.already), " · ")))
 		parts = append(parts, m)
 	}
 	parts = append(parts, counts, subheading(title), para(strings.Join(props, "\n")))
@@ -62,11 +60,31 @@ func (s *canvassHub) view() *view {
 	return &view{
 		title: k.T("canvass.ready.title"), kicker: k.F("canvass.who", c.name),
 		body:    k.scroll(container.NewVBox(parts...)),
-		idle:    idleReturn,
+		idle:    idleNever, // canvassTick warns, then signs out
 		startTo: k.T("canvass.signout"),
 		extra:   []fyne.CanvasObject{wide(change)},
 		next:    &action{label: k.T("canvass.next"), run: k.canvassNext},
 	}
+}
+
+func (s *canvassHub) tick(now time.Time) { s.k.canvassTick(now) }
+
+// canvassReceipts shows the previous attendee's receipt codes large, in
+// the text colour on the card's background, so the attendee can copy
+// them down at arm's length; one per proposal supported.
+func (k *Kiosk) canvassReceipts(codes []string) fyne.CanvasObject {
+	var labels []fyne.CanvasObject
+	for _, code := range codes {
+		l := widget.NewLabel(code)
+		l.SizeName = SizeNameDisplay
+		l.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+		l.Alignment = fyne.TextAlignCenter
+		labels = append(labels, l)
+	}
+	// Side by side, up to two a row, so the hub's button stays in view.
+	return widget.NewCard("", "", container.NewVBox(
+		centered(para(k.lang().N("canvass.last.saved", len(codes)))),
+		container.NewGridWithColumns(min(2, len(codes)), labels...)))
 }
 
 // canvassCounts are the signatures of this sign-in and of this assembly,
@@ -98,13 +116,18 @@ func centered(l *widget.Label) *widget.Label {
 	return l
 }
 
-// canvassNext starts the next attendee with an empty form.
+// canvassNext starts the next attendee with an empty form; only the
+// alcaldía is filled in, from the assembly, when the campaign names one.
 func (k *Kiosk) canvassNext() {
-	k.sess.sign.wipe()
-	k.canv.last, k.canv.duplicate = "", false
+	d := &k.sess.sign
+	d.wipe()
+	k.canv.last, k.canv.already = nil, nil
 	k.canv.attending = true
 	if len(k.canv.proposals) == 1 {
-		k.sess.sign.proposal = k.canv.proposals[0]
+		d.proposals = []string{k.canv.proposals[0]}
+	}
+	if e := k.camp.Event(k.canv.event); e != nil {
+		d.area, d.preset = e.Alcaldia, e.Alcaldia
 	}
 	k.canvassSigning().start()
 }
@@ -115,7 +138,7 @@ func (k *Kiosk) canvassNext() {
 func (k *Kiosk) canvassSigning() *flow {
 	o := signOptions{
 		canvasser: k.canv.name, event: k.canv.event,
-		exit: k.canvassAbandon, saved: k.canvassSaved, duplicate: k.canvassDuplicate,
+		exit: k.canvassAbandon, savedEach: k.canvassSaved, duplicate: k.canvassDuplicate,
 	}
 	if len(k.canv.proposals) > 1 {
 		o.choose = k.canv.proposals
@@ -135,21 +158,27 @@ func (k *Kiosk) canvassAbandon() {
 	k.show(&canvassHub{k: k})
 }
 
-// canvassSaved forgets the attendee whose signature was stored and shows
-// the hub for the next one, with the receipt of this one.
-func (k *Kiosk) canvassSaved(r *record.Record) {
+// canvassSaved forgets the attendee whose signatures were stored and
+// shows the hub for the next one, with the receipts of this one and the
+// proposals they had already supported, if any.
+func (k *Kiosk) canvassSaved(stored []*record.Record, duplicates []string) {
 	k.wipeLive()
 	k.sess.sign.wipe()
-	k.canv.last, k.canv.duplicate, k.canv.attending = record.ReceiptCode(r.ID), false, false
+	k.canv.last, k.canv.already, k.canv.attending = nil, duplicates, false
+	for _, r := range stored {
+		k.canv.last = append(k.canv.last, record.ReceiptCode(r.ID))
+	}
 	k.Touch()
 	k.show(&canvassHub{k: k})
 }
 
-// canvassDuplicate drops an attendee who already signed this proposal on
-// this device and says so on the hub.
+// canvassDuplicate drops an attendee who had already supported every
+// proposal they chose on this device and says so on the hub. It runs
+// before the draft is wiped, so it can name them.
 func (k *Kiosk) canvassDuplicate() {
+	already := append([]string(nil), k.sess.sign.subjects()...)
 	k.wipeLive()
 	k.sess.sign.wipe()
-	k.canv.last, k.canv.duplicate, k.canv.attending = "", true, false
+	k.canv.last, k.canv.already, k.canv.attending = nil, already, false
 	k.show(&canvassHub{k: k})
 }

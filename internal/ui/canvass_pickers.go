@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -27,7 +28,7 @@ func (s *assemblyPicker) view() *view {
 	var objs []fyne.CanvasObject
 	for _, e := range k.camp.Events {
 		id := e.ID
-		detail := k.text(e.Place) + " · " + k.lang().Span(e.Starts, e.Ends)
+		detail := k.text(e.Place) + " · " + k.lang().Date(e.Starts) + ", " + k.lang().Span(e.Starts, e.Ends)
 		t := k.tile(k.text(e.Title), detail, widgets.Arrow, k.canv.event == id, func() {
 			if k.canv.event != id {
 				k.canv.event, k.canv.proposals = id, nil
@@ -40,10 +41,13 @@ func (s *assemblyPicker) view() *view {
 	return &view{
 		title: k.T("canvass.event.title"), kicker: k.F("canvass.who", k.canv.name),
 		body:    k.scroll(container.NewVBox(para(k.T("canvass.event.help")), grid(2, objs...))),
-		idle:    idleReturn,
+		idle:    idleNever, // canvassTick
 		startTo: k.T("canvass.signout"),
 	}
 }
+
+func (s *assemblyPicker) tick(now time.Time)  { s.k.canvassTick(now) }
+func (s *proposalsPicker) tick(now time.Time) { s.k.canvassTick(now) }
 
 // eventProposals are the proposals signed at an event: those it names,
 // or every proposal when it names none.
@@ -99,7 +103,7 @@ func (s *proposalsPicker) view() *view {
 	return &view{
 		title: k.T("canvass.proposals.title"), kicker: k.F("canvass.who", k.canv.name),
 		body:    k.scroll(container.NewVBox(subheading(title), para(k.T("canvass.proposals.help")), container.NewVBox(objs...), s.msg)),
-		idle:    idleReturn,
+		idle:    idleNever, // canvassTick
 		startTo: k.T("canvass.signout"),
 		back:    func() { k.show(&assemblyPicker{k: k}) },
 		next: &action{label: k.T("canvass.proposals.go"), run: func() {
@@ -127,15 +131,16 @@ func (c *canvass) toggle(id string, props []campaign.Proposal) {
 	c.proposals = out
 }
 
-// attendeeChoice lets the attendee choose which proposal to sign.
-// It is the first step of the attendee's signing flow when the canvasser
-// collects for several.
+// attendeeChoice lets the attendee tick the proposals they support, one
+// or several. It is the first step of the attendee's signing flow when
+// the canvasser collects for several.
 type attendeeChoice struct {
-	k      *Kiosk
-	at     stepAt
-	ids    []string // the proposals collected for
-	chosen *string  // the draft's proposal
-	tiles  []*widgets.Tile
+	k     *Kiosk
+	at    stepAt
+	ids   []string // the proposals collected for
+	d     *signDraft
+	tiles []*widgets.Tile
+	msg   message
 }
 
 func (s *attendeeChoice) kind() screenKind { return kindCanvassPick }
@@ -143,6 +148,7 @@ func (s *attendeeChoice) kind() screenKind { return kindCanvassPick }
 func (s *attendeeChoice) view() *view {
 	k := s.k
 	s.tiles = nil
+	s.msg = newMessage()
 	var objs []fyne.CanvasObject
 	for _, id := range s.ids {
 		p := k.camp.Proposal(id)
@@ -150,19 +156,40 @@ func (s *attendeeChoice) view() *view {
 			continue
 		}
 		pid := id
-		t := k.tile(k.text(p.Title), k.text(p.Summary), widgets.Arrow, false, func() {
-			*s.chosen = pid
-			if err := s.at.next(); err != nil {
-				k.log.Error("choose proposal", "err", err)
-			}
+		var t *widgets.Tile
+		t = k.tile(k.text(p.Title), k.text(p.Summary), widgets.Check, slices.Contains(s.d.proposals, pid), func() {
+			s.toggle(pid)
+			t.SetSelected(slices.Contains(s.d.proposals, pid))
+			s.msg.clear()
 		})
 		s.tiles = append(s.tiles, t)
 		objs = append(objs, t)
 	}
 	return &view{
 		kicker: s.at.kicker(), title: k.T("canvass.pick.title"),
-		body:    k.scroll(container.NewVBox(objs...)),
-		startTo: k.T("canvass.abandon"),
-		back:    s.at.back,
+		body: k.scroll(container.NewVBox(para(k.T("canvass.pick.help")), container.NewVBox(objs...), s.msg)),
+		back: s.at.back,
+		next: &action{label: k.T("step.next"), run: func() {
+			if len(s.d.proposals) == 0 {
+				s.msg.fail(k.T("canvass.pick.none"))
+				return
+			}
+			if err := s.at.next(); err != nil {
+				s.msg.fail(k.explain(err))
+			}
+		}},
 	}
+}
+
+// toggle adds or removes a proposal of the attendee's, keeping the
+// canvasser's order.
+func (s *attendeeChoice) toggle(id string) {
+	on := !slices.Contains(s.d.proposals, id)
+	var out []string
+	for _, p := range s.ids {
+		if (p == id && on) || (p != id && slices.Contains(s.d.proposals, p)) {
+			out = append(out, p)
+		}
+	}
+	s.d.proposals = out
 }

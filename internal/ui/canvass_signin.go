@@ -115,8 +115,8 @@ func (s *canvassSignIn) submit() {
 		if err := k.saveCanvassLock(ctx, canvassLock{}); err != nil {
 			k.log.Error("reset canvasser pin failures", "err", err)
 		}
-		k.canv = &canvass{name: s.name, since: now}
+		k.canv = &canvass{name: s.name, since: now, keep: k.canvassSessionLen()}
 		k.log.Info("canvasser signed in")
-		k.show(&assemblyPicker{k: k})
+		k.show(k.canvassResume())
 	}
 }

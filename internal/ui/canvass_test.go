@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/voces-cdmx/voces/internal/outbox/outboxtest"
 	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
 const (
@@ -63,56 +65,83 @@ func (r *rig) toHub() {
 
 // attendee takes one attendee from the hub to the saved signature,
 // counting the taps it takes before their name can be typed.
-func (r *rig) attendee(name, voterID, proposalTitle string) (taps int) {
+func (r *rig) attendee(name, voterID string, proposalTitles ...string) (taps int) {
 	r.t.Helper()
-	taps = r.attendeeSigns(name, voterID, proposalTitle)
+	taps, _ = r.attendeeSigns(name, voterID, proposalTitles...)
 	r.expect(kindCanvassReady)
 	return taps
 }
 
 // attendeeSigns walks one attendee from the hub to submitting their
-// signature.
-func (r *rig) attendeeSigns(name, voterID, proposalTitle string) (taps int) {
+// signature for the proposals titled, counting the taps before their name
+// can be typed (start) and every tap but the typed keys and the strokes
+// (all).
+func (r *rig) attendeeSigns(name, voterID string, proposalTitles ...string) (start, all int) {
 	r.t.Helper()
 	r.next()
-	taps++
-	if _, ok := r.k.cur.(*attendeeChoice); ok {
-		r.tapText(proposalTitle)
-		taps++
+	start++
+	if s, ok := r.k.cur.(*attendeeChoice); ok {
+		for _, tl := range s.tiles {
+			if tl.Selected {
+				r.t.Fatalf("the proposal %q starts chosen", tl.Title)
+			}
+		}
+		// Tapped as tiles, not by position: with their summaries the
+		// third is below the fold, where a person scrolls to it.
+		for _, title := range proposalTitles {
+			i := slices.IndexFunc(s.tiles, func(tl *widgets.Tile) bool { return tl.Title == title })
+			if i < 0 {
+				r.t.Fatalf("no proposal %q to choose", title)
+			}
+			test.Tap(s.tiles[i])
+			start++
+		}
+		r.next()
+		start++
 	}
+	all = start
 	r.expect(kindCanvassName)
 	if got := r.field().Text; got != "" {
 		r.t.Fatalf("the name field starts with %q", got)
 	}
 	r.typeKeys(name)
 	r.next()
+	all++
 	r.expect(kindCanvassID)
 	if got := r.field().Text; got != "" {
 		r.t.Fatalf("the voter id field starts with %q", got)
 	}
 	r.typeKeys(voterID)
 	r.next()
+	all++
 	r.expect(kindCanvassArea)
+	// The assembly is in Coyoacán: the alcaldía comes filled in, and
+	// nothing else.
 	for _, tl := range screenAs[*areaStep](r).tiles {
-		if tl.Selected {
-			r.t.Fatalf("the alcaldía %q starts chosen", tl.Title)
+		if tl.Selected != (tl.Title == "Coyoacán") {
+			r.t.Fatalf("the alcaldía %q starts chosen: %v", tl.Title, tl.Selected)
 		}
 	}
-	r.tapText("Coyoacán")
 	r.next()
+	all++
 	r.expect(kindCanvassConsent)
 	if screenAs[*consentStep](r).box.Selected {
 		r.t.Fatal("consent starts given")
 	}
 	r.tapText(i18n.Spanish.T("consent.accept"))
 	r.next()
+	all += 2
 	r.expect(kindCanvassPad)
 	if !screenAs[*padStep](r).pad.Empty() {
 		r.t.Fatal("the pad starts with ink")
 	}
 	r.sign()
 	r.next()
-	return taps
+	all++
+	r.expect(kindCanvassReview)
+	r.next()
+	all++
+	return start, all
 }
 
 func TestCanvasserLoopTwentyAttendees(t *testing.T) {
@@ -170,22 +199,30 @@ func TestCanvasserLoopTwentyAttendees(t *testing.T) {
 	}
 }
 
-func TestCanvasserIdleLocksAndWipesTheAttendee(t *testing.T) {
+// TestCanvasserIdleWipesOnlyTheAttendee: an attendee who walks away gets
+// the public prompt, and then only their input goes; the canvasser, the
+// assembly and the proposals stay.
+func TestCanvasserIdleWipesOnlyTheAttendee(t *testing.T) {
 	r := newCanvassRig(t)
 	r.toHub()
 	k := r.k
+	props := append([]string(nil), k.canv.proposals...)
 	r.next()
 	r.tapText(k.camp.Proposal(k.canv.proposals[0]).Title.Get("es"))
+	r.next()
 	r.typeKeys(secretName)
 	r.next()
 	r.typeKeys(secretID)
 	entry := r.field()
 
 	r.tick(k.idle)
+	if !k.fr.promptShown() {
+		t.Fatal("no \"are you still there?\" for the attendee")
+	}
 	r.tick(k.countdown)
-	r.expect(kindCanvassSignIn)
-	if k.canv != nil {
-		t.Error("the canvasser is still signed in after the idle lock")
+	r.expect(kindCanvassReady)
+	if k.canv == nil || k.canv.event != "asamblea-coyoacan" || !slices.Equal(k.canv.proposals, props) {
+		t.Fatalf("after the attendee's timeout the canvasser's choice is %+v", k.canv)
 	}
 	if entry.Text != "" {
 		t.Errorf("the voter id field still holds %q", entry.Text)
@@ -235,6 +272,7 @@ func TestCanvasserSignIn(t *testing.T) {
 		r.toHub()
 		r.next()
 		r.tapText(r.k.camp.Proposal(r.k.canv.proposals[1]).Title.Get("es"))
+		r.next()
 		r.typeKeys(secretName)
 		r.k.StartOver()
 		test.Tap(r.k.fr.promptYes)
@@ -331,6 +369,9 @@ func TestCanvasserOutOfServiceReturnsToTheHub(t *testing.T) {
 	k := r.k
 	title := k.camp.Proposal(k.canv.proposals[0]).Title.Get("es")
 	r.attendee("Asistente Primera", "PRGRAN85031209M100", title)
+	if len(k.canv.last) != 1 {
+		t.Fatalf("hub shows receipts %v after one proposal", k.canv.last)
+	}
 
 	store.full = true
 	const name, id = "Asistente Segunda", "PRGRAN85031209M101"
@@ -354,7 +395,7 @@ func TestCanvasserOutOfServiceReturnsToTheHub(t *testing.T) {
 	if body := r.dev.Open(t, recs[1]); body.Signer == nil || body.Signer.Name != name || body.Signer.VoterID != id {
 		t.Fatalf("second record's signer %+v", body.Signer)
 	}
-	if k.canv.last != record.ReceiptCode(recs[1].ID) {
+	if len(k.canv.last) != 1 || k.canv.last[0] != record.ReceiptCode(recs[1].ID) {
 		t.Fatalf("hub shows receipt %q, want the saved record's %q", k.canv.last, record.ReceiptCode(recs[1].ID))
 	}
 	if found := leaks(k, name, id); len(found) > 0 {

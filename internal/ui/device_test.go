@@ -119,6 +119,12 @@ func TestUnenrolledDeviceOpensTheSetupWizard(t *testing.T) {
 	}
 	t.Cleanup(func() { store2.Close() })
 	r.k.store = store2
+	r.k.pin = pinguard.New(store2)
+	r.k.pin.Params = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
+	// syncd enroll --pin-file set the technician PIN too.
+	if err := r.k.pin.Set(context.Background(), rigPIN); err != nil {
+		t.Fatal(err)
+	}
 	r.tick(setupEvery)
 	r.expect(kindAttract)
 }
@@ -263,7 +269,10 @@ func typePIN(r *rig, pin string) {
 	r.next()
 }
 
-func TestTechnicianSetsAPINThenExits(t *testing.T) {
+// TestTechnicianChangesThePINThenExits: the gesture asks for the PIN the
+// device was enrolled with; from the menu the technician sets a new one,
+// typed twice.
+func TestTechnicianChangesThePINThenExits(t *testing.T) {
 	r := newRig(t, Config{})
 	r.begin(i18n.Spanish)
 	r.k.sess.sign.proposal = r.k.camp.Proposals[0].ID
@@ -274,23 +283,30 @@ func TestTechnicianSetsAPINThenExits(t *testing.T) {
 	if found := leaks(r.k, secretName); len(found) > 0 {
 		t.Fatalf("the technician's gesture keeps the passer-by's input: %v", found)
 	}
+	if screenAs[*pinScreen](r).create {
+		t.Fatal("the gesture offers to set a new PIN")
+	}
+	typePIN(r, rigPIN)
+	r.expect(kindTechMenu)
+	r.tapText(i18n.Spanish.T("tech.changepin"))
+	r.expect(kindPIN)
 	if !screenAs[*pinScreen](r).create {
-		t.Fatal("a device without a PIN does not ask to create one")
+		t.Fatal("changing the PIN does not ask for a new one")
 	}
 	typePIN(r, "12345")
 	if got := r.message(); got != i18n.Spanish.F("pin.format", pinguard.MinLength, pinguard.MaxLength) {
 		t.Fatalf("short PIN: message %q", got)
 	}
-	typePIN(r, "246810")
-	typePIN(r, "246811")
+	typePIN(r, "135790")
+	typePIN(r, "135791")
 	if got := r.message(); got != i18n.Spanish.T("pin.mismatch") {
 		t.Fatalf("mismatched PINs: message %q", got)
 	}
-	typePIN(r, "246810")
-	typePIN(r, "246810")
+	typePIN(r, "135790")
+	typePIN(r, "135790")
 	r.expect(kindTechMenu)
 	stored, _ := r.dev.Store.Setting(context.Background(), handoff.SettingTechPIN, "")
-	if ok, err := pinguard.Verify(stored, "246810"); !ok || err != nil || strings.Contains(stored, "246810") {
+	if ok, err := pinguard.Verify(stored, "135790"); !ok || err != nil || strings.Contains(stored, "135790") {
 		t.Fatalf("stored PIN %q is not an argon2id hash of the PIN", stored)
 	}
 	test.Tap(screenAs[*techMenu](r).exit)

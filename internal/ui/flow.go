@@ -48,6 +48,16 @@ type flow struct {
 	// already signed; it runs just before the draft is wiped, so it can
 	// name what was refused. Only signatures can be duplicates.
 	duplicate func()
+
+	// submitEach, set instead of submit, builds one record per subject
+	// from one pass through the steps (a canvasser's attendee supporting
+	// several proposals with one signature). Each is saved on its own, so
+	// a duplicate on one loses none of the others; savedEach then gets the
+	// records stored and the subjects refused as duplicates, after the
+	// draft is wiped. When every one is a duplicate the flow ends through
+	// duplicate instead.
+	submitEach func() ([]*record.Draft, error)
+	savedEach  func(stored []*record.Record, duplicates []string)
 }
 
 // draft is the input one flow collects from one person.
@@ -81,6 +91,17 @@ func (f *flow) stored(r *record.Record) {
 		return
 	}
 	f.k.showReceipt(r)
+}
+
+// storedEach ends a submitEach flow once each of its records was saved or
+// refused as a duplicate.
+func (f *flow) storedEach(stored []*record.Record, duplicates []string) {
+	if len(stored) == 0 {
+		f.refused()
+		return
+	}
+	f.draft.wipe()
+	f.savedEach(stored, duplicates)
 }
 
 // refused ends the flow for a person who had already signed.

@@ -18,13 +18,16 @@ import (
 )
 
 // Supporting a proposal: name, voter id, alcaldía, privacy notice,
-// signature, and at the public kiosk a review. A canvasser's attendee
-// walks the same steps (signOptions says how they differ), preceded by the
-// choice of proposal when the canvasser collects for several.
+// signature and a review. A canvasser's attendee walks the same steps
+// (signOptions says how they differ), preceded by the choice of proposals
+// when the canvasser collects for several: one pass, one signature and
+// one set of typed answers make one record per proposal chosen.
 
 // signDraft is one supporter's input.
 type signDraft struct {
-	proposal  string // proposal id
+	proposal  string   // proposal id, at the public kiosk
+	proposals []string // an attendee's proposals, in campaign order
+	preset    string   // alcaldía filled in from the assembly; not the person's input
 	name      string
 	voterID   string // as typed
 	area      string // alcaldía id
@@ -40,7 +43,18 @@ func (d *signDraft) wipe() {
 }
 
 func (d *signDraft) dirty() bool {
-	return d.name != "" || d.voterID != "" || d.area != "" || d.consent || d.signature != nil
+	return d.name != "" || d.voterID != "" || d.area != d.preset || d.consent || d.signature != nil
+}
+
+// subjects are the proposals this pass supports.
+func (d *signDraft) subjects() []string {
+	if len(d.proposals) > 0 {
+		return d.proposals
+	}
+	if d.proposal != "" {
+		return []string{d.proposal}
+	}
+	return nil
 }
 
 // signOptions are what changes when a canvasser collects signatures at an
@@ -49,30 +63,30 @@ func (d *signDraft) dirty() bool {
 type signOptions struct {
 	canvasser string   // who collects, written on each record; "" at the public kiosk
 	event     string   // the assembly the signatures are collected at
-	choose    []string // proposals the attendee chooses from first; nil when the proposal is set
+	choose    []string // proposals the attendee chooses among first; nil when they are set
 	exit      func()   // where back from the first step goes
 
 	// Where the person goes after the save and after a refused duplicate;
-	// nil for the receipt and the duplicate notice.
+	// nil for the receipt and the duplicate notice. An attendee's flow
+	// saves one record per proposal and ends in savedEach.
 	saved     func(*record.Record)
+	savedEach func(stored []*record.Record, duplicates []string)
 	duplicate func()
 }
 
 // signKinds name the signing screens, for the idle policy, tests and
 // screenshots: the canvasser's are told apart from the kiosk's.
 type signKinds struct {
-	name, id, area, consent, pad screenKind
+	name, id, area, consent, pad, review screenKind
 }
 
 var (
-	kioskSignKinds   = signKinds{kindSignName, kindSignID, kindSignArea, kindSignConsent, kindSignPad}
-	canvassSignKinds = signKinds{kindCanvassName, kindCanvassID, kindCanvassArea, kindCanvassConsent, kindCanvassPad}
+	kioskSignKinds   = signKinds{kindSignName, kindSignID, kindSignArea, kindSignConsent, kindSignPad, kindSignReview}
+	canvassSignKinds = signKinds{kindCanvassName, kindCanvassID, kindCanvassArea, kindCanvassConsent, kindCanvassPad, kindCanvassReview}
 )
 
-// signing is the signing flow. At the public kiosk it ends on a review of
-// every answer; a canvasser's attendee submits from the signature pad,
-// since they saw each answer on its own screen and the canvasser is beside
-// them.
+// signing is the signing flow; it ends on a review of every answer, for
+// the public kiosk and the canvasser's attendee alike.
 func (k *Kiosk) signing(o signOptions) *flow {
 	d := &k.sess.sign
 	attended := o.canvasser != ""
@@ -85,7 +99,7 @@ func (k *Kiosk) signing(o signOptions) *flow {
 		f.duplicate = func() { k.show(&duplicateScreen{k: k, proposal: d.proposal}) }
 	}
 	if len(o.choose) > 0 {
-		f.steps = append(f.steps, func(at stepAt) screen { return &attendeeChoice{k: k, at: at, ids: o.choose, chosen: &d.proposal} })
+		f.steps = append(f.steps, func(at stepAt) screen { return &attendeeChoice{k: k, at: at, ids: o.choose, d: d} })
 	}
 	f.steps = append(f.steps,
 		func(at stepAt) screen {
@@ -118,15 +132,13 @@ func (k *Kiosk) signing(o signOptions) *flow {
 			}
 		},
 		func(at stepAt) screen { return &padStep{k: k, at: at, sk: kinds.pad, d: d, attended: attended} },
+		func(at stepAt) screen { return k.signReview(at, kinds.review, d) },
 	)
-	if !attended {
-		f.steps = append(f.steps, func(at stepAt) screen { return k.signReview(at, d) })
-	}
 	mode := k.mode
 	if attended {
 		mode = record.ModeCanvasser
 	}
-	f.submit = func() (*record.Draft, error) {
+	one := func(proposal string) (*record.Draft, error) {
 		// Only a valid signature gets past the pad step, so it is not
 		// checked again here; without one the record goes without
 		// strokes, for record's own checks to refuse.
@@ -138,7 +150,7 @@ func (k *Kiosk) signing(o signOptions) *flow {
 			}
 		}
 		return &record.Draft{
-			Kind: record.KindSignature, SubjectID: d.proposal, Mode: mode, EventID: o.event,
+			Kind: record.KindSignature, SubjectID: proposal, Mode: mode, EventID: o.event,
 			Body: record.Body{
 				Signer: &record.Signer{
 					Name:           strings.TrimSpace(d.name),
@@ -151,6 +163,22 @@ func (k *Kiosk) signing(o signOptions) *flow {
 				Canvasser: o.canvasser,
 			},
 		}, nil
+	}
+	if !attended {
+		f.submit = func() (*record.Draft, error) { return one(d.proposal) }
+		return f
+	}
+	f.savedEach = o.savedEach
+	f.submitEach = func() ([]*record.Draft, error) {
+		var out []*record.Draft
+		for _, p := range d.subjects() {
+			rd, err := one(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rd)
+		}
+		return out, nil
 	}
 	return f
 }
@@ -195,11 +223,17 @@ func (k *Kiosk) voterIDStep(at stepAt, sk screenKind, d *signDraft) *textStep {
 		},
 		back: at.back,
 		next: func() error {
-			if k.alreadySigned(d.proposal, k.checkVoterID(d.voterID).ID) {
-				at.f.refused()
-				return nil
+			// Refused here only when every proposal of the pass was
+			// already supported; otherwise the others go on, and the
+			// outbox refuses the duplicates one by one at the save.
+			id := k.checkVoterID(d.voterID).ID
+			for _, p := range d.subjects() {
+				if !k.alreadySigned(p, id) {
+					return at.next()
+				}
 			}
-			return at.next()
+			at.f.refused()
+			return nil
 		},
 	}
 }
@@ -228,17 +262,17 @@ func (k *Kiosk) alreadySigned(proposal, normalisedID string) bool {
 }
 
 // padStep takes the signature, and is the one place the kiosk checks it:
-// next goes on only with a valid one. An attendee's pad names the proposal
-// (there is no review to show it) and submits.
+// next goes on only with a valid one. An attendee's pad names the
+// proposals being supported.
 type padStep struct {
 	k        *Kiosk
 	at       stepAt
 	sk       screenKind
 	d        *signDraft
-	attended bool // a canvasser's attendee: no undo, and "start over" goes back to the hub
+	attended bool // a canvasser's attendee: the pad names the proposals
 
 	pad  *widgets.Pad
-	undo *widget.Button // nil for an attendee
+	undo *widget.Button
 	wipe *widget.Button
 	msg  message
 }
@@ -255,19 +289,13 @@ func (s *padStep) view() *view {
 		next.label = k.T("sign.submit")
 	}
 	v := &view{kicker: s.at.kicker(), title: k.T("sign.pad.title"), back: s.at.back, next: next}
-	if s.attended {
-		title := ""
-		if p := k.camp.Proposal(s.d.proposal); p != nil {
-			title = k.text(p.Title)
-		}
-		tools := container.NewBorder(nil, nil, wide(s.wipe), nil, s.msg)
-		v.body = container.NewBorder(para(k.F("canvass.pad.help", title)), tools, nil, nil, s.pad)
-		v.startTo = k.T("canvass.abandon")
-		return v
-	}
 	s.undo = k.button(k.T("sign.pad.undo"), theme.ContentUndoIcon(), func() { s.pad.Undo() })
 	tools := container.NewBorder(nil, nil, container.NewHBox(wide(s.undo), wide(s.wipe)), nil, s.msg)
-	v.body = container.NewBorder(para(k.T("sign.pad.help")), tools, nil, nil, s.pad)
+	help := k.T("sign.pad.help")
+	if s.attended {
+		help = k.F("canvass.pad.help", strings.Join(k.proposalTitles(s.d.subjects()), " · "))
+	}
+	v.body = container.NewBorder(para(help), tools, nil, nil, s.pad)
 	return v
 }
 
@@ -285,15 +313,12 @@ func (s *padStep) next() {
 }
 
 // signReview shows everything before sending the support.
-func (k *Kiosk) signReview(at stepAt, d *signDraft) *reviewStep {
+func (k *Kiosk) signReview(at stepAt, sk screenKind, d *signDraft) *reviewStep {
 	return &reviewStep{
-		k: k, sk: kindSignReview,
+		k: k, sk: sk,
 		words: words{kicker: at.kicker, title: "sign.review.title", help: "sign.review.help"},
 		rows: func() []reviewRow {
-			title := ""
-			if p := k.camp.Proposal(d.proposal); p != nil {
-				title = k.text(p.Title)
-			}
+			title := strings.Join(k.proposalTitles(d.subjects()), "\n")
 			area := ""
 			if a, ok := campaign.AlcaldiaByID(d.area); ok {
 				area = a.Name
@@ -329,4 +354,16 @@ func (k *Kiosk) signatureImage(sig *stroke.Signature) fyne.CanvasObject {
 		ci.Refresh()
 	})
 	return container.NewVBox(caption(k.T("sign.review.signature")), container.NewHBox(ci))
+}
+
+// proposalTitles are the titles of the proposals ids, in the language on
+// screen.
+func (k *Kiosk) proposalTitles(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if p := k.camp.Proposal(id); p != nil {
+			out = append(out, k.text(p.Title))
+		}
+	}
+	return out
 }

@@ -136,7 +136,7 @@ func (f *frame) topBar(v *view) fyne.CanvasObject {
 	}
 	label := v.startTo
 	if label == "" {
-		label = k.T("frame.startover")
+		label = k.startOverLabel()
 	}
 	start := widget.NewButtonWithIcon(label, theme.HomeIcon(), k.StartOver)
 	other := k.lang().Other()

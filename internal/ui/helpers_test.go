@@ -49,9 +49,30 @@ func newRig(t *testing.T, cfg Config) *rig {
 	return newRigOn(t, dev, dev.Store, cfg)
 }
 
+// rigPIN is the technician PIN of a rig's enrolled device, set as syncd
+// enroll --pin-file would: a kiosk without one does not collect.
+const rigPIN = "246810"
+
 // newRigOn starts a kiosk on store (which may wrap dev.Store to inject
-// faults).
+// faults). An enrolled dev gets the technician PIN rigPIN first.
 func newRigOn(t *testing.T, dev *outboxtest.Device, store Store, cfg Config) *rig {
+	t.Helper()
+	if dev != nil {
+		g := pinguard.New(dev.Store)
+		g.Params = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
+		if set, err := g.IsSet(context.Background()); err != nil {
+			t.Fatal(err)
+		} else if !set {
+			if err := g.Set(context.Background(), rigPIN); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return newRigNoPIN(t, dev, store, cfg)
+}
+
+// newRigNoPIN starts a kiosk on store as it is, PIN or not.
+func newRigNoPIN(t *testing.T, dev *outboxtest.Device, store Store, cfg Config) *rig {
 	t.Helper()
 	r := &rig{t: t, dev: dev, clock: &clock{t: testNow}}
 	if dev != nil {

@@ -46,7 +46,7 @@ func (k *Kiosk) Tick() {
 	}
 	if !k.promptEnd.IsZero() {
 		if !now.Before(k.promptEnd) {
-			k.forget()
+			k.idleForget()
 			return
 		}
 		k.fr.setCountdown(k.F("idle.countdown", secondsLeft(k.promptEnd.Sub(now))))
@@ -68,7 +68,7 @@ func (k *Kiosk) askStillThere(now time.Time) {
 	k.promptEnd = now.Add(k.countdown)
 	k.fr.showPrompt(k.T("idle.title"), k.T("idle.text"),
 		k.T("idle.continue"), func() { k.promptEnd = time.Time{} },
-		k.T("idle.finish"), k.forget)
+		k.T("idle.finish"), k.idleForget)
 	k.fr.setCountdown(k.F("idle.countdown", secondsLeft(k.countdown)))
 }
 

@@ -68,6 +68,9 @@ type Config struct {
 	// CodeDirs are searched, besides /media and /run/media, for files
 	// holding a provisioning code, for the setup wizard.
 	CodeDirs []string
+	// Fleet is a full provisioning code of the fleet's central (spent or
+	// not), given once per fleet; with it the wizard takes short codes.
+	Fleet string
 	// OnExit runs when a technician chooses "exit kiosk"; nil quits the app.
 	OnExit func()
 	// Logger gets operational events, never personal data.
@@ -114,6 +117,7 @@ type Kiosk struct {
 
 	canv     *canvass    // canvasser mode: who is signed in and where; nil when locked
 	canvLock canvassLock // canvasser mode: wrong PINs
+	canvPrev *canvass    // canvasser mode: the last sign-in's assembly and proposals, for signing in again
 }
 
 // New builds the kiosk in a new window of app. It reads the device
@@ -139,6 +143,7 @@ func New(app fyne.App, store Store, cfg Config) *Kiosk {
 	k.win.Resize(fyne.NewSize(1280, 800))
 	k.installKeys()
 	k.lastInput = k.now()
+	k.rememberFleet(cfg.Fleet)
 	k.reload()
 	return k
 }
@@ -239,6 +244,19 @@ func (k *Kiosk) reload() {
 			return
 		}
 	}
+	// A device enrolled from a shell without a technician PIN does not
+	// collect: the technician menu would belong to whoever made the
+	// corner gesture first. syncd sets one (syncd pin, or enroll
+	// --pin-file), and this screen looks again every few seconds.
+	switch set, err := k.pin.IsSet(ctx); {
+	case err != nil:
+		k.log.Error("read technician pin", "err", err)
+		k.showNotSetup("setup.reason.pinunreadable")
+		return
+	case !set:
+		k.showNotSetup("setup.reason.nopin")
+		return
+	}
 	k.show(k.restScreen())
 }
 
@@ -337,7 +355,7 @@ func (k *Kiosk) forget() {
 	// Settings a technician changed apply from the next person on.
 	k.readSettings()
 	k.sess = newSession(k.defLang, k.defLook)
-	k.canv = nil
+	k.canvassSignOut()
 	k.promptEnd = time.Time{}
 	k.fr.hidePrompt()
 	k.win.Canvas().Unfocus()

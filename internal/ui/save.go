@@ -17,6 +17,9 @@ import (
 // never told it was saved until the outbox says so. Once stored, or
 // refused as a duplicate, the flow ends.
 func (k *Kiosk) save(f *flow) error {
+	if f.submitEach != nil {
+		return k.saveEach(f)
+	}
 	d, err := f.submit()
 	if err != nil {
 		return err
@@ -36,6 +39,59 @@ func (k *Kiosk) save(f *flow) error {
 		k.waitOutOfService(d, f.stored, f.refused)
 	}
 	return nil
+}
+
+// saveEach saves the records of a submitEach flow one after another. A
+// refusal before any is stored comes back to the person's screen; a
+// duplicate is noted and the next one saved; a device failure waits out
+// of service with the record it failed on, and goes on with the rest once
+// that one is saved.
+func (k *Kiosk) saveEach(f *flow) error {
+	ds, err := f.submitEach()
+	if err != nil {
+		return err
+	}
+	var stored []*record.Record
+	var dups []string
+	var from func(i int) error
+	from = func(i int) error {
+		for ; i < len(ds); i++ {
+			d := ds[i]
+			r, err := k.store.Append(context.Background(), d, k.camp)
+			switch {
+			case err == nil:
+				stored = append(stored, r)
+			case errors.Is(err, outbox.ErrDuplicate):
+				dups = append(dups, d.SubjectID)
+			case errors.Is(err, record.ErrRefused) && len(stored) == 0 && len(dups) == 0:
+				return err
+			case errors.Is(err, record.ErrRefused):
+				// The same signer on a proposal that takes none now (it
+				// closed in a campaign update); the others are kept.
+				k.log.Error("record refused after others were saved", "kind", d.Kind, "err", err)
+			default:
+				k.log.Error("save record", "kind", d.Kind, "err", err)
+				next := i + 1
+				k.waitOutOfService(d,
+					func(r *record.Record) { stored = append(stored, r); k.afterWait(from(next)) },
+					func() { dups = append(dups, d.SubjectID); k.afterWait(from(next)) })
+				return nil
+			}
+		}
+		f.storedEach(stored, dups)
+		return nil
+	}
+	return from(0)
+}
+
+// afterWait handles an error of saving the rest of a flow's records after
+// a wait out of service: the person's screen is gone, so, as retrySave
+// does for a refusal, the kiosk forgets.
+func (k *Kiosk) afterWait(err error) {
+	if err != nil {
+		k.log.Error("record refused after waiting out of service", "err", err)
+		k.forget()
+	}
 }
 
 // waitOutOfService keeps d in memory on the out-of-service screen, which

@@ -235,7 +235,7 @@ func (s *proposalScreen) view() *view {
 		k.log.Warn("count supports", "err", err)
 	}
 	here := subheading(k.lang().N("proposal.here", n))
-	goal := para(k.lang().N("proposal.goal", p.Threshold))
+	goal := para(k.lang().N("proposal.goal", k.camp.Goal(p)))
 	body := container.NewVBox(
 		caption(k.proposalLine(p)),
 		para(k.text(p.Summary)),

@@ -111,18 +111,24 @@ func (s *setupCode) kind() screenKind { return kindSetupCode }
 func (s *setupCode) view() *view {
 	k := s.k
 	s.msg = newMessage()
-	s.input = k.entry(s.st.code, "http://…#XXXXXXXXXXXX-XXXXXXXXXXXXXXXX-XX", false, func(v string) {
+	placeholder, help, layout := "http://…#XXXXXXXXXXXX-XXXXXXXXXXXXXXXX-XX", k.T("setup.code.help"), widgets.Text
+	if fleet, ok := k.fleet(); ok {
+		// The short code is letters and digits only: one keyboard page.
+		placeholder, layout = strings.Repeat("X", protocol.ShortLen), widgets.ID
+		help = k.F("setup.code.short.help", fleet.URL)
+	}
+	s.input = k.entry(s.st.code, placeholder, false, func(v string) {
 		s.st.code = v
 		s.msg.clear()
 	})
-	s.kb = k.keyboard(widgets.Text, s.input)
+	s.kb = k.keyboard(layout, s.input)
 	if s.st.note != "" {
 		s.msg.ok(k.F(s.st.note, filepath.Base(s.st.file)))
 	}
 	s.files = k.button(k.T("setup.code.usb"), theme.StorageIcon(), func() { k.show(&setupFiles{k: k, st: s.st}) })
 	return &view{
 		kicker: k.setupKicker(1), title: k.T("setup.code.title"),
-		body:     para(k.T("setup.code.help")),
+		body:     para(help),
 		field:    fieldBox(s.input, s.msg, nil),
 		keyboard: s.kb, focus: s.input,
 		idle: idleNever, startTo: k.T("setup.restart"),
@@ -137,13 +143,54 @@ func (s *setupCode) submit() {
 		s.msg.fail(problem)
 		return
 	}
+	// From here on the wizard and syncd see the full code.
+	s.st.code = k.resolveCode(s.st.code)
 	s.st.note = ""
 	k.show(&setupMode{k: k, st: s.st})
 }
 
-// codeProblem checks a code on the device, before anything is sent.
+// fleet is the device's fleet, when it knows one.
+func (k *Kiosk) fleet() (protocol.ProvisioningCode, bool) {
+	v, err := k.store.Setting(context.Background(), handoff.SettingFleet, "")
+	if err != nil {
+		k.log.Warn("read setting", "key", handoff.SettingFleet, "err", err)
+	}
+	if v == "" {
+		return protocol.ProvisioningCode{}, false
+	}
+	f, err := protocol.ParseFleet(v)
+	return f, err == nil
+}
+
+// rememberFleet keeps a full code's central and trust, so the wizard
+// takes short codes for it from now on. Anything else is ignored.
+func (k *Kiosk) rememberFleet(code string) {
+	if _, err := protocol.ParseFleet(code); err != nil || strings.TrimSpace(code) == "" {
+		return
+	}
+	if err := k.store.SetSetting(context.Background(), handoff.SettingFleet, strings.TrimSpace(code)); err != nil {
+		k.log.Warn("save setting", "key", handoff.SettingFleet, "err", err)
+	}
+}
+
+// resolveCode is the full code a typed one stands for: a short code
+// resolved against the fleet, or the code as typed.
+func (k *Kiosk) resolveCode(code string) string {
+	if fleet, ok := k.fleet(); ok && protocol.IsShortCode(code) {
+		if c, err := protocol.ParseShortCode(code, fleet); err == nil {
+			return c.String()
+		}
+	}
+	return code
+}
+
+// codeProblem checks a code on the device, before anything is sent: a
+// full code, or, when the device knows its fleet, a short one.
 func (k *Kiosk) codeProblem(code string) string {
 	_, err := protocol.ParseCode(code)
+	if fleet, ok := k.fleet(); ok && protocol.IsShortCode(code) {
+		_, err = protocol.ParseShortCode(code, fleet)
+	}
 	switch {
 	case strings.TrimSpace(code) == "":
 		return k.T("setup.code.empty")
@@ -429,6 +476,7 @@ func (s *setupPIN) submit() {
 
 // startEnroll hands the enrollment to syncd and shows its progress.
 func (k *Kiosk) startEnroll(st *setupState) {
+	k.rememberFleet(st.code)
 	tok, err := handoff.RequestEnroll(context.Background(), k.store, strings.TrimSpace(st.code), st.name, st.mode)
 	if err != nil {
 		k.log.Error("request enrollment", "err", err)

@@ -33,6 +33,12 @@ type setupRig struct {
 
 func newSetupRig(t *testing.T, c *centraltest.Central, clock syncer.Clock, codeDirs ...string) *setupRig {
 	t.Helper()
+	return newSetupRigCfg(t, c, clock, Config{CodeDirs: codeDirs})
+}
+
+// newSetupRigCfg is newSetupRig with the kiosk's configuration.
+func newSetupRigCfg(t *testing.T, c *centraltest.Central, clock syncer.Clock, cfg Config) *setupRig {
+	t.Helper()
 	test.NewTempApp(t)
 	store, err := outbox.Open(context.Background(), filepath.Join(t.TempDir(), "outbox.db"))
 	if err != nil {
@@ -50,7 +56,7 @@ func newSetupRig(t *testing.T, c *centraltest.Central, clock syncer.Clock, codeD
 	var wg sync.WaitGroup
 	wg.Go(func() { s.Run(ctx) })
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	r := newRigOn(t, nil, store, Config{CodeDirs: codeDirs})
+	r := newRigOn(t, nil, store, cfg)
 	r.expect(kindSetupCode)
 	return &setupRig{rig: r, store: store}
 }

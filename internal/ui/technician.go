@@ -60,18 +60,21 @@ func (h techHost) Reload()             { h.k.forget() }
 func (h techHost) Exit()               { h.k.exit() }
 
 // techGesture is the hidden corner's trigger. Whoever is at the screen is
-// forgotten first: a technician never sees a passer-by's input.
+// forgotten first: a technician never sees a passer-by's input. Without
+// a technician PIN it opens nothing: the first PIN is set by syncd on the
+// command line or by the setup wizard, never by whoever finds the corner.
 func (k *Kiosk) techGesture() {
 	k.Touch()
 	if _, ok := k.cur.(*pinScreen); ok {
 		return
 	}
-	k.forget()
 	set, err := k.pin.IsSet(context.Background())
-	if err != nil {
-		k.log.Error("read technician pin", "err", err)
+	if err != nil || !set {
+		k.log.Warn("technician gesture on a device without a technician pin", "err", err)
+		return
 	}
-	k.show(&pinScreen{k: k, create: err == nil && !set})
+	k.forget()
+	k.show(&pinScreen{k: k})
 }
 
 func (k *Kiosk) exit() {
@@ -83,11 +86,11 @@ func (k *Kiosk) exit() {
 	k.app.Quit()
 }
 
-// pinScreen asks for the technician PIN, or, on a device that has none
-// yet, asks for a new one twice.
+// pinScreen asks for the technician PIN, or, when the technician changes
+// it from the menu, asks for a new one twice.
 type pinScreen struct {
 	k      *Kiosk
-	create bool   // first use: set a PIN
+	create bool   // set a new PIN (from the menu)
 	first  string // create: the PIN typed the first time
 	change bool   // changing an existing PIN from the menu
 
@@ -158,7 +161,9 @@ func (s *pinScreen) submit() {
 	res, err := k.pin.Check(ctx, pin)
 	switch {
 	case errors.Is(err, pinguard.ErrNotSet):
-		k.show(&pinScreen{k: k, create: true})
+		// Unset since the gesture (a wipe): no menu, and no new PIN
+		// from here.
+		k.forget()
 	case err != nil:
 		k.log.Error("check technician pin", "err", err)
 		s.msg.fail(k.T("error.generic"))

@@ -61,6 +61,19 @@ func (k *Kiosk) SetupTour(shot func(name string)) error {
 		k.show(&setupDone{k: k, st: st})
 		snap("failed-" + kind)
 	}
+	// Last, as it changes the code screen for good: a device that knows
+	// its fleet takes the short code.
+	k.rememberFleet(tourCode)
+	st = &setupState{mode: record.ModeKiosk}
+	k.show(&setupCode{k: k, st: st})
+	snap("code-short-empty")
+	pc, err := protocol.ParseCode(tourCode)
+	if err != nil {
+		return fmt.Errorf("setup tour: %w", err)
+	}
+	st.code = pc.Short()
+	k.show(&setupCode{k: k, st: st})
+	snap("code-short")
 	k.forget()
 	return nil
 }
@@ -131,12 +144,17 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	snap("ready")
 	k.canv.attending = true
 	f := k.canvassSigning()
+	k.sess.sign.proposals = append([]string(nil), k.canv.proposals...)
+	if e := k.camp.Event(k.canv.event); e != nil {
+		k.sess.sign.preset = e.Alcaldia
+	}
 	k.show(f.stepOf(kindCanvassPick))
-	snap("attendee-proposal")
-	k.sess.sign.proposal = k.canv.proposals[0]
+	snap("attendee-proposals")
 	k.tourSigner(f, canvassSignKinds, func(kind screenKind) {
 		snap("attendee-" + string(kind)[len("canvass-"):])
 	})
+	k.show(f.stepOf(kindCanvassReview))
+	snap("attendee-review")
 	if err := k.save(f); err != nil {
 		return err
 	}

@@ -55,14 +55,26 @@ func Stats(w io.Writer, st *central.Stats) error {
 	if st.Roll != nil {
 		rollStats(tw, st.Roll)
 	}
+	proposals(tw, st)
+	if len(st.Obligations) > 0 {
+		fmt.Fprintln(tw, "\nOWED SINCE\tPROPOSAL\tTIER\tSIGNERS")
+		for _, o := range st.Obligations {
+			fmt.Fprintf(tw, "%s\t%s\t%s (%d)\t%d\n", o.Since.Format(time.DateTime), o.Proposal, o.Tier, o.Needed, o.Signers)
+		}
+	}
+	return tw.Flush()
+}
+
+// proposals writes the proposals table; with a roll imported, verified
+// supports stand next to raw ones.
+func proposals(tw *tabwriter.Writer, st *central.Stats) {
 	if st.Roll == nil {
 		fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tUNIQUE SIGNERS\tTHRESHOLD")
 		for _, p := range st.Proposals {
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.ID, p.Supports, p.UniqueSigners, p.Threshold)
 		}
-		return tw.Flush()
+		return
 	}
-	// With a roll, verified supports stand next to raw ones.
 	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tVERIFIED\tUNIQUE SIGNERS\tTHRESHOLD")
 	for _, p := range st.Proposals {
 		var verified int64
@@ -71,7 +83,6 @@ func Stats(w io.Writer, st *central.Stats) error {
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", p.ID, p.Supports, verified, p.UniqueSigners, p.Threshold)
 	}
-	return tw.Flush()
 }
 
 // Device is one entry of `central devices --json`.

@@ -59,3 +59,27 @@ func TestStatsTableListsGapsOnlyWhereSomethingIsMissing(t *testing.T) {
 		t.Errorf("a device without gaps is listed:\n%s", b.String())
 	}
 }
+
+func TestStatsTableListsObligationsOldestFirst(t *testing.T) {
+	since := time.Date(2026, 12, 3, 20, 5, 0, 0, time.UTC)
+	st := &central.Stats{Obligations: []central.Obligation{
+		{Proposal: "p1", Tier: "answer", Needed: 5000, Signers: 5230, Since: since},
+		{Proposal: "p2", Tier: "meeting", Needed: 10000, Signers: 10001, Since: since.Add(time.Hour)},
+	}}
+	var b strings.Builder
+	if err := Stats(&b, st); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(b.String()), " ")
+	want := "2026-12-03 20:05:00 p1 answer (5000) 5230 2026-12-03 21:05:00 p2 meeting (10000) 10001"
+	if !strings.Contains(text, want) {
+		t.Errorf("stats do not list %q:\n%s", want, b.String())
+	}
+	var empty strings.Builder
+	if err := Stats(&empty, &central.Stats{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(empty.String(), "OWED") {
+		t.Errorf("an empty obligations list has a heading:\n%s", empty.String())
+	}
+}

@@ -71,6 +71,9 @@ func Run(t *testing.T, open Opener) {
 		{"supports are classified exactly as fieldsim knows them, and counted", testRollClassification},
 		{"a new roll re-classifies supports but keeps reviewer decisions", testRollReimport},
 		{"the review desk lists unverified supports and records decisions", testSupportDesk},
+		{"signer counts are unique signers per proposal across batches", testSignerCounts},
+		{"tier crossings keep their first time and list oldest first", testCrossings},
+		{"responses are kept per proposal and tier, a correction replacing", testResponses},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/handoff"
+	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/ui"
 )
 
@@ -63,7 +64,7 @@ func (s *health) refresh() {
 		{l.T("tool.health.oldest"), oldest},
 		{l.T("tool.health.success"), when(l, st.LastSuccess, now)},
 		{l.T("tool.health.lasterror"), lastErr},
-		{l.T("tool.health.next"), when(l, st.NextAttempt, now)},
+		{l.T("tool.health.next"), nextAttempt(l, st, now)},
 		{l.T("tool.health.disk"), bytesText(st.FreeDisk)},
 		{l.T("tool.health.versions"), s.opt.Versions},
 	}
@@ -236,4 +237,16 @@ func deadRows(store ui.Store) ([]deadRow, error) {
 		out = append(out, deadRow{kind: string(r.Kind), at: r.DeviceTime, reason: r.Reason})
 	}
 	return out, nil
+}
+
+// nextAttempt says when syncd tries next; with nothing scheduled it says
+// why calmly: nothing is waiting, or syncd has not reported one yet.
+func nextAttempt(l i18n.Lang, st *handoff.Status, now time.Time) string {
+	switch {
+	case st.NextAttempt != nil && !st.NextAttempt.IsZero():
+		return when(l, st.NextAttempt, now)
+	case st.Pending == 0:
+		return l.T("tool.health.next.idle")
+	}
+	return l.T("tool.health.next.soon")
 }

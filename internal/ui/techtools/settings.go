@@ -2,6 +2,7 @@ package techtools
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/voces-cdmx/voces/internal/handoff"
 	"github.com/voces-cdmx/voces/internal/i18n"
+	"github.com/voces-cdmx/voces/internal/pinguard"
+	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
@@ -19,6 +22,7 @@ import (
 var (
 	idleChoices      = []time.Duration{30 * time.Second, ui.DefaultIdle, 60 * time.Second, 90 * time.Second}
 	countdownChoices = []time.Duration{10 * time.Second, ui.DefaultCountdown, 30 * time.Second}
+	canvassChoices   = []time.Duration{5 * time.Minute, ui.DefaultCanvassSession, 20 * time.Minute, 30 * time.Minute}
 )
 
 // settings changes the device settings the kiosk starts each person
@@ -48,12 +52,17 @@ func newSettings(h ui.TechHost, opt Options) *settings {
 		var vals, labels []string
 		for _, d := range choices {
 			vals = append(vals, d.String())
+			if d >= time.Minute && d%time.Minute == 0 {
+				labels = append(labels, l.N("tool.settings.minutes", int(d/time.Minute)))
+				continue
+			}
 			labels = append(labels, l.N("tool.settings.seconds", int(d/time.Second)))
 		}
 		rows = append(rows, s.group(key, title, vals, labels, cur)...)
 	}
 	durations(handoff.SettingIdle, l.T("tool.settings.idle"), idleChoices, ui.DefaultIdle)
 	durations(handoff.SettingCountdown, l.T("tool.settings.countdown"), countdownChoices, ui.DefaultCountdown)
+	durations(handoff.SettingCanvassSession, l.T("tool.settings.canvass"), canvassChoices, ui.DefaultCanvassSession)
 	var langs, langNames []string
 	for _, lg := range i18n.Langs {
 		langs, langNames = append(langs, string(lg)), append(langNames, lg.T("language.name"))
@@ -106,38 +115,48 @@ type accounts struct {
 	form *fyne.Container
 	msg  *widget.Label
 
-	name, pin *widget.Entry
-	kb        *widgets.Keyboard
-	add       *widget.Button
-	removes   map[string]*widget.Button // by name, for tests
+	name, pin           *widget.Entry
+	nameField, pinField *focusEntry // the widgets on screen holding name and pin
+	kb                  *widgets.Keyboard
+	add                 *widget.Button
+	removes             map[string]*widget.Button // by name, for tests
 }
 
 func newAccounts(h ui.TechHost, opt Options) *accounts {
 	l := h.Lang()
 	s := &accounts{h: h, list: container.NewVBox(), msg: para(""), removes: map[string]*widget.Button{}}
-	s.name = widget.NewEntry()
+	// The keyboard types into the field last tapped or focused, the
+	// entry itself or its button: digits for the PIN.
+	var focusOn func(e *widget.Entry, layout widgets.KeyLayout)
+	name := newFocusEntry(false, func(e *widget.Entry) { focusOn(e, widgets.Text) })
+	pin := newFocusEntry(true, func(e *widget.Entry) { focusOn(e, widgets.Digits) })
+	s.name, s.pin = &name.Entry, &pin.Entry
+	s.nameField, s.pinField = name, pin
 	s.name.SetPlaceHolder(l.T("tool.accounts.name"))
-	s.pin = widget.NewPasswordEntry()
 	s.pin.SetPlaceHolder(l.T("tool.accounts.pin"))
 	s.kb = keyboard(h, widgets.Text, s.name)
-	// The keyboard types into the field last tapped: digits for the PIN.
-	focus := func(e *widget.Entry, layout widgets.KeyLayout) func() {
-		return func() {
+	focusOn = func(e *widget.Entry, layout widgets.KeyLayout) {
+		if s.kb.Target() != e {
 			s.kb.SetTarget(e)
 			s.kb.SetLayout(layout)
-			h.Window().Canvas().Focus(e)
 		}
 	}
-	nameBtn := button(h, l.T("tool.accounts.name"), theme.AccountIcon(), focus(s.name, widgets.Text))
-	pinBtn := button(h, l.T("tool.accounts.pin"), theme.VisibilityOffIcon(), focus(s.pin, widgets.Digits))
+	focus := func(e *focusEntry) func() {
+		return func() { h.Window().Canvas().Focus(e) }
+	}
+	nameBtn := button(h, l.T("tool.accounts.name"), theme.AccountIcon(), focus(name))
+	pinBtn := button(h, l.T("tool.accounts.pin"), theme.VisibilityOffIcon(), focus(pin))
 	s.add = button(h, l.T("tool.accounts.add"), theme.ContentAddIcon(), s.save)
 	s.add.Importance = widget.HighImportance
-	s.form = container.NewVBox(
-		container.NewBorder(nil, nil, big(nameBtn), nil, s.name),
-		container.NewBorder(nil, nil, big(pinBtn), nil, s.pin),
-		container.NewBorder(nil, nil, nil, big(s.add), s.msg),
-		s.kb)
-	s.root = container.NewBorder(nil, s.form, nil, nil, scroll(s.list))
+	fields := container.NewVBox(
+		container.NewBorder(nil, nil, big(nameBtn), nil, name),
+		container.NewBorder(nil, nil, big(pinBtn), nil, pin),
+		container.NewBorder(nil, nil, nil, big(s.add), s.msg))
+	s.form = container.NewVBox(fields, s.kb)
+	// The list sits beside the fields, above the keyboard, so it keeps
+	// the fields' height for its rows instead of what the keyboard
+	// leaves.
+	s.root = container.NewBorder(nil, s.kb, nil, nil, container.NewGridWithColumns(2, scroll(s.list), fields))
 	s.refresh()
 	return s
 }
@@ -170,7 +189,14 @@ func (s *accounts) save() {
 	s.pin.SetText("")
 	if err := ui.SetCanvasser(context.Background(), s.h.Store(), name, pin); err != nil {
 		s.msg.Importance = widget.DangerImportance
-		s.msg.SetText(l.F("tool.error", err))
+		switch {
+		case errors.Is(err, pinguard.ErrFormat):
+			s.msg.SetText(l.F("pin.format", pinguard.MinLength, pinguard.MaxLength))
+		case errors.Is(err, ui.ErrCanvasserName):
+			s.msg.SetText(l.F("tool.accounts.badname", record.MaxNameLen))
+		default:
+			s.msg.SetText(l.F("tool.error", err))
+		}
 		return
 	}
 	s.name.SetText("")
@@ -189,4 +215,31 @@ func (s *accounts) remove(name string) {
 	s.msg.Importance = widget.MediumImportance
 	s.msg.SetText(l.F("tool.accounts.removed", name))
 	s.refresh()
+}
+
+// focusEntry is an entry that says when it gets the focus, so the
+// on-screen keyboard follows a tap on the field itself.
+type focusEntry struct {
+	widget.Entry
+	onFocus func(*widget.Entry)
+}
+
+func newFocusEntry(password bool, onFocus func(*widget.Entry)) *focusEntry {
+	e := &focusEntry{onFocus: onFocus}
+	e.Password = password
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// FocusGained points the keyboard at this entry.
+func (e *focusEntry) FocusGained() {
+	e.onFocus(&e.Entry)
+	e.Entry.FocusGained()
+}
+
+// Tapped points the keyboard at this entry too: a touch screen may tap
+// an entry that already has the focus.
+func (e *focusEntry) Tapped(ev *fyne.PointEvent) {
+	e.onFocus(&e.Entry)
+	e.Entry.Tapped(ev)
 }

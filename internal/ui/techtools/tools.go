@@ -9,11 +9,14 @@ package techtools
 
 import (
 	"fmt"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/i18n"
@@ -98,9 +101,12 @@ func big(o fyne.CanvasObject) fyne.CanvasObject {
 	return widgets.AtLeast(o, fyne.NewSize(260, ui.TouchTarget))
 }
 
+// scroll scrolls o, with a gutter on the right as wide as the scroll bar
+// grows when touched, so the bar never covers the right-hand column.
 func scroll(o fyne.CanvasObject) fyne.CanvasObject {
-	s := widgets.NewScroller(container.NewPadded(o))
-	return s
+	gutter := canvas.NewRectangle(color.Transparent)
+	gutter.SetMinSize(fyne.NewSize(2*theme.Size(theme.SizeNameScrollBar), 0))
+	return widgets.NewScroller(container.NewPadded(container.NewBorder(nil, nil, nil, gutter, o)))
 }
 
 // keyboard makes an on-screen keyboard in the host's language.

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/bundle"
@@ -26,7 +27,6 @@ import (
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
 	"github.com/voces-cdmx/voces/internal/ui"
-	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
 var testNow = time.Date(2026, 11, 20, 18, 0, 0, 0, time.UTC)
@@ -87,10 +87,43 @@ func TestHealthShowsTheQueue(t *testing.T) {
 	s := newHealth(h, opts())
 	h.show(s.root)
 	texts := labels(s.rows)
-	for _, want := range []string{dev.Identity.DeviceID, "12", "voces test", i18n.Spanish.T("tool.never")} {
+	// 12 pending and syncd has not scheduled a try yet: said calmly, not
+	// "never".
+	for _, want := range []string{dev.Identity.DeviceID, "12", "voces test", i18n.Spanish.T("tool.never"), i18n.Spanish.T("tool.health.next.soon")} {
 		if !contains(texts, want) {
 			t.Errorf("health does not show %q: %q", want, texts)
 		}
+	}
+}
+
+func TestHealthIsCalmWithNothingPending(t *testing.T) {
+	dev := outboxtest.NewEnrolled(t, record.ModeKiosk)
+	h := newHost(t, dev.Store)
+	s := newHealth(h, opts())
+	h.show(s.root)
+	if texts := labels(s.rows); !contains(texts, i18n.Spanish.T("tool.health.next.idle")) {
+		t.Errorf("a healthy device with nothing pending shows %q", texts)
+	}
+}
+
+func TestSettingsOffersTheCanvasserSession(t *testing.T) {
+	dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
+	h := newHost(t, dev.Store)
+	s := newSettings(h, opts())
+	h.show(s.root)
+	tiles := s.tiles[handoff.SettingCanvassSession]
+	if len(tiles) != len(canvassChoices) {
+		t.Fatalf("%d canvasser session choices", len(tiles))
+	}
+	test.Tap(tiles[2])
+	if v, _ := dev.Store.Setting(context.Background(), handoff.SettingCanvassSession, ""); v != canvassChoices[2].String() {
+		t.Errorf("setting is %q after tapping %s", v, canvassChoices[2])
+	}
+	// The right-hand column is not under the scroll bar.
+	last := tiles[len(tiles)-1]
+	end := fyne.CurrentApp().Driver().AbsolutePositionForObject(last).X + last.Size().Width
+	if limit := h.Window().Canvas().Size().Width - theme.Size(theme.SizeNameScrollBar); end > limit {
+		t.Errorf("the last option ends at x=%v, under the scroll bar from x=%v", end, limit)
 	}
 }
 
@@ -343,20 +376,36 @@ func TestCanvasserAccountsAreAddedAndRemoved(t *testing.T) {
 	if s.name.Text != "Rosa" {
 		t.Fatalf("the keyboard typed %q into the name", s.name.Text)
 	}
-	s.kb.SetTarget(s.pin)
-	s.kb.SetLayout(widgets.Digits)
+	// Tapping the PIN field itself moves the keyboard there, in digits.
+	test.Tap(s.pinField)
+	if s.kb.Target() != s.pin {
+		t.Fatal("after tapping the PIN field the keyboard still types into the name")
+	}
 	for _, ch := range "12" {
 		test.Tap(s.kb.Key(ch))
+	}
+	if s.name.Text != "Rosa" || s.pin.Text != "12" {
+		t.Fatalf("name %q, PIN %q", s.name.Text, s.pin.Text)
 	}
 	test.Tap(s.add)
 	if s.msg.Importance != widget.DangerImportance {
 		t.Errorf("a two-digit PIN was taken: %q", s.msg.Text)
+	}
+	if want := i18n.Spanish.F("pin.format", pinguard.MinLength, pinguard.MaxLength); s.msg.Text != want {
+		t.Errorf("the Spanish screen says %q, want %q", s.msg.Text, want)
+	}
+	test.Tap(s.nameField)
+	if s.kb.Target() != s.name {
+		t.Error("tapping the name field does not bring the keyboard back to it")
 	}
 	s.pin.SetText("864209")
 	test.Tap(s.add)
 	list, _ := ui.Canvassers(context.Background(), dev.Store)
 	if len(list) != 1 || list[0].Name != "Rosa" || s.removes["Rosa"] == nil || s.pin.Text != "" {
 		t.Fatalf("accounts %+v, pin field %q", list, s.pin.Text)
+	}
+	if rm := s.removes["Rosa"]; rm.Size().Width < rm.MinSize().Width || rm.Size().Height < rm.MinSize().Height {
+		t.Errorf("the remove button is clipped: %v of %v", rm.Size(), rm.MinSize())
 	}
 	test.Tap(s.removes["Rosa"])
 	if list, _ := ui.Canvassers(context.Background(), dev.Store); len(list) != 0 {

@@ -56,7 +56,8 @@ if ! "$BIN/syncd" status --db "$DEMO/device.db" --json 2>/dev/null | grep -q '"d
     echo "run: device not enrolled: enroll it in the kiosk's setup wizard with this code:"
     echo "       $code"
   else
-    code=$("$BIN/central" token --data "$DEMO/central" --name "demo kiosk" --mode kiosk)
+    # The code is used at once: its "valid once, until …" goes to the log.
+    code=$("$BIN/central" token --data "$DEMO/central" --name "demo kiosk" --mode kiosk 2>>"$DEMO/central.log")
     # The kiosk collects only with a technician PIN; the demo's is in a
     # file, never on a command line.
     [ -s "$DEMO/technician-pin" ] || (umask 077; printf '%s\n' 246810 > "$DEMO/technician-pin")
@@ -96,7 +97,13 @@ fi
 # Fyne reads the locale at start and complains about "C"; the kiosk picks
 # its language itself, so any well-formed locale will do.
 case "${LANG:-C}" in C|C.*|POSIX) export LANG=es_MX.UTF-8 ;; esac
+# Fyne keeps its preferences under $XDG_CONFIG_HOME/fyne/<app id>. Every
+# kiosk on the machine (tests, screenshots, other demos) shares the file
+# there, and each one watching it read it while another was rewriting it:
+# "Preferences load error: EOF". The demo's kiosk gets a file of its own.
+mkdir -p "$DEMO/config"
+fyne_config=$(cd "$DEMO/config" && pwd)
 echo "run: kiosk window opening; Ctrl-C stops everything"
-"$BIN/kiosk" --db "$DEMO/device.db" "${kiosk_args[@]}" &
+XDG_CONFIG_HOME="$fyne_config" "$BIN/kiosk" --db "$DEMO/device.db" "${kiosk_args[@]}" &
 pids+=($!)
 wait "${pids[-1]}"

@@ -102,6 +102,9 @@ var keyFiles = []string{SealKeyFile, SealPublicFile, DedupeKeyFile, ServerKeyFil
 // database but no keys: making new keys there would orphan what the
 // database holds.
 func InitDir(dir string) (*Keys, error) {
+	if sub := nestedDataDir(dir); sub != "" {
+		return nil, fmt.Errorf("%w: %s holds a central in %s: use --data %s", ErrWrongDataDir, dir, sub, sub)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -162,8 +165,36 @@ func newKeys() (*Keys, error) {
 	return &Keys{SealPublic: pub, SealPrivate: priv, Dedupe: dedupe, Signing: signing}, nil
 }
 
+// ErrWrongDataDir means the directory given is not central's data
+// directory but holds one a level down (var/demo rather than
+// var/demo/central): `central serve` there would start a second, empty
+// central, so the error names the right one instead.
+var ErrWrongDataDir = errors.New("not central's data directory")
+
+// nestedDataDir returns a directory right under dir holding central's
+// keys, or "" if there is none or dir holds keys itself.
+func nestedDataDir(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, ServerKeyFile)); err == nil {
+		return ""
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		sub := filepath.Join(dir, e.Name())
+		if _, err := os.Stat(filepath.Join(sub, ServerKeyFile)); e.IsDir() && err == nil {
+			return sub
+		}
+	}
+	return ""
+}
+
 // LoadKeys reads the keys of an initialised data directory.
 func LoadKeys(dir string) (*Keys, error) {
+	if sub := nestedDataDir(dir); sub != "" {
+		return nil, fmt.Errorf("%w: %s holds a central in %s: use --data %s", ErrWrongDataDir, dir, sub, sub)
+	}
 	read := func(name string, size int) ([]byte, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if errors.Is(err, fs.ErrNotExist) {

@@ -31,7 +31,7 @@ func TestReceiptCheck(t *testing.T) {
 		{"in English", code, "en", []string{"Received", c.Proposals[1].Title.Get("en")}},
 		{"typed lower case without the dash", strings.ToLower(strings.ReplaceAll(code, "-", "")), "es", []string{"Recibido"}},
 		{"an unsent code is not received yet", record.ReceiptCode(unsent.ID), "es", []string{"Todavía no ha llegado", "no tengan internet"}},
-		{"not a code at all", "hola", "es", []string{"no tiene la forma de un comprobante"}},
+		{"not a code at all", "hola", "es", []string{"no tiene la forma de un código de recibo"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

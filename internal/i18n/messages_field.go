@@ -26,7 +26,7 @@ var fieldMessages = map[string]msg{
 	"canvass.count.assembly":   {"firmas en esta asamblea", "signatures at this assembly"},
 	"canvass.next":             {"Siguiente persona", "Next attendee"},
 	"canvass.change":           {"Cambiar asamblea", "Change assembly"},
-	"canvass.last.saved.one":   {"Apoyo guardado. Código de recibo:", "Support saved. Receipt code:"},
+	"canvass.last.saved.one":   {"%d apoyo guardado. Código de recibo:", "%d support saved. Receipt code:"},
 	"canvass.last.saved.other": {"%d apoyos guardados. Códigos de recibo:", "%d supports saved. Receipt codes:"},
 	"canvass.last.duplicate":   {"Esa persona ya había apoyado en este dispositivo: %s. No se guardó otra vez.", "That person had already supported on this device: %s. It was not saved again."},
 	"canvass.idle.title":       {"¿Sigues con la sesión de promotor?", "Still collecting?"},

@@ -155,22 +155,3 @@ func TestTouchTargets(t *testing.T) {
 		})
 	}
 }
-
-// TestScreensFitTheWindow checks that no screen needs more room than a
-// 1280×800 kiosk has: what does not fit must scroll, not be cut off.
-func TestScreensFitTheWindow(t *testing.T) {
-	for _, l := range i18n.Langs {
-		for _, look := range []Look{{}, {HighContrast: true}} {
-			r := newRig(t, Config{Lang: l, Look: &look})
-			err := r.k.Tour(func(name string) {
-				min := r.k.win.Content().MinSize()
-				if min.Width > 1280 || min.Height > 800 {
-					t.Errorf("%s %+v %s needs %.0f×%.0f", l, look, name, min.Width, min.Height)
-				}
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}

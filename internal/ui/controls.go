@@ -21,7 +21,9 @@ func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string
 	if multiLine {
 		e = widget.NewMultiLineEntry()
 		e.Wrapping = fyne.TextWrapWord
-		e.SetMinRowsVisible(3)
+		// Two rows: with the keyboard under it, three would not leave the
+		// question room on a 600-high screen in large text.
+		e.SetMinRowsVisible(2)
 	} else {
 		e = widget.NewEntry()
 		// One line scrolls sideways only: Fyne's default also scrolls up
@@ -43,6 +45,15 @@ func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string
 		e.SetText("")
 	})
 	return e
+}
+
+// cursorToEnd puts e's cursor after its last character. A person coming
+// back to an answer (from the review, or after a language switch) goes on
+// typing or erasing at its end, as on a phone; Fyne would put the cursor
+// at the start, where the on-screen Borrar deletes nothing. It runs once
+// the screen is laid out, since a wrapped field's rows depend on its width.
+func cursorToEnd(e *widget.Entry) {
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
 }
 
 // keyboard makes an on-screen keyboard typing into target.
@@ -156,39 +167,43 @@ func newMessage() message {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
 	l.TextStyle = fyne.TextStyle{Bold: true}
+	// Hidden while empty, so it takes no room from the screen until it
+	// has something to say.
+	l.Hide()
 	return message{l}
 }
 
 // fail shows a problem in the error colour.
-func (m message) fail(text string) {
-	m.Importance = widget.DangerImportance
-	m.SetText(text)
-}
+func (m message) fail(text string) { m.say(widget.DangerImportance, text) }
 
 // ok shows a confirmation in the success colour.
-func (m message) ok(text string) {
-	m.Importance = widget.SuccessImportance
-	m.SetText(text)
-}
+func (m message) ok(text string) { m.say(widget.SuccessImportance, text) }
 
 // note shows neutral guidance.
-func (m message) note(text string) {
-	m.Importance = widget.MediumImportance
+func (m message) note(text string) { m.say(widget.MediumImportance, text) }
+
+func (m message) say(imp widget.Importance, text string) {
+	m.Importance = imp
 	m.SetText(text)
+	m.Show()
 }
 
 // clear empties the line.
-func (m message) clear() { m.SetText("") }
+func (m message) clear() {
+	m.SetText("")
+	m.Hide()
+}
 
 // fieldBox is an entry with its message line under it, and a character
-// count at the right of that line when count is not nil.
+// count at its right when count is not nil: beside the field rather than
+// under it, so it takes no height from the question above the keyboard.
 func fieldBox(e *widget.Entry, m message, count *widget.Label) fyne.CanvasObject {
-	line := fyne.CanvasObject(m)
+	row := field(e)
 	if count != nil {
 		count.Wrapping = fyne.TextWrapOff // a number: it must not be squeezed
-		line = container.NewBorder(nil, nil, nil, count, m)
+		row = container.NewBorder(nil, nil, nil, container.NewCenter(count), row)
 	}
-	return container.NewVBox(field(e), line)
+	return container.NewVBox(row, m)
 }
 
 // fieldHeight is the height of a one-line field: above the touch target,

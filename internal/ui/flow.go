@@ -58,6 +58,10 @@ type flow struct {
 	// duplicate instead.
 	submitEach func() ([]*record.Draft, error)
 	savedEach  func(stored []*record.Record, duplicates []string)
+
+	// fixing is set while the person fixes one answer from the review:
+	// next and back on that step return to the review.
+	fixing bool
 }
 
 // draft is the input one flow collects from one person.
@@ -130,8 +134,29 @@ func (at stepAt) kicker() string {
 // isLast reports whether next on this step submits.
 func (at stepAt) isLast() bool { return at.i == at.f.last() }
 
-// back shows the step before, or leaves the flow from the first.
+// edit shows the step of kind to fix its answer from the review, which
+// its next and back return to.
+func (f *flow) edit(kind screenKind) {
+	for i := range f.steps {
+		if s := f.step(i); s.kind() == kind {
+			f.fixing = true
+			f.k.show(s)
+			return
+		}
+	}
+	panic(fmt.Sprintf("flow has no %s step", kind))
+}
+
+// back shows the step before, or leaves the flow from the first; while an
+// answer is being fixed from the review, it goes back to the review.
 func (at stepAt) back() {
+	switch {
+	case at.isLast():
+		at.f.fixing = false
+	case at.f.fixing:
+		at.f.show(at.f.last())
+		return
+	}
 	if at.i == 0 {
 		at.f.exit()
 		return
@@ -139,13 +164,18 @@ func (at stepAt) back() {
 	at.f.show(at.i - 1)
 }
 
-// next shows the step after; on the last step it submits the draft, and
-// returns the problem the person can fix, if any.
+// next shows the step after (the review, while fixing an answer from it);
+// on the last step it submits the draft, and returns the problem the
+// person can fix, if any.
 func (at stepAt) next() error {
-	if at.isLast() {
+	switch {
+	case at.isLast():
 		return at.f.k.save(at.f)
+	case at.f.fixing:
+		at.f.show(at.f.last())
+	default:
+		at.f.show(at.i + 1)
 	}
-	at.f.show(at.i + 1)
 	return nil
 }
 

@@ -93,7 +93,7 @@ func (k *Kiosk) commenting() *flow {
 
 func (k *Kiosk) commentReview(at stepAt, d *commentDraft) *reviewStep {
 	return &reviewStep{
-		k: k, sk: kindCommentRev,
+		k: k, sk: kindCommentRev, at: at,
 		words: words{kicker: at.kicker, title: "comment.review.title", help: "comment.review.help"},
 		rows: func() []reviewRow {
 			art := ""
@@ -109,10 +109,10 @@ func (k *Kiosk) commentReview(at stepAt, d *commentDraft) *reviewStep {
 				area = a.Name
 			}
 			return []reviewRow{
-				{"comment.review.article", art},
-				{"comment.review.text", d.text},
-				{"comment.review.name", name},
-				{"comment.review.area", area},
+				{"comment.review.article", art, ""},
+				{"comment.review.text", d.text, kindCommentText},
+				{"comment.review.name", name, kindCommentName},
+				{"comment.review.area", area, kindCommentArea},
 			}
 		},
 		submit: "comment.submit",

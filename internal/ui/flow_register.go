@@ -84,7 +84,7 @@ func (k *Kiosk) registering() *flow {
 
 func (k *Kiosk) regReview(at stepAt, d *regDraft) *reviewStep {
 	return &reviewStep{
-		k: k, sk: kindRegReview,
+		k: k, sk: kindRegReview, at: at,
 		words: words{kicker: at.kicker, title: "reg.review.title", help: "reg.review.help"},
 		rows: func() []reviewRow {
 			ev := ""
@@ -96,9 +96,9 @@ func (k *Kiosk) regReview(at stepAt, d *regDraft) *reviewStep {
 				contact = k.T("reg.review.nocontact")
 			}
 			return []reviewRow{
-				{"reg.review.event", ev},
-				{"reg.review.name", d.name},
-				{"reg.review.contact", contact},
+				{"reg.review.event", ev, ""},
+				{"reg.review.name", d.name, kindRegName},
+				{"reg.review.contact", contact, kindRegContact},
 			}
 		},
 		submit: "reg.submit",

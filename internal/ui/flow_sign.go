@@ -290,12 +290,17 @@ func (s *padStep) view() *view {
 	}
 	v := &view{kicker: s.at.kicker(), title: k.T("sign.pad.title"), back: s.at.back, next: next}
 	s.undo = k.button(k.T("sign.pad.undo"), theme.ContentUndoIcon(), func() { s.pad.Undo() })
-	tools := container.NewBorder(nil, nil, container.NewHBox(wide(s.undo), wide(s.wipe)), nil, s.msg)
 	help := k.T("sign.pad.help")
 	if s.attended {
 		help = k.F("canvass.pad.help", strings.Join(k.proposalTitles(s.d.subjects()), " · "))
+		v.startTo = k.T("canvass.abandon")
 	}
-	v.body = container.NewBorder(para(help), tools, nil, nil, s.pad)
+	// The message spans the screen above the pad: beside the buttons it
+	// wrapped into a tall column that pushed the screen past 600 px. Undo
+	// and clear sit in the bottom bar, beside next, leaving the pad all
+	// the height a 600-high screen has.
+	v.body = container.NewBorder(container.NewVBox(para(help), s.msg), nil, nil, nil, s.pad)
+	v.extra = []fyne.CanvasObject{big(s.undo), big(s.wipe)}
 	return v
 }
 
@@ -315,7 +320,7 @@ func (s *padStep) next() {
 // signReview shows everything before sending the support.
 func (k *Kiosk) signReview(at stepAt, sk screenKind, d *signDraft) *reviewStep {
 	return &reviewStep{
-		k: k, sk: sk,
+		k: k, sk: sk, at: at,
 		words: words{kicker: at.kicker, title: "sign.review.title", help: "sign.review.help"},
 		rows: func() []reviewRow {
 			title := strings.Join(k.proposalTitles(d.subjects()), "\n")
@@ -324,10 +329,10 @@ func (k *Kiosk) signReview(at stepAt, sk screenKind, d *signDraft) *reviewStep {
 				area = a.Name
 			}
 			return []reviewRow{
-				{"sign.review.proposal", title},
-				{"sign.review.name", d.name},
-				{"sign.review.id", voterid.Mask(d.voterID)},
-				{"sign.review.area", area},
+				{"sign.review.proposal", title, ""},
+				{"sign.review.name", d.name, kindSignName},
+				{"sign.review.id", voterid.Mask(d.voterID), kindSignID},
+				{"sign.review.area", area, kindSignArea},
 			}
 		},
 		extra:  func() fyne.CanvasObject { return k.signatureImage(d.signature) },

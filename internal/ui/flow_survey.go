@@ -182,8 +182,10 @@ func (s *questionScreen) view() *view {
 	if v.keyboard != nil {
 		v.body = container.NewVBox(parts...)
 	} else {
-		parts = append(parts, s.msg)
-		v.body = k.scroll(container.NewVBox(parts...))
+		// The message stays in view under the options, however far they
+		// scroll: "you can choose up to three" must be seen when the
+		// fourth tap is refused.
+		v.body = container.NewBorder(nil, s.msg, nil, nil, k.scroll(container.NewVBox(parts...)))
 	}
 	return v
 }

@@ -199,7 +199,7 @@ func TestSupportFlowSavesTheSignature(t *testing.T) {
 	r.expect(kindSignReview)
 	shown := map[string]bool{}
 	for _, l := range screenAs[*reviewStep](r).values {
-		shown[l.Text] = true
+		shown[l.Detail] = true
 	}
 	if !shown["Ana Pérez"] || !shown["PEGA••••••••••••02"] || !shown["Iztapalapa"] {
 		t.Fatalf("review shows %v; want the name, the masked id and the alcaldía", shown)

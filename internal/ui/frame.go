@@ -29,6 +29,7 @@ type view struct {
 	idle     idlePolicy          // what idleness does here
 	startTo  string              // label of the top-left button; "" for "start over"
 	noTop    bool                // no top bar (technician PIN, not set up)
+	staff    bool                // staff screen: shows the sync status strip
 	extra    []fyne.CanvasObject // more buttons in the bottom bar, left of next
 }
 
@@ -39,9 +40,10 @@ type action struct {
 }
 
 // frame is the furniture around every screen: the top bar (start over,
-// language, the hidden technician corner), the bottom bar (back, text size,
-// contrast, sync status, next), the on-screen keyboard and the full-screen
-// prompts that cover it all.
+// where the person is, text size, contrast, language, the hidden
+// technician corner), the bottom bar (back, the sync status on staff
+// screens, next), the on-screen keyboard and the full-screen prompts that
+// cover it all.
 type frame struct {
 	k *Kiosk
 
@@ -66,7 +68,11 @@ type frame struct {
 	promptCount *widget.Label
 	promptYes   *widget.Button
 	promptNo    *widget.Button
+	promptBack  *blocker // the layer under the prompt's card
 }
+
+// promptGap is the space between a prompt's two buttons.
+const promptGap = 48
 
 func newFrame(k *Kiosk) *frame {
 	f := &frame{k: k}
@@ -79,10 +85,15 @@ func newFrame(k *Kiosk) *frame {
 	f.status.SizeName = theme.SizeNameCaptionText
 	f.status.Alignment = fyne.TextAlignTrailing
 	f.status.Wrapping = fyne.TextWrapWord
-	f.root = container.NewStack(f.page, f.prompt)
+	stack := container.NewStack(f.page, f.prompt)
 	if k.cfg.OnFirstFrame != nil {
-		f.root.Add(paintProbe(k.cfg.OnFirstFrame))
+		stack.Add(paintProbe(k.cfg.OnFirstFrame))
 	}
+	// The window must never grow past the display: a screen asking for
+	// more than the smallest supported one is a bug the fit test catches,
+	// not a reason to push the bottom bar off screen for every later
+	// person.
+	f.root = widgets.AtMost(stack, SmallestScreen)
 	return f
 }
 
@@ -96,7 +107,7 @@ func (f *frame) set(v *view) {
 	if v.bare {
 		// The corner floats over the top right of a full-screen view.
 		corner := container.NewBorder(container.NewBorder(nil, nil, nil, f.corner), nil, nil, nil)
-		content = container.NewStack(container.NewBorder(nil, f.status, nil, nil, v.body), corner)
+		content = container.NewStack(v.body, corner)
 	} else {
 		content = container.NewBorder(f.topBar(v), f.bottom(v), nil, nil, f.middle(v))
 	}
@@ -106,6 +117,9 @@ func (f *frame) set(v *view) {
 	c := k.win.Canvas()
 	if v.focus != nil {
 		c.Focus(v.focus)
+		if e, ok := v.focus.(*widget.Entry); ok {
+			cursorToEnd(e)
+		}
 	} else {
 		c.Unfocus()
 	}
@@ -131,6 +145,7 @@ func (f *frame) primary() {
 
 func (f *frame) topBar(v *view) fyne.CanvasObject {
 	k := f.k
+	f.large, f.hc = nil, nil
 	if v.noTop {
 		return container.NewBorder(nil, nil, nil, f.corner)
 	}
@@ -142,27 +157,44 @@ func (f *frame) topBar(v *view) fyne.CanvasObject {
 	other := k.lang().Other()
 	// The switch is written in the language it switches to: someone who
 	// cannot read the current one still recognises their own.
-	langBtn := widget.NewButtonWithIcon(other.T("frame.language"), theme.ViewRefreshIcon(), func() { k.SetLang(other) })
+	// A word, not an icon: Fyne has no globe, and its reload arrows read
+	// as "start again".
+	langBtn := widget.NewButton(other.T("frame.language"), func() { k.SetLang(other) })
 	f.start, f.langBtn = start, langBtn
-	right := container.NewHBox(big(langBtn), f.corner)
-	// Where the person is (question 3 of 15, step 2 of 6) sits in the
-	// middle of the bar, leaving the screen below to the question itself.
-	var where fyne.CanvasObject
-	if v.kicker != "" {
-		kick := widget.NewLabel(v.kicker)
-		kick.TextStyle = fyne.TextStyle{Bold: true}
-		kick.Alignment = fyne.TextAlignCenter
-		kick.Truncation = fyne.TextTruncateEllipsis
-		where = kick
+	// The look switches sit with the language, in the bar whose middle
+	// can give way: the bottom bar's buttons cannot shrink, and with large
+	// text they would no longer fit a 1024-wide screen beside them.
+	large := widget.NewButtonWithIcon(k.T("frame.largetext"), theme.ZoomInIcon(), k.ToggleLargeText)
+	if k.sess.look.LargeText {
+		large.Importance = widget.HighImportance
 	}
-	bar := container.NewBorder(nil, nil, big(start), right, where)
+	contrast := widget.NewButtonWithIcon(k.T("frame.contrast"), theme.ColorAchromaticIcon(), k.ToggleHighContrast)
+	if k.sess.look.HighContrast {
+		contrast.Importance = widget.HighImportance
+	}
+	f.large, f.hc = large, contrast
+	right := container.NewHBox(big(large), big(contrast), big(langBtn), f.corner)
+	bar := container.NewBorder(nil, nil, big(start), right)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	return container.NewStack(bg, container.NewPadded(bar))
+	// The top bar keeps the default text size in large text: it is the
+	// same on every screen and its five controls must fit a 1024-wide
+	// screen; large text enlarges what changes from screen to screen.
+	look := k.sess.look
+	look.LargeText = false
+	return container.NewThemeOverride(container.NewStack(bg, container.NewPadded(bar)), NewTheme(look))
 }
 
 // middle is the heading, the body and the keyboard.
 func (f *frame) middle(v *view) fyne.CanvasObject {
 	head := container.NewVBox()
+	// Where the person is (question 3 of 15, step 2 of 6) is a small line
+	// over the heading: in the top bar, beside five controls, it was cut
+	// to a few letters on a 1024-wide screen.
+	if v.kicker != "" {
+		kick := caption(v.kicker)
+		kick.TextStyle = fyne.TextStyle{Bold: true}
+		head.Add(kick)
+	}
 	if v.title != "" {
 		h := widget.NewLabel(v.title)
 		h.SizeName = theme.SizeNameHeadingText
@@ -176,21 +208,65 @@ func (f *frame) middle(v *view) fyne.CanvasObject {
 	}
 	pad := layout.NewCustomPaddedLayout(4, 4, 24, 24)
 	if v.keyboard != nil {
-		// The keyboard takes half the screen. The field being typed in
-		// stays in view just above it; the question and its help scroll if
-		// they must, rather than push the keyboard off the bottom.
+		// The keyboard takes the lower half of the screen. The field being
+		// typed in stays in view just above it; the question and its help
+		// come first, and scroll only when even smaller keys leave them too
+		// little room.
 		head.Add(body)
-		lower := container.NewVBox(v.keyboard)
+		sc := f.k.scroll(head)
+		var fieldBox fyne.CanvasObject = layout.NewSpacer()
 		if v.field != nil {
-			lower = container.NewVBox(container.New(pad, v.field), v.keyboard)
+			fieldBox = container.New(pad, v.field)
 		}
-		return container.NewBorder(nil, container.NewPadded(lower), nil, nil, container.New(pad, f.k.scroll(head)))
+		t := &typingLayout{kb: v.keyboard}
+		keys := container.NewThemeOverride(v.keyboard, keysTheme(f.k.sess.look))
+		return container.New(t, container.New(pad, sc), fieldBox, container.NewPadded(keys))
 	}
 	var top fyne.CanvasObject
 	if len(head.Objects) > 0 {
 		top = head
 	}
 	return container.New(pad, container.NewBorder(top, nil, nil, nil, body))
+}
+
+// typingLayout stacks a screen's question, the field typed in and the
+// on-screen keyboard (its three objects, in that order). The keys are full
+// size and the question takes the rest, scrolling if it must; only when a
+// short screen cannot give the question its minimum do the keys shrink,
+// towards KeyMinHeight.
+type typingLayout struct {
+	kb *widgets.Keyboard
+}
+
+// compact is how much less than its minimum height the keyboard (in its
+// padded box) can take.
+func (l *typingLayout) compact() float32 {
+	return l.kb.MinSize().Height - l.kb.CompactHeight()
+}
+
+func (l *typingLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		s := o.MinSize()
+		m = fyne.NewSize(max(m.Width, s.Width), m.Height+s.Height)
+	}
+	m.Height -= l.compact()
+	return m
+}
+
+func (l *typingLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	head, field, kb := objs[0], objs[1], objs[2]
+	fieldH := field.MinSize().Height
+	kbFull := kb.MinSize().Height
+	avail := size.Height - fieldH
+	kbH := max(min(kbFull, avail-head.MinSize().Height), kbFull-l.compact())
+	headH := max(avail-kbH, 0)
+	head.Move(fyne.NewPos(0, 0))
+	head.Resize(fyne.NewSize(size.Width, headH))
+	field.Move(fyne.NewPos(0, headH))
+	field.Resize(fyne.NewSize(size.Width, fieldH))
+	kb.Move(fyne.NewPos(0, headH+fieldH))
+	kb.Resize(fyne.NewSize(size.Width, kbH))
 }
 
 func (f *frame) bottom(v *view) fyne.CanvasObject {
@@ -204,16 +280,6 @@ func (f *frame) bottom(v *view) fyne.CanvasObject {
 		left = append(left, wide(back))
 		f.back = back
 	}
-	large := widget.NewButtonWithIcon(k.T("frame.largetext"), theme.ZoomInIcon(), k.ToggleLargeText)
-	if k.sess.look.LargeText {
-		large.Importance = widget.HighImportance
-	}
-	contrast := widget.NewButtonWithIcon(k.T("frame.contrast"), theme.ColorAchromaticIcon(), k.ToggleHighContrast)
-	if k.sess.look.HighContrast {
-		contrast.Importance = widget.HighImportance
-	}
-	left = append(left, big(large), big(contrast))
-	f.large, f.hc = large, contrast
 	left = append(left, v.extra...)
 	var right fyne.CanvasObject
 	if v.next != nil {
@@ -228,7 +294,13 @@ func (f *frame) bottom(v *view) fyne.CanvasObject {
 		f.next, f.nextRun = b, run
 		right = wide(b)
 	}
-	bar := container.NewBorder(nil, nil, container.NewHBox(left...), right, f.status)
+	// Records waiting and the last sync are for staff: a passer-by would
+	// only read them as jargon, so they show on staff screens alone.
+	var status fyne.CanvasObject
+	if v.staff {
+		status = f.status
+	}
+	bar := container.NewBorder(nil, nil, container.NewHBox(left...), right, status)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	return container.NewStack(bg, container.NewPadded(bar))
 }
@@ -295,10 +367,13 @@ func (f *frame) showPrompt(title, text, yes string, onYes func(), no string, onN
 		})
 		buttons = append([]fyne.CanvasObject{wide(f.promptNo)}, buttons...)
 	}
-	box := container.NewVBox(head, f.promptText, f.promptCount,
-		container.NewCenter(container.NewHBox(buttons...)))
+	// Two answers side by side need a clear gap, or a finger aimed at one
+	// lands on the other.
+	row := container.New(layout.NewCustomPaddedHBoxLayout(promptGap), buttons...)
+	box := container.NewVBox(head, f.promptText, f.promptCount, container.NewCenter(row))
 	card := container.NewGridWrap(fyne.NewSize(760, box.MinSize().Height), box)
-	f.prompt.Objects = []fyne.CanvasObject{newBlocker(), container.NewCenter(card)}
+	f.promptBack = newBlocker()
+	f.prompt.Objects = []fyne.CanvasObject{f.promptBack, container.NewCenter(card)}
 	f.prompt.Show()
 	f.prompt.Refresh()
 	k.win.Canvas().Unfocus()
@@ -312,7 +387,7 @@ func (f *frame) showConfirm(text, yes, no string, onYes func()) {
 func (f *frame) hidePrompt() {
 	f.prompt.Hide()
 	f.prompt.Objects = nil
-	f.promptText, f.promptCount, f.promptYes, f.promptNo = nil, nil, nil, nil
+	f.promptText, f.promptCount, f.promptYes, f.promptNo, f.promptBack = nil, nil, nil, nil, nil
 	if f.v != nil && f.v.focus != nil {
 		f.k.win.Canvas().Focus(f.v.focus)
 	}
@@ -339,12 +414,15 @@ func big(o fyne.CanvasObject) fyne.CanvasObject {
 
 // wide makes a navigation button: wide and tall, easy to hit with a thumb.
 func wide(o fyne.CanvasObject) fyne.CanvasObject {
-	return widgets.AtLeast(o, fyne.NewSize(220, 72))
+	return widgets.AtLeast(o, fyne.NewSize(220, TouchTarget))
 }
 
 // blocker is an opaque layer that swallows taps, drags and scrolls, so a
-// prompt over a screen really covers it.
-type blocker struct{ widget.BaseWidget }
+// prompt over a screen really covers it. A tap on it runs onTap, if set.
+type blocker struct {
+	widget.BaseWidget
+	onTap func()
+}
 
 func newBlocker() *blocker {
 	b := &blocker{}
@@ -352,7 +430,11 @@ func newBlocker() *blocker {
 	return b
 }
 
-func (b *blocker) Tapped(*fyne.PointEvent)    {}
+func (b *blocker) Tapped(*fyne.PointEvent) {
+	if b.onTap != nil {
+		b.onTap()
+	}
+}
 func (b *blocker) Dragged(*fyne.DragEvent)    {}
 func (b *blocker) DragEnd()                   {}
 func (b *blocker) Scrolled(*fyne.ScrollEvent) {}

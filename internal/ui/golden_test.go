@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -132,5 +133,49 @@ func TestMessagesBuiltFromValues(t *testing.T) {
 		if !i18n.Has(id) {
 			t.Errorf("%q is not in the catalogue", id)
 		}
+	}
+}
+
+// goldenLarge are the large-text screens pinned as pictures, at the
+// smallest display, where large text is hardest to fit: a question with
+// tiles, one with the keyboard, a review, the home screen and the idle
+// prompt. Review a changed picture by eye before updating it.
+var goldenLarge = []string{"home", "survey-alcaldia", "survey-text", "sign-review", "idle-prompt"}
+
+func TestGoldenLargeText(t *testing.T) {
+	look := Look{LargeText: true}
+	r := newRig(t, Config{Look: &look})
+	r.k.win.Resize(SmallestScreen)
+	seen := 0
+	err := r.k.Tour(func(name string) {
+		short := name[strings.IndexByte(name, '-')+1:]
+		if !slices.Contains(goldenLarge, short) {
+			return
+		}
+		seen++
+		file := filepath.Join("large", short+".png")
+		img := r.k.win.Canvas().Capture()
+		if *update {
+			path := filepath.Join("testdata", file)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := png.Encode(f, img); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		test.AssertImageMatches(t, file, img)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != len(goldenLarge) {
+		t.Fatalf("the tour showed %d of the %d large-text golden screens", seen, len(goldenLarge))
 	}
 }

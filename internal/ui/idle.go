@@ -66,9 +66,17 @@ type ticker interface {
 // the countdown to forgetting.
 func (k *Kiosk) askStillThere(now time.Time) {
 	k.promptEnd = now.Add(k.countdown)
+	stay := func() { k.promptEnd = time.Time{} }
 	k.fr.showPrompt(k.T("idle.title"), k.T("idle.text"),
-		k.T("idle.continue"), func() { k.promptEnd = time.Time{} },
+		k.T("idle.continue"), stay,
 		k.T("idle.finish"), k.idleForget)
+	// The prompt says "if you do not touch the screen": a touch anywhere
+	// but "finish" is the person saying they are still here.
+	k.fr.promptBack.onTap = func() {
+		k.Touch()
+		k.fr.hidePrompt()
+		stay()
+	}
 	k.fr.setCountdown(k.F("idle.countdown", secondsLeft(k.countdown)))
 }
 

@@ -37,7 +37,7 @@ func (s *savedScreen) view() *view {
 	thanks.Alignment = fyne.TextAlignCenter
 	label := para(k.T("saved.code"))
 	label.Alignment = fyne.TextAlignCenter
-	note := para(k.T("saved.note"))
+	note := para(k.T("saved.note") + " " + k.T("saved.where"))
 	note.Alignment = fyne.TextAlignCenter
 	more := k.button(k.T("saved.more"), theme.HomeIcon(), func() { k.show(&homeScreen{k: k}) })
 	body := container.NewVBox(

@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
@@ -264,16 +263,21 @@ func consentVersion(agreed bool, c *campaign.Campaign) string {
 	return c.Privacy.Version
 }
 
-// reviewRow is one line of a review screen: what, and the value given.
+// reviewRow is one line of a review screen: what, the value given, and
+// the step that asks for it. A tap on a row with a step goes straight to
+// that step, and its next comes back to the review: the one way to fix an
+// answer from any review.
 type reviewRow struct {
-	label string // message id
-	value string // personal values are wiped with the screen
+	label string     // message id
+	value string     // personal values are wiped with the screen
+	edit  screenKind // the step to fix it at; "" for a row that cannot change here
 }
 
 // reviewStep shows what will be sent, and sends it.
 type reviewStep struct {
 	k      *Kiosk
 	sk     screenKind
+	at     stepAt // where the rows' steps are found
 	words  words
 	rows   func() []reviewRow
 	extra  func() fyne.CanvasObject // e.g. the signature; nil for none
@@ -281,7 +285,7 @@ type reviewStep struct {
 	send   func() error             // a problem the person can fix, or nil
 	back   func()
 
-	values []*widget.Label
+	values []*widgets.Tile // one per row, in order
 	msg    message
 }
 
@@ -291,25 +295,33 @@ func (s *reviewStep) view() *view {
 	k := s.k
 	s.msg = newMessage()
 	s.values = nil
-	form := container.New(layout.NewFormLayout())
+	list := container.NewVBox()
 	for _, r := range s.rows() {
-		l := widget.NewLabel(k.T(r.label))
-		v := k.secret(r.value)
-		s.values = append(s.values, v)
-		form.Add(l)
-		form.Add(v)
+		mark := widgets.NoMark
+		tapped := func() {}
+		if r.edit != "" {
+			kind := r.edit
+			mark = widgets.Arrow
+			tapped = func() { s.at.f.edit(kind) }
+		}
+		t := k.tile(k.T(r.label), r.value, mark, false, tapped)
+		s.values = append(s.values, t)
+		list.Add(t)
 	}
-	var content fyne.CanvasObject = form
+	var content fyne.CanvasObject = list
 	if s.extra != nil {
-		content = container.NewBorder(nil, nil, nil, container.NewVBox(s.extra()), form)
+		content = container.NewBorder(nil, nil, nil, container.NewVBox(s.extra()), list)
 	}
 	kicker, title := k.header(s.words)
 	parts := []fyne.CanvasObject{}
 	if s.words.help != "" {
 		parts = append(parts, para(k.T(s.words.help)))
 	}
-	parts = append(parts, content, s.msg)
-	return &view{kicker: kicker, title: title, body: k.scroll(container.NewVBox(parts...)), back: s.back,
+	// The message sits above the rows, where it is seen without scrolling.
+	parts = append(parts, s.msg)
+	return &view{kicker: kicker, title: title,
+		body: container.NewBorder(container.NewVBox(parts...), nil, nil, nil, k.scroll(content)),
+		back: s.back,
 		next: &action{label: k.T(s.submit), run: func() {
 			if err := s.send(); err != nil {
 				s.msg.fail(k.explain(err))

@@ -224,6 +224,7 @@ func (s *techMenu) view() *view {
 		body:    k.scroll(container.NewVBox(info, widget.NewSeparator(), container.NewVBox(objs...))),
 		idle:    idleReturn,
 		startTo: k.T("tech.back"),
+		staff:   true,
 	}
 }
 

@@ -24,6 +24,7 @@ type Look struct {
 type Theme struct {
 	look    Look
 	palette *palette
+	keys    bool // for the on-screen keyboard: tighter padding in keys
 }
 
 var _ fyne.Theme = (*Theme)(nil)
@@ -35,6 +36,15 @@ func NewTheme(l Look) *Theme {
 		p = &highContrastPalette
 	}
 	return &Theme{look: l, palette: p}
+}
+
+// keysTheme is the theme of the on-screen keyboard: keys keep less
+// padding around their word, so that with large text the widest rows
+// still fit a 1024-wide screen without cutting a label.
+func keysTheme(l Look) *Theme {
+	t := NewTheme(l)
+	t.keys = true
+	return t
 }
 
 // Look is the look the theme draws.
@@ -207,6 +217,10 @@ const (
 	TouchTarget = widgets.TouchMin
 )
 
+// SmallestScreen is the smallest display the kiosk is made for: every
+// screen fits it in every look, and the window never asks for more.
+var SmallestScreen = fyne.NewSize(1024, 600)
+
 // Size returns the theme's sizes, scaled up for large text.
 func (t *Theme) Size(name fyne.ThemeSizeName) float32 {
 	k := float32(1)
@@ -229,6 +243,9 @@ func (t *Theme) Size(name fyne.ThemeSizeName) float32 {
 	case theme.SizeNamePadding:
 		return 6
 	case theme.SizeNameInnerPadding:
+		if t.keys {
+			return 6
+		}
 		return 14
 	case theme.SizeNameLineSpacing:
 		return 6

@@ -39,9 +39,22 @@ type KeyLabels struct {
 }
 
 // KeyHeight is the height of a key: the touch minimum. Keys are wide
-// instead (up to maxKeyWidth), and the keyboard must leave room on a
-// 1280×800 screen for the question above it.
-const KeyHeight = TouchMin
+// instead (up to maxKeyWidth). Only on a short display (1024×600), laid
+// out in less than its minimum height, do the keys give up height, down to
+// KeyMinHeight, before the question above them is squeezed out of view:
+// 44 px there is still about 9.5 mm on a 10" panel, the usual floor for
+// public touchscreens.
+const (
+	KeyHeight    = TouchMin
+	KeyMinHeight = 44
+)
+
+// CompactHeight is the keyboard's height with keys of KeyMinHeight, the
+// least a layout that knows the screen is short may give it; its minimum
+// size has keys of KeyHeight.
+func (k *Keyboard) CompactHeight() float32 {
+	return k.box.Layout.(*boardLayout).height(KeyMinHeight)
+}
 
 // Keyboard is an on-screen keyboard that types into a Target. It never
 // takes the focus: a physical keyboard keeps working alongside it, and the
@@ -241,7 +254,7 @@ func rowsFor(l KeyLayout, symbols bool) [][]keySpec {
 		}
 	}
 	return [][]keySpec{
-		append(chars("qwertyuiopá"), bs(1.5)),
+		append(chars("qwertyuiopá"), bs(2.25)),
 		chars("asdfghjklñé"),
 		append([]keySpec{{kind: keyShift, weight: 1.5}}, chars("zxcvbnmíóú")...),
 		{{kind: keySymbols, weight: 1.5}, {r: 'ü', weight: 1}, {r: '@', weight: 1}, {r: ',', weight: 1},
@@ -316,6 +329,10 @@ func (b *boardLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, ws := range b.rows {
 		unit = min(unit, (size.Width-gap*float32(len(ws)-1))/total(ws))
 	}
+	keyH := float32(KeyHeight)
+	if n := float32(len(b.rows)); n > 0 {
+		keyH = max(min(keyH, (size.Height-(n-1)*gap)/n), KeyMinHeight)
+	}
 	i, y := 0, float32(0)
 	for _, ws := range b.rows {
 		used := unit*total(ws) + gap*float32(len(ws)-1)
@@ -325,22 +342,39 @@ func (b *boardLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 				return
 			}
 			objs[i].Move(fyne.NewPos(x, y))
-			objs[i].Resize(fyne.NewSize(unit*w, KeyHeight))
+			objs[i].Resize(fyne.NewSize(unit*w, keyH))
 			x += unit*w + gap
 			i++
 		}
-		y += KeyHeight + gap
+		y += keyH + gap
 	}
 }
 
-func (b *boardLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+// height is the height of the board with keys keyH tall.
+func (b *boardLayout) height(keyH float32) float32 {
+	n := float32(len(b.rows))
+	return n*keyH + max(n-1, 0)*theme.Padding()
+}
+
+// MinSize is wide enough for every key's label: with large text, a key
+// narrower than its word would cut it off.
+func (b *boardLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	gap := theme.Padding()
+	unit := float32(TouchMin)
+	i := 0
+	for _, ws := range b.rows {
+		for _, w := range ws {
+			if i < len(objs) {
+				unit = max(unit, objs[i].MinSize().Width/w)
+			}
+			i++
+		}
+	}
 	var w float32
 	for _, ws := range b.rows {
-		w = max(w, total(ws)*TouchMin+gap*float32(len(ws)-1))
+		w = max(w, total(ws)*unit+gap*float32(len(ws)-1))
 	}
-	n := float32(len(b.rows))
-	return fyne.NewSize(w, n*KeyHeight+max(n-1, 0)*gap)
+	return fyne.NewSize(w, b.height(KeyHeight))
 }
 
 // TouchMin is the smallest side of a tap target, in Fyne units.

@@ -208,8 +208,10 @@ func (p *Pad) CreateRenderer() fyne.WidgetRenderer {
 
 type padRenderer struct{ p *Pad }
 
-// PadMinSize is the smallest pad: a signature needs width more than height.
-var PadMinSize = fyne.NewSize(480, 200)
+// PadMinSize is the smallest pad: a signature needs width more than height,
+// and on a 600-high screen in large text the pad must leave room for the
+// step, the title, the help and a two-line message above it.
+var PadMinSize = fyne.NewSize(480, 120)
 
 func (r *padRenderer) Layout(size fyne.Size) {
 	p := r.p

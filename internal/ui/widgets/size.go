@@ -31,3 +31,32 @@ func (l atLeast) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return m
 }
+
+// AtMost returns o inside a container whose minimum size is at most max in
+// each direction. A window grows to fit its content's minimum size and
+// never shrinks back by itself; putting a window's content in AtMost(o,
+// smallest screen) keeps one screen that asks for too much from growing
+// the window past the display for everyone after. Whether every screen
+// fits is for tests to check, on o itself.
+func AtMost(o fyne.CanvasObject, max fyne.Size) *fyne.Container {
+	return &fyne.Container{Layout: atMost{max}, Objects: []fyne.CanvasObject{o}}
+}
+
+type atMost struct{ max fyne.Size }
+
+func (l atMost) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l atMost) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			m = m.Max(o.MinSize())
+		}
+	}
+	return m.Min(l.max)
+}

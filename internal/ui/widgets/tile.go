@@ -82,6 +82,9 @@ type tileRenderer struct {
 
 const tileIcon = 36
 
+// SelectedStroke is the border width of a chosen tile.
+const SelectedStroke = 6
+
 func (r *tileRenderer) hasIcon() bool { return r.icon.Resource != nil }
 
 func (r *tileRenderer) textWidth(w float32) float32 {
@@ -132,7 +135,9 @@ func (r *tileRenderer) MinSize() fyne.Size {
 		h += r.detail.MinSize().Height - lp
 	}
 	h = max(h+2*pad-2*lp, TouchMin)
-	w := float32(4*TouchMin) + 2*pad
+	// Narrow enough for four in a row on a 1024-wide screen (the sixteen
+	// alcaldías); longer titles wrap.
+	w := float32(3*TouchMin) + 2*pad
 	return fyne.NewSize(w, h)
 }
 
@@ -156,12 +161,21 @@ func (r *tileRenderer) Refresh() {
 		}
 	default:
 		res = t.Icon
+		if t.Selected && t.Mark == NoMark {
+			// A tile without a mark of its own gets the tick when chosen,
+			// so the chosen state reads the same on every tile.
+			res = theme.NewPrimaryThemedResource(theme.ConfirmIcon())
+		}
 	}
 	r.icon.SetResource(res)
 	r.bg.FillColor = theme.Color(theme.ColorNameButton)
+	// Chosen is one look everywhere: tinted, a thick border in the
+	// primary colour and a tick or filled mark. A thin outline alone is
+	// easy to miss for older eyes.
 	if t.Selected {
+		r.bg.FillColor = theme.Color(theme.ColorNameSelection)
 		r.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
-		r.bg.StrokeWidth = 4
+		r.bg.StrokeWidth = SelectedStroke
 	} else {
 		r.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 		r.bg.StrokeWidth = 1

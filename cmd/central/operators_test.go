@@ -74,7 +74,7 @@ func TestServeMountsDashboardMetricsAndAPI(t *testing.T) {
 	}{
 		{"/", http.StatusSeeOther, "", ""},
 		{"/login", http.StatusOK, "text/html", "Iniciar sesión"},
-		{"/receipt", http.StatusOK, "text/html", "Consulta tu comprobante"},
+		{"/receipt", http.StatusOK, "text/html", "Consulta tu código de recibo"},
 		{"/static/style.css", http.StatusOK, "text/css", ".progress"},
 		{"/metrics", http.StatusOK, "text/plain", `voces_devices{state="online"} 0`},
 		{"/api/v1/nothing", http.StatusNotFound, "application/json", "not_found"},

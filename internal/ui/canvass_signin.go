@@ -15,14 +15,13 @@ import (
 // canvassSignIn lists the canvasser accounts; the canvasser taps their
 // name and types their PIN.
 type canvassSignIn struct {
-	k      *Kiosk
-	name   string // picked account
-	typed  string // PIN digits; never in the session
-	tiles  []*widgets.Tile
-	input  *widget.Entry
-	kb     *widgets.Keyboard
-	msg    message
-	signIn *action
+	k     *Kiosk
+	name  string // picked account
+	typed string // PIN digits; never in the session
+	tiles []*widgets.Tile
+	input *widget.Entry
+	kb    *widgets.Keyboard
+	msg   message
 }
 
 func (s *canvassSignIn) kind() screenKind { return kindCanvassSignIn }

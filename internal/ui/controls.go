@@ -115,16 +115,6 @@ func (k *Kiosk) signaturePad(msg message, sig **stroke.Signature) *widgets.Pad {
 	return p
 }
 
-// secret makes a label showing something personal (a name on a review
-// screen); it is emptied with the inputs.
-func (k *Kiosk) secret(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	l.TextStyle = fyne.TextStyle{Bold: true}
-	k.addWiper(func() { l.SetText("") })
-	return l
-}
-
 // button makes a button of touch size that marks input when tapped.
 func (k *Kiosk) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
 	return widget.NewButtonWithIcon(label, icon, func() {

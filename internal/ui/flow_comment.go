@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -157,8 +156,7 @@ func (s *articlesScreen) view() *view {
 // articleScreen shows an article's text to read before commenting; its
 // next starts the comment.
 type articleScreen struct {
-	k    *Kiosk
-	text *widget.Label
+	k *Kiosk
 }
 
 func (s *articleScreen) kind() screenKind { return kindArticle }

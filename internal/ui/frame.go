@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -442,6 +441,3 @@ func (b *blocker) CreateRenderer() fyne.WidgetRenderer {
 	// Opaque: whoever walks up to a prompt must not read the screen under it.
 	return widget.NewSimpleRenderer(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)))
 }
-
-// kindOf names a record kind in the language on screen.
-func (k *Kiosk) kindOf(kind record.Kind) string { return k.T("kind." + string(kind)) }

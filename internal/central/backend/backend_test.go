@@ -40,9 +40,6 @@ func TestOpen(t *testing.T) {
 		if _, ok := s.(*pgstore.Store); !ok {
 			t.Errorf("store is %T, want *pgstore.Store", s)
 		}
-		if _, ok := s.(central.OperationsStore); !ok {
-			t.Error("store lacks central.OperationsStore")
-		}
 	})
 }
 

@@ -49,6 +49,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'Ingest|Ed25519' -benchtime 10x ./internal/central/
 	$(GO) test -run '^$$' -bench 'CampaignDelta' -benchtime 20x ./internal/central/
 	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'IngestStores|Tallies|Progress' -benchtime 3x ./internal/central/storetest/
+	@eval "$$(scripts/test-env.sh)" && $(GO) test -run '^$$' -bench 'Roll(Import|Check)' -benchtime 1x -timeout 60m ./internal/central/
 	$(GO) test -run '^$$' -bench DrainShapedLink -benchtime 1x ./internal/e2e/
 	$(GO) run ./cmd/kiosk --db $$(mktemp -d)/kiosk.db --demo --measure-startup
 

@@ -48,6 +48,7 @@ var commands = map[string]func(*Main) command{
 	"export":     func(m *Main) command { return &ExportCommand{main: m} },
 	"quarantine": func(m *Main) command { return &QuarantineCommand{main: m} },
 	"audit":      func(m *Main) command { return &AuditCommand{main: m} },
+	"roll":       func(m *Main) command { return &RollCommand{main: m} },
 }
 
 // Run dispatches to the subcommand named by args[0].

@@ -59,6 +59,16 @@ kiosk refuses it; across devices it reaches central, which counts the
 person once per proposal (by blind index). So two or more fieldsim devices
 give central's duplicate-signer count something to find.
 
+Electoral roll: --roll FILE makes the signatures from a population of
+--people signers (drawn from --roll-seed) and writes FILE, a synthetic
+lista nominal in the layout "central roll import" reads, consistent with
+them: --missing of them are not in it, --outside are registered outside
+the city, --curp sign with their CURP (which the roll cannot check), and
+as many voters again who never sign are in it too. Signers sign in turn,
+each their own proposal; two devices given the same --roll-seed sign with
+the same people, so central finds every signature of the second device a
+duplicate.
+
 --code may be left out when the outbox is already enrolled: records are
 added to it.
 
@@ -89,6 +99,10 @@ type options struct {
 	seed                       uint64
 	repeat                     float64
 	asJSON                     bool
+	roll                       string // roll file to write, "" for none
+	rollSeed                   uint64
+	people                     int
+	rollOpt                    fieldsim.RollOptions
 }
 
 // parseFlags reads and checks the command line.
@@ -109,6 +123,12 @@ func (m *Main) parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.only, "only", "", "make only this `kind` of record: survey_response, signature, event_registration or comment")
 	fs.Float64Var(&o.repeat, "repeat-share", fieldsim.DefaultRepeatShare, "`share` of signatures made by the shared crowd")
 	fs.BoolVar(&o.asJSON, "json", false, "print the summary as JSON")
+	fs.StringVar(&o.roll, "roll", "", "sign with a population and write its electoral roll to `FILE` (CSV)")
+	fs.Uint64Var(&o.rollSeed, "roll-seed", 1, "`seed` of the --roll population")
+	fs.IntVar(&o.people, "people", 1000, "`number` of signers in the --roll population")
+	fs.Float64Var(&o.rollOpt.Missing, "missing", fieldsim.DefaultRollOptions.Missing, "`share` of --roll signers missing from the roll")
+	fs.Float64Var(&o.rollOpt.Outside, "outside", fieldsim.DefaultRollOptions.Outside, "`share` of --roll signers registered outside the city")
+	fs.Float64Var(&o.rollOpt.CURP, "curp", fieldsim.DefaultRollOptions.CURP, "`share` of --roll signers giving their CURP")
 	fs.StringVar(&o.bigCampaign, "big-campaign", "", "write a 400-proposal campaign to `file` and do nothing else")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -122,6 +142,8 @@ func (m *Main) parseFlags(args []string) (*options, error) {
 		return nil, errors.New("--records must not be negative")
 	case o.only != "" && !record.Kind(o.only).Valid():
 		return nil, fmt.Errorf("--only %q is not a record kind", o.only)
+	case o.roll != "" && o.people < 1:
+		return nil, errors.New("--people must be at least 1")
 	}
 	return o, nil
 }
@@ -161,8 +183,15 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if o.only != "" {
 		g.Mix = fieldsim.Mix{record.Kind(o.only): 1}
 	}
+	if o.roll != "" {
+		o.rollOpt.Extra = o.people
+		g.Population = fieldsim.NewPopulation(o.rollSeed, o.people, o.rollOpt)
+	}
 	sum, err := fieldsim.Fill(ctx, store, g, o.records)
 	if err != nil {
+		return err
+	}
+	if err := writeRoll(o.roll, g.Population); err != nil {
 		return err
 	}
 	counts, err := store.Counts(ctx)
@@ -218,6 +247,25 @@ func (m *Main) print(o *options, id *outbox.Identity, sum *fieldsim.Summary, pen
 	tw.Flush()
 	fmt.Fprintf(m.Stdout, "signatures by the shared crowd: %d (the same people may sign on other simulated devices)\n", sum.CrowdSignatures)
 	fmt.Fprintf(m.Stdout, "repeat signatures refused on this device: %d\n", sum.RefusedOnDevice)
+	return nil
+}
+
+// writeRoll writes the population's roll to path, unless path is "".
+func writeRoll(path string, p *fieldsim.Population) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write roll: %w", err)
+	}
+	if err := p.WriteRoll(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write roll: %w", err)
+	}
 	return nil
 }
 

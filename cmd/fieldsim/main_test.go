@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/fieldsim"
 	"github.com/voces-cdmx/voces/internal/outbox"
 	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/syncer"
@@ -105,6 +109,72 @@ func TestOnlyOneKind(t *testing.T) {
 			t.Fatal("filled an outbox that is not enrolled")
 		}
 	})
+}
+
+// TestRollMatchesWhatCentralFinds runs two devices signing with the same
+// --roll population, imports the roll the first wrote into central and
+// checks central's classification against the population: the first
+// device's supports by each signer's fate, every one of the second's a
+// duplicate.
+func TestRollMatchesWhatCentralFinds(t *testing.T) {
+	ctx := context.Background()
+	c := centraltest.Start(t)
+	dir := t.TempDir()
+	rollFile := filepath.Join(dir, "lista.csv")
+	const people = 120
+	for i := range 2 {
+		var out bytes.Buffer
+		m := &Main{Stdout: &out, Stderr: &out}
+		args := []string{"--db", filepath.Join(dir, fmt.Sprintf("outbox-%d.db", i)), "--code", c.Code(t, record.ModeKiosk), "--records", strconv.Itoa(people),
+			"--only", "signature", "--roll", rollFile, "--people", strconv.Itoa(people), "--roll-seed", "5", "--missing", "0.2", "--outside", "0.1", "--curp", "0.15"}
+		if err := m.Run(ctx, args); err != nil {
+			t.Fatalf("device %d: %v\n%s", i, err, out.String())
+		}
+		store, err := outbox.Open(ctx, args[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := syncer.New(store).PushOnce(ctx)
+		store.Close()
+		if err != nil || st.Accepted != people {
+			t.Fatalf("device %d push: %+v, %v", i, st, err)
+		}
+	}
+	if _, err := central.ImportRoll(ctx, c.Store, central.RollImportOptions{DataDir: c.Dir, File: rollFile}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := central.LoadKeys(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rollKey, err := central.LoadRollKey(c.Dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := central.CheckSupports(ctx, c.Store, keys.SealPublic, keys.SealPrivate, rollKey); err != nil || n != 2*people {
+		t.Fatalf("checked %d supports (%v), want %d", n, err, 2*people)
+	}
+	pop := fieldsim.NewPopulation(5, people, fieldsim.RollOptions{Missing: 0.2, Outside: 0.1, CURP: 0.15, Extra: people})
+	want := map[string]int64{central.StatusDuplicate: people}
+	statusOf := map[fieldsim.Fate]string{fieldsim.FateVerified: central.StatusVerified, fieldsim.FateOutsideCity: central.StatusOutsideCity,
+		fieldsim.FateNotInRoll: central.StatusNotInRoll, fieldsim.FateNotCheckable: central.StatusNotCheckable}
+	for i := range pop.Signers {
+		want[statusOf[pop.Signers[i].Fate()]]++
+	}
+	st, err := central.Summarize(ctx, c.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range central.AllStatuses {
+		if st.Roll.ByStatus[s] != want[s] {
+			t.Errorf("central counts %d %s, fieldsim's population %d", st.Roll.ByStatus[s], s, want[s])
+		}
+	}
+	for _, s := range []string{central.StatusVerified, central.StatusOutsideCity, central.StatusNotInRoll, central.StatusNotCheckable} {
+		if want[s] == 0 {
+			t.Errorf("the population has no %s signer: the test proves nothing for it", s)
+		}
+	}
 }
 
 func TestBigCampaignFlag(t *testing.T) {

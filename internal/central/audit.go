@@ -34,6 +34,7 @@ const (
 	AuditOperatorRemoved  = "operator-removed"
 	AuditPassword         = "password-changed"
 	AuditPurge            = "purge"
+	AuditRollImport       = "roll-import"
 	AuditCheckpointMade   = "checkpoint"
 )
 

@@ -34,7 +34,38 @@ const (
 	DedupeKeyFile  = "dedupe.key" // HMAC key for blind signer indexes, 32 bytes
 	ServerKeyFile  = "server.key" // central's Ed25519 seed, 32 bytes
 	PublicURLFile  = "public-url" // the URL devices use, one line, for `central token`
+	// RollKeyFile is the HMAC key the electoral roll is hashed under (see
+	// internal/roll), 32 bytes. It lives with seal.key: where it is not, a
+	// copy of the database does not give away the roll, and supports are
+	// not checked against it. `central roll import` makes it on first use.
+	RollKeyFile = "roll.key"
 )
+
+// RollKeySize is the length of the roll key.
+const RollKeySize = 32
+
+// LoadRollKey reads the roll key of dir; with create, a missing one is
+// made (0600). Without create, a missing key is fs.ErrNotExist.
+func LoadRollKey(dir string, create bool) ([]byte, error) {
+	name := filepath.Join(dir, RollKeyFile)
+	b, err := os.ReadFile(name)
+	switch {
+	case err == nil && len(b) != RollKeySize:
+		return nil, fmt.Errorf("read %s: %d bytes, want %d", RollKeyFile, len(b), RollKeySize)
+	case err == nil:
+		return b, nil
+	case !errors.Is(err, fs.ErrNotExist) || !create:
+		return nil, fmt.Errorf("read %s: %w", RollKeyFile, err)
+	}
+	key := make([]byte, RollKeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("make roll key: %w", err)
+	}
+	if err := writeFileAtomic(name, key, 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", RollKeyFile, err)
+	}
+	return key, nil
+}
 
 // DedupeKeySize is the length of the blind-index key.
 const DedupeKeySize = 32

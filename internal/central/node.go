@@ -217,7 +217,11 @@ func (n *Node) startKeyWorkers(surveys, bodies time.Duration) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
-	n.wg.Add(2)
+	n.wg.Add(3)
+	go func() {
+		defer n.wg.Done()
+		RunRollChecks(ctx, n.store, n.dataDir, n.keys.SealPublic, n.keys.SealPrivate, surveys, n.log)
+	}()
 	go func() {
 		defer n.wg.Done()
 		RunSurveys(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, surveys, n.log)

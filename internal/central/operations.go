@@ -201,4 +201,5 @@ type OperationsStore interface {
 	QuarantineStore
 	CancelStore
 	ARCORequestStore
+	RollStore
 }

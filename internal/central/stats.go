@@ -26,6 +26,9 @@ type Stats struct {
 	// ones included), in total and per device id.
 	Quarantined         int64            `json:"quarantined"`
 	QuarantinedByDevice map[string]int64 `json:"quarantined_by_device"`
+	// Roll is the check of supports against the electoral roll; absent
+	// until a roll is imported.
+	Roll *RollStats `json:"roll,omitempty"`
 	// Obligations are the proposals still owed what a tier they crossed
 	// earns, oldest first (see Obligations).
 	Obligations []Obligation `json:"obligations"`
@@ -36,7 +39,10 @@ type ProposalStats struct {
 	ID            string `json:"id"`
 	Supports      int64  `json:"supports"`       // signature records
 	UniqueSigners int64  `json:"unique_signers"` // distinct blind signer indexes
-	Threshold     int    `json:"threshold,omitempty"`
+	// Verified are the supports the roll check verified (RollStats has
+	// the detail); absent until a roll is imported.
+	Verified  *int64 `json:"verified,omitempty"`
+	Threshold int    `json:"threshold,omitempty"`
 }
 
 // DeviceGaps lists the sequence numbers a device made that central does
@@ -90,12 +96,22 @@ func SummarizeAt(ctx context.Context, s Store, now time.Time) (*Stats, error) {
 		}
 		st.Quarantined = QuarantineTotal(st.QuarantinedByDevice)
 	}
+	if r, ok := s.(RollStore); ok {
+		raw := map[string]int64{}
+		for _, p := range st.Proposals {
+			raw[p.ID] = p.Supports
+		}
+		if st.Roll, err = SummarizeRoll(ctx, r, raw); err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+	}
 	versions, err := s.Campaigns(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	st.Obligations = []Obligation{}
 	if len(versions) == 0 {
+		st.Proposals = withVerified(st.Proposals, st.Roll)
 		return st, nil
 	}
 	if st.Obligations, err = Obligations(ctx, s, now); err != nil {
@@ -123,6 +139,22 @@ func SummarizeAt(ctx context.Context, s Store, now time.Time) (*Stats, error) {
 			merged = append(merged, p)
 		}
 	}
-	st.Proposals = merged
+	st.Proposals = withVerified(merged, st.Roll)
 	return st, nil
+}
+
+// withVerified sets each proposal's verified count from the roll check.
+func withVerified(ps []ProposalStats, rs *RollStats) []ProposalStats {
+	if rs == nil {
+		return ps
+	}
+	verified := map[string]int64{}
+	for _, g := range rs.Proposals {
+		verified[g.ID] = g.Verified
+	}
+	for i := range ps {
+		v := verified[ps[i].ID]
+		ps[i].Verified = &v
+	}
+	return ps
 }

@@ -58,6 +58,11 @@ type Generator struct {
 	Mix Mix
 	// RepeatShare is the share of signatures made by the shared crowd.
 	RepeatShare float64
+	// Population, when set, makes every signature: its signers in turn
+	// (see PopulationSignature), so a roll written from it (WriteRoll)
+	// is consistent with what the device collected.
+	Population *Population
+	next       int // the Population signer of the next signature
 }
 
 // New returns a generator for campaign c in mode (record.ModeKiosk or
@@ -133,6 +138,9 @@ func (g *Generator) Next() (d *record.Draft, crowd bool) {
 	k := kinds[weighted(g.rng, len(kinds), func(i int) int { return max(g.Mix[kinds[i]], 1) })]
 	switch k {
 	case record.KindSignature:
+		if g.Population != nil && len(g.Population.Signers) > 0 {
+			return g.PopulationSignature(), false
+		}
 		if len(g.crowd) > 0 && g.rng.Float64() < g.RepeatShare {
 			m := &g.crowd[g.rng.IntN(len(g.crowd))]
 			return g.signature(&m.Person, m.idType, m.proposals[g.rng.IntN(2)]), true

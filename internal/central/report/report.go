@@ -53,10 +53,10 @@ func Stats(w io.Writer, st *central.Stats) error {
 	for _, id := range slices.Sorted(maps.Keys(st.QuarantinedByDevice)) {
 		fmt.Fprintf(tw, "  %s\t%d quarantined\n", id, st.QuarantinedByDevice[id])
 	}
-	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tUNIQUE SIGNERS\tTHRESHOLD")
-	for _, p := range st.Proposals {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.ID, p.Supports, p.UniqueSigners, p.Threshold)
+	if st.Roll != nil {
+		rollStats(tw, st.Roll)
 	}
+	proposals(tw, st)
 	if len(st.Obligations) > 0 {
 		fmt.Fprintln(tw, "\nOWED SINCE\tPROPOSAL\tTIER\tSIGNERS")
 		for _, o := range st.Obligations {
@@ -64,6 +64,26 @@ func Stats(w io.Writer, st *central.Stats) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// proposals writes the proposals table; with a roll imported, verified
+// supports stand next to raw ones.
+func proposals(tw *tabwriter.Writer, st *central.Stats) {
+	if st.Roll == nil {
+		fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tUNIQUE SIGNERS\tTHRESHOLD")
+		for _, p := range st.Proposals {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", p.ID, p.Supports, p.UniqueSigners, p.Threshold)
+		}
+		return
+	}
+	fmt.Fprintln(tw, "\nPROPOSAL\tSUPPORTS\tVERIFIED\tUNIQUE SIGNERS\tTHRESHOLD")
+	for _, p := range st.Proposals {
+		var verified int64
+		if p.Verified != nil {
+			verified = *p.Verified
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", p.ID, p.Supports, verified, p.UniqueSigners, p.Threshold)
+	}
 }
 
 // Device is one entry of `central devices --json`.

@@ -1,0 +1,441 @@
+package central
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/roll"
+	"github.com/voces-cdmx/voces/internal/voterid"
+)
+
+// Every support (signature record) is checked once against the electoral
+// roll, where the campaign private key and the roll key are (the body
+// holds the voter id), and filed with one of these statuses. A new roll
+// files every support again, except those a reviewer decided.
+const (
+	StatusVerified     = "verified"      // in the roll, registered in Mexico City
+	StatusOutsideCity  = "outside_city"  // in the roll, registered in another entity
+	StatusNotInRoll    = "not_in_roll"   // a clave de elector the roll does not have
+	StatusNotCheckable = "not_checkable" // a CURP: the roll holds claves de elector only
+	StatusDuplicate    = "duplicate"     // the same person supported the proposal before (blind index)
+	StatusUnreadable   = "unreadable"    // the body does not open or holds no signer
+	// StatusRejected is what a reviewer's "invalid" decision makes of a
+	// support in the counts; "valid" makes it StatusVerified.
+	StatusRejected = "rejected"
+)
+
+// FailedStatuses are the checks a support can fail, in report order.
+var FailedStatuses = []string{StatusOutsideCity, StatusNotInRoll, StatusNotCheckable, StatusDuplicate, StatusUnreadable, StatusRejected}
+
+// Reviewer decisions on a support that did not verify.
+const (
+	DecisionValid   = "valid"
+	DecisionInvalid = "invalid"
+)
+
+// RollImport records one import of the roll. ID grows with each import;
+// the newest is the roll in use.
+type RollImport struct {
+	ID         int64     `json:"id"`
+	ImportedAt time.Time `json:"imported_at"`
+	By         string    `json:"by"`       // the OS user who ran the import
+	File       string    `json:"file"`     // base name of the file
+	SHA256     string    `json:"sha256"`   // of the file's bytes
+	Rows       int64     `json:"rows"`     // voters stored
+	BadRows    int64     `json:"bad_rows"` // rows skipped, each reported with its line
+	// DecidedChanged counts supports a reviewer had decided whose status
+	// this roll would have changed: their decision stands, and this says
+	// so rather than re-opening them silently.
+	DecidedChanged int64 `json:"decided_changed"`
+}
+
+// RollMatch is what the roll says of one voter.
+type RollMatch struct {
+	Entity   int
+	Section  int
+	Alcaldia string
+}
+
+// SupportCheck is one support's classification, with what the counts and
+// the review desk group it by. The store turns Status into
+// StatusDuplicate when an earlier support (by record id) of the same
+// proposal has the same SignerIndex.
+type SupportCheck struct {
+	RecordID    [16]byte  `json:"-"`
+	SubjectID   string    `json:"subject_id"`
+	DeviceID    string    `json:"device_id"`
+	Canvasser   string    `json:"canvasser,omitempty"`
+	Alcaldia    string    `json:"alcaldia"`
+	SignerIndex []byte    `json:"-"`
+	Status      string    `json:"status"`
+	RollID      int64     `json:"roll_id"`
+	Decision    string    `json:"decision,omitempty"` // "", DecisionValid or DecisionInvalid
+	Reason      string    `json:"reason,omitempty"`
+	DecidedBy   string    `json:"decided_by,omitempty"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+}
+
+// SupportDecision is a reviewer's decision on one support.
+type SupportDecision struct {
+	RecordID [16]byte
+	Decision string // DecisionValid or DecisionInvalid
+	Reason   string // why: "typo corrected against the credential", "no signature"…
+	By       string // the operator
+	At       time.Time
+}
+
+// SupportCheckCount is one group of classified supports, as stores count
+// them: RollID is the roll they were classified under.
+type SupportCheckCount struct {
+	SubjectID, Alcaldia, DeviceID, Canvasser, Status, Decision string
+	RollID                                                     int64
+	N                                                          int64
+}
+
+// RollStore keeps the roll (hashes only), its imports and the supports'
+// classification.
+type RollStore interface {
+	// ReplaceRoll replaces the whole roll with entries (sorted by hash,
+	// distinct; Alcaldia indexes alcaldias) and records imp, in one
+	// transaction: readers see the old roll or the new one, never part of
+	// either. progress, when set, is called with the entries written so
+	// far now and then. It returns imp with its ID.
+	ReplaceRoll(ctx context.Context, imp RollImport, alcaldias []string, entries []roll.Entry, progress func(done int64)) (RollImport, error)
+	// RollImports lists every import, oldest first.
+	RollImports(ctx context.Context) ([]RollImport, error)
+	// LookupRoll returns what the roll holds for each hash it has.
+	LookupRoll(ctx context.Context, hashes []int64) (map[int64]RollMatch, error)
+	// SupportsToCheck returns up to limit signature records with ids
+	// after `after`, in id order, that are not quarantined and not filed
+	// under roll rollID.
+	SupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]StoredRecord, error)
+	// FileSupportChecks files checks under roll rollID in one transaction,
+	// deriving duplicates (see SupportCheck) both ways: a support filed
+	// with an earlier id turns later undecided ones of the same signer
+	// into duplicates. A decided support keeps its status and decision;
+	// when the new status would differ it is counted, added to the
+	// import's DecidedChanged and returned.
+	FileSupportChecks(ctx context.Context, rollID int64, checks []SupportCheck) (decidedChanged int, err error)
+	// SupportCheckCounts counts classified supports by every grouping
+	// column.
+	SupportCheckCounts(ctx context.Context) ([]SupportCheckCount, error)
+	// UnverifiedSupports lists up to limit undecided supports whose status
+	// is not StatusVerified, after `after` in id order: the review desk's
+	// queue.
+	UnverifiedSupports(ctx context.Context, after [16]byte, limit int) ([]SupportCheck, error)
+	// SupportCheck returns one support's classification, or ErrNotFound.
+	SupportCheck(ctx context.Context, id [16]byte) (SupportCheck, error)
+	// DecideSupport records a reviewer's decision on a classified support
+	// (a later decision replaces it, with its own who and when);
+	// ErrNotFound when the support is not classified.
+	DecideSupport(ctx context.Context, d SupportDecision) error
+}
+
+// RollImportOptions say what ImportRoll reads and who runs it.
+type RollImportOptions struct {
+	DataDir string       // holds (or gets) the roll key
+	File    string       // the CSV extract
+	Mapping roll.Mapping // column names; zero for the documented ones
+	// By is who imports: "" takes the OS user.
+	By string
+	// Now dates the import; time.Now when nil.
+	Now func() time.Time
+	// Progress makes a progress bar per step, as progress.Steps does; nil
+	// shows none.
+	Progress func(step string) (update func(done, total int64), finish func())
+}
+
+// RollImportArgs reads the arguments of `central roll`: "import FILE",
+// with the --columns mapping (roll.ParseMapping). Its errors are usage
+// mistakes.
+func RollImportArgs(pos []string, columns, dataDir string, progress func(string) (func(int64, int64), func())) (RollImportOptions, error) {
+	if len(pos) != 2 || pos[0] != "import" {
+		return RollImportOptions{}, errors.New("usage: central roll --data DIR import FILE")
+	}
+	m, err := roll.ParseMapping(columns)
+	if err != nil {
+		return RollImportOptions{}, fmt.Errorf("--columns: %w", err)
+	}
+	return RollImportOptions{DataDir: dataDir, File: pos[1], Mapping: m, Progress: progress}, nil
+}
+
+// RollImportResult is what ImportRoll did: the recorded import and the
+// rows it skipped.
+type RollImportResult struct {
+	Import RollImport
+	Bad    []roll.BadRow
+}
+
+// ImportRoll reads a roll file into keyed hashes and replaces the roll
+// with it, making the roll key on first use. A file with too many bad
+// rows is refused (the error wraps roll.ErrTooManyBad and the result
+// lists them) and nothing changes.
+//
+// The caller records the import in the audit log (AuditRollImport, with
+// the file's hash and the rows); roll_imports keeps the same beside it.
+func ImportRoll(ctx context.Context, store RollStore, opt RollImportOptions) (*RollImportResult, error) {
+	key, err := LoadRollKey(opt.DataDir, true)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(opt.File)
+	if err != nil {
+		return nil, fmt.Errorf("open roll: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open roll: %w", err)
+	}
+	step := opt.Progress
+	if step == nil {
+		step = func(string) (func(int64, int64), func()) { return func(int64, int64) {}, func() {} }
+	}
+	update, finish := step("bytes read")
+	parsed, err := roll.Read(f, key, opt.Mapping, func(n int64) { update(n, info.Size()) })
+	finish()
+	if err != nil {
+		res := &RollImportResult{}
+		if parsed != nil {
+			res.Bad = parsed.Bad
+		}
+		return res, err
+	}
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	by := opt.By
+	if by == "" {
+		by = osUser()
+	}
+	imp := RollImport{ImportedAt: now().UTC().Truncate(time.Millisecond), By: by, File: filepath.Base(opt.File), SHA256: parsed.SHA256,
+		Rows: int64(len(parsed.Entries)), BadRows: int64(len(parsed.Bad))}
+	total := int64(len(parsed.Entries))
+	update, finish = step("voters stored")
+	imp, err = store.ReplaceRoll(ctx, imp, parsed.Alcaldias, parsed.Entries, func(n int64) { update(n, total) })
+	finish()
+	if err != nil {
+		return nil, fmt.Errorf("import roll: %w", err)
+	}
+	return &RollImportResult{Import: imp, Bad: parsed.Bad}, nil
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// CurrentRoll is the newest import, and false when no roll was imported.
+func CurrentRoll(ctx context.Context, store RollStore) (RollImport, bool, error) {
+	imps, err := store.RollImports(ctx)
+	if err != nil || len(imps) == 0 {
+		return RollImport{}, false, err
+	}
+	return imps[len(imps)-1], true, nil
+}
+
+// SupportCheckBatch is how many supports CheckSupports opens per store
+// read and files per transaction.
+const SupportCheckBatch = 2000
+
+// CheckSupports classifies every support not yet filed under the current
+// roll: it opens each body (on every core), hashes INE claves under the
+// roll key, looks the batch up in the roll and files it, opening the next
+// batch while the store files one. It returns how many it filed and how
+// many decided supports the roll would have changed. With no roll
+// imported it does nothing.
+func CheckSupports(ctx context.Context, store RollStore, pub, priv *[32]byte, rollKey []byte) (checked, decidedChanged int, err error) {
+	cur, ok, err := CurrentRoll(ctx, store)
+	if err != nil || !ok {
+		return 0, 0, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []SupportCheck, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = readSupports(ctx, store, cur.ID, pub, priv, rollKey, batches)
+	}()
+	for checks := range batches {
+		n, err := store.FileSupportChecks(ctx, cur.ID, checks)
+		if err != nil {
+			cancel()
+			for range batches {
+			}
+			return checked, decidedChanged, fmt.Errorf("check supports: %w", err)
+		}
+		checked += len(checks)
+		decidedChanged += n
+	}
+	if readErr != nil {
+		return checked, decidedChanged, fmt.Errorf("check supports: %w", readErr)
+	}
+	return checked, decidedChanged, nil
+}
+
+// readSupports sends batches of classified supports (duplicates are the
+// store's to find) until none is left under roll rollID.
+func readSupports(ctx context.Context, store RollStore, rollID int64, pub, priv *[32]byte, rollKey []byte, out chan<- []SupportCheck) error {
+	var after [16]byte
+	for {
+		recs, err := store.SupportsToCheck(ctx, rollID, after, SupportCheckBatch)
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		after = recs[len(recs)-1].ID
+		checks, hashes := openSupports(recs, pub, priv, rollKey)
+		matches, err := store.LookupRoll(ctx, hashes)
+		if err != nil {
+			return err
+		}
+		for i := range checks {
+			c := &checks[i]
+			if c.Status != "" {
+				continue
+			}
+			switch m, ok := matches[hashes[i]]; {
+			case !ok:
+				c.Status = StatusNotInRoll
+			case m.Entity == roll.CityEntity:
+				c.Status = StatusVerified
+			default:
+				c.Status = StatusOutsideCity
+			}
+		}
+		select {
+		case out <- checks:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// openSupports opens each record's body and returns its check (Status
+// set unless the roll must say) and the roll hash of its clave (0 when
+// there is none to look up; lookups of 0 are harmless).
+func openSupports(recs []StoredRecord, pub, priv *[32]byte, rollKey []byte) ([]SupportCheck, []int64) {
+	checks := make([]SupportCheck, len(recs))
+	hashes := make([]int64, len(recs))
+	workers := min(runtime.GOMAXPROCS(0), len(recs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			h := roll.NewHasher(rollKey)
+			for i := w; i < len(recs); i += workers {
+				checks[i], hashes[i] = openSupport(recs[i], pub, priv, h)
+			}
+		})
+	}
+	wg.Wait()
+	return checks, hashes
+}
+
+func openSupport(sr StoredRecord, pub, priv *[32]byte, h *roll.Hasher) (SupportCheck, int64) {
+	c := SupportCheck{RecordID: sr.ID, SubjectID: sr.SubjectID, DeviceID: sr.DeviceID, Alcaldia: sr.Alcaldia, Status: StatusUnreadable}
+	r, err := record.Unmarshal(sr.Data)
+	if err != nil {
+		return c, 0
+	}
+	c.SignerIndex = r.SignerIndex
+	b, err := record.OpenBody(r.Body, pub, priv)
+	if err != nil || b.Signer == nil {
+		return c, 0
+	}
+	c.Canvasser = b.Canvasser
+	id := voterid.Normalize(b.Signer.VoterID)
+	switch voterid.Type(b.Signer.IDType) {
+	case voterid.CURP:
+		c.Status = StatusNotCheckable
+		return c, 0
+	case voterid.INE:
+		c.Status = ""
+		return c, h.Hash(id)
+	}
+	return c, 0
+}
+
+// RunRollChecks classifies new supports every interval until ctx ends,
+// once a roll key exists in dataDir (the first import makes it). It logs
+// counts only.
+func RunRollChecks(ctx context.Context, store RollStore, dataDir string, pub, priv *[32]byte, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var key []byte
+	for {
+		if key == nil {
+			k, err := LoadRollKey(dataDir, false)
+			switch {
+			case err == nil:
+				key = k
+			case !errors.Is(err, fs.ErrNotExist):
+				log.Warn("load roll key", "err", err)
+			}
+		}
+		if key != nil {
+			n, changed, err := CheckSupports(ctx, store, pub, priv, key)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Warn("check supports against the roll", "err", err)
+			case changed > 0:
+				log.Warn("the new roll would change supports a reviewer decided; their decisions stand", "checked", n, "decided_changed", changed)
+			case n > 0:
+				log.Info("checked supports against the roll", "checked", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DecideSupport records a reviewer's decision, refusing one without a
+// known decision, a reason or a reviewer.
+func DecideSupport(ctx context.Context, store RollStore, d SupportDecision) error {
+	switch {
+	case d.Decision != DecisionValid && d.Decision != DecisionInvalid:
+		return fmt.Errorf("decide support: decision %q is neither %q nor %q", d.Decision, DecisionValid, DecisionInvalid)
+	case d.Reason == "":
+		return errors.New("decide support: a decision needs a reason")
+	case d.By == "":
+		return errors.New("decide support: a decision needs the reviewer")
+	}
+	if d.At.IsZero() {
+		d.At = time.Now()
+	}
+	d.At = d.At.UTC().Truncate(time.Millisecond)
+	if err := store.DecideSupport(ctx, d); err != nil {
+		return fmt.Errorf("decide support: %w", err)
+	}
+	return nil
+}
+
+// EffectiveStatus is the status a support counts under: a reviewer's
+// decision wins over the roll.
+func EffectiveStatus(status, decision string) string {
+	switch decision {
+	case DecisionValid:
+		return StatusVerified
+	case DecisionInvalid:
+		return StatusRejected
+	}
+	return status
+}

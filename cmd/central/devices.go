@@ -13,9 +13,7 @@ import (
 )
 
 // DevicesCommand lists or revokes devices.
-type DevicesCommand struct {
-	main *Main
-}
+type DevicesCommand struct{ main *Main }
 
 // Run lists or revokes (recording the revocation in the audit log).
 func (c *DevicesCommand) Run(ctx context.Context, args []string) error {
@@ -29,7 +27,11 @@ func (c *DevicesCommand) Run(ctx context.Context, args []string) error {
 		},
 		Run: func(node *central.Node, pos []string) error {
 			if action == "revoke" {
-				return c.revoke(ctx, node, pos[1])
+				err := central.RevokeDevice(ctx, node.Store(), node, central.CommandLineActor(), pos[1], time.Now())
+				if err == nil {
+					fmt.Fprintf(c.main.Stdout, "revoked %s\n", pos[1])
+				}
+				return err
 			}
 			devices, err := node.Store().Devices(ctx)
 			switch {
@@ -40,13 +42,4 @@ func (c *DevicesCommand) Run(ctx context.Context, args []string) error {
 			}
 			return report.Devices(c.main.Stdout, devices)
 		}})
-}
-
-// revoke stops a device's uploads, also while a server runs.
-func (c *DevicesCommand) revoke(ctx context.Context, node *central.Node, id string) error {
-	err := central.RevokeDevice(ctx, node.Store(), node, central.CommandLineActor(), id, time.Now())
-	if err == nil {
-		fmt.Fprintf(c.main.Stdout, "revoked %s\n", id)
-	}
-	return err
 }

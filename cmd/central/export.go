@@ -2,16 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
-	"strconv"
 
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/report"
 	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/export"
-	"github.com/voces-cdmx/voces/internal/progress"
-	"github.com/voces-cdmx/voces/internal/record"
 )
 
 // ExportCommand writes the records with their bodies opened, for the
@@ -34,28 +29,14 @@ func (c *ExportCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
-	key, err := export.KeyFor(*db.Data, *keyFile)
-	if err != nil {
-		return err
-	}
 	node, err := db.Node(ctx)
 	if err != nil {
 		return err
 	}
 	defer node.Close()
-	store := node.Store()
-	campaigns, err := central.LoadCampaigns(ctx, store)
+	sum, err := export.Run(ctx, node, export.Request{Write: write, Delimiter: comma, Out: *out, Format: *format, Kind: *kind,
+		DataDir: *db.Data, KeyFile: *keyFile, ProgressWriter: c.main.Stderr})
 	if err != nil {
-		return err
-	}
-	bar, done := progress.Phases(c.main.Stderr, "records")
-	sum, err := write(ctx, store, key, *out, export.Options{Kind: record.Kind(*kind), Campaigns: campaigns, Progress: bar, Delimiter: comma})
-	done()
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err := node.Audit(ctx, central.CommandLineActor(), central.AuditExport, map[string]string{
-		"format": *format, "kind": *kind, "rows": strconv.FormatInt(sum.Records, 10), "file": filepath.Base(*out)}); err != nil {
 		return err
 	}
 	return report.ExportSummary(c.main.Stdout, sum)

@@ -17,9 +17,6 @@ var help embed.FS
 //go:embed help/usage.txt
 var usage string
 
-// usageError is a mistake on the command line; main exits 2 for it.
-type usageError = cli.UsageError
-
 // newFlagSet returns the flag set of `central NAME`, whose --help prints
 // help/NAME.txt then the flags.
 func (m *Main) newFlagSet(name string) *flag.FlagSet {

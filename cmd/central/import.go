@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 
-	"github.com/voces-cdmx/voces/internal/bundle"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/backend"
+	"github.com/voces-cdmx/voces/internal/central/report"
 	"github.com/voces-cdmx/voces/internal/cli"
 	"github.com/voces-cdmx/voces/internal/progress"
 )
@@ -33,12 +32,10 @@ func (c *ImportCommand) Run(ctx context.Context, args []string) error {
 			return nil
 		},
 		Run: func(node *central.Node, paths []string) error {
-			printed := func(path string, h *bundle.Header, n *central.ImportCounts) {
-				fmt.Fprintf(c.main.Stdout, "%s: device %s, %d records: %s\n", path, h.DeviceID, h.Records, n)
-			}
-			total, err := node.Import(ctx, paths, central.ImportOptions{AllowRevoked: allowRevoked, Batch: c.batch}, progress.Steps(c.main.Stderr), printed)
+			opt := central.ImportOptions{AllowRevoked: allowRevoked, Batch: c.batch}
+			total, err := node.Import(ctx, paths, opt, progress.Steps(c.main.Stderr), report.ImportedBundle(c.main.Stdout))
 			if err == nil && len(paths) > 1 {
-				fmt.Fprintf(c.main.Stdout, "total: %s\n", total)
+				report.ImportTotal(c.main.Stdout, total)
 			}
 			return err
 		}})

@@ -8,9 +8,7 @@ import (
 )
 
 // StatsCommand prints what central holds.
-type StatsCommand struct {
-	main *Main
-}
+type StatsCommand struct{ main *Main }
 
 // Run prints the stats.
 func (c *StatsCommand) Run(ctx context.Context, args []string) error {

@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/report"
 )
 
 // TokenCommand issues a provisioning code.
-type TokenCommand struct {
-	main *Main
-}
+type TokenCommand struct{ main *Main }
 
 // Run issues the token and prints the code.
 func (c *TokenCommand) Run(ctx context.Context, args []string) error {
@@ -36,14 +34,8 @@ func (c *TokenCommand) Run(ctx context.Context, args []string) error {
 	code, err := node.IssueCode(ctx, central.CodeOptions{
 		URL: *serverURL, Mode: *mode, Name: *name, TTL: *ttl, Now: now, InsecureHTTP: *insecure,
 	}, *pinCert, *pinCA)
-	if err != nil {
-		return err
+	if err == nil {
+		report.Code(c.main.Stdout, c.main.Stderr, code, now.Add(*ttl))
 	}
-	fmt.Fprintln(c.main.Stdout, code.String())
-	fmt.Fprintf(c.main.Stderr, "valid once, until %s\n", now.Add(*ttl).Format(time.RFC3339))
-	// A device that knows this central (kiosk --fleet, or a full code it
-	// was given before) takes the short form: 14 characters, one page of
-	// the on-screen keyboard.
-	fmt.Fprintf(c.main.Stderr, "short code, for devices that know this central: %s\n", code.Short())
-	return nil
+	return err
 }

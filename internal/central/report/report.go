@@ -15,8 +15,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/bundle"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/export"
+	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
@@ -260,4 +262,27 @@ func AuditAction(ctx context.Context, w io.Writer, node *central.Node, action st
 		return err
 	}
 	return Audit(w, r)
+}
+
+// Code prints a provisioning code on stdout, for scripts, and on stderr
+// until when it is valid and its short form: a device that knows this
+// central (kiosk --fleet, or a full code it was given before) takes the
+// 14 characters, one page of the on-screen keyboard.
+func Code(stdout, stderr io.Writer, code protocol.ProvisioningCode, until time.Time) {
+	fmt.Fprintln(stdout, code.String())
+	fmt.Fprintf(stderr, "valid once, until %s\n", until.Format(time.RFC3339))
+	fmt.Fprintf(stderr, "short code, for devices that know this central: %s\n", code.Short())
+}
+
+// ImportedBundle returns what central import prints after each bundle: its
+// device, how many records it held and what became of them.
+func ImportedBundle(w io.Writer) func(path string, h *bundle.Header, n *central.ImportCounts) {
+	return func(path string, h *bundle.Header, n *central.ImportCounts) {
+		fmt.Fprintf(w, "%s: device %s, %d records: %s\n", path, h.DeviceID, h.Records, n)
+	}
+}
+
+// ImportTotal prints the sum over several bundles.
+func ImportTotal(w io.Writer, total *central.ImportCounts) {
+	fmt.Fprintf(w, "total: %s\n", total)
 }

@@ -243,10 +243,17 @@ func (l *typingLayout) compact() float32 {
 	return l.kb.MinSize().Height - l.kb.CompactHeight()
 }
 
+// MinSize is the field's and the compact keys' height: the question
+// scrolls in whatever is left, so a long message under the field (a
+// mistyped provisioning code, in large text) takes room from the question
+// rather than pushing the keys off a short screen.
 func (l *typingLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var m fyne.Size
-	for _, o := range objs {
+	for i, o := range objs {
 		s := o.MinSize()
+		if i == 0 {
+			s.Height = 0
+		}
 		m = fyne.NewSize(max(m.Width, s.Width), m.Height+s.Height)
 	}
 	m.Height -= l.compact()

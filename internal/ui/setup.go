@@ -355,7 +355,7 @@ func (s *setupMode) view() *view {
 	}
 	return &view{
 		kicker: k.setupKicker(2), title: k.T("setup.mode.title"),
-		body: container.NewVBox(objs...),
+		body: k.scroll(container.NewVBox(objs...)),
 		idle: idleNever, startTo: k.T("setup.restart"),
 		back: func() { k.show(&setupCode{k: k, st: s.st}) },
 		next: &action{label: k.T("step.next"), run: func() { k.show(&setupDevice{k: k, st: s.st}) }},
@@ -579,7 +579,7 @@ func (s *setupDone) view() *view {
 		s.reason = para(k.T("setup.done.next"))
 		parts = append(parts, s.reason)
 		return &view{
-			title: k.T("setup.done.title"), body: container.NewVBox(parts...), idle: idleNever, noTop: true,
+			title: k.T("setup.done.title"), body: k.scroll(container.NewVBox(parts...)), idle: idleNever, noTop: true,
 			next: &action{label: k.T("setup.done.start"), run: k.reload},
 		}
 	}

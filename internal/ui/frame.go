@@ -30,6 +30,7 @@ type view struct {
 	noTop    bool                // no top bar (technician PIN, not set up)
 	staff    bool                // staff screen: shows the sync status strip
 	extra    []fyne.CanvasObject // more buttons in the bottom bar, left of next
+	wide     bool                // body has its own keyboard: no side margins, as for the frame's
 }
 
 // action is a labelled button handler.
@@ -224,6 +225,12 @@ func (f *frame) middle(v *view) fyne.CanvasObject {
 	var top fyne.CanvasObject
 	if len(head.Objects) > 0 {
 		top = head
+	}
+	if v.wide {
+		if top != nil {
+			top = container.New(pad, top)
+		}
+		return container.NewBorder(top, nil, nil, nil, container.NewPadded(body))
 	}
 	return container.New(pad, container.NewBorder(top, nil, nil, nil, body))
 }

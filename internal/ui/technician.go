@@ -25,6 +25,10 @@ type TechTool struct {
 	// Build makes the tool's screen. It is called again when the language
 	// changes; h gives it the kiosk's services and a way back.
 	Build func(h TechHost) fyne.CanvasObject
+	// Keys says the screen has an on-screen keyboard at its foot: the
+	// frame then gives it the screen's full width, as it does its own
+	// keyboards, which in large text need it on a 1024-wide screen.
+	Keys bool
 }
 
 // TechHost is what a technician tool gets from the kiosk.
@@ -244,5 +248,6 @@ func (s *toolScreen) view() *view {
 		back:    func() { k.show(&techMenu{k: k}) },
 		idle:    idleReturn,
 		startTo: k.T("tech.back"),
+		wide:    s.tool.Keys,
 	}
 }

@@ -47,6 +47,10 @@ func keysTheme(l Look) *Theme {
 	return t
 }
 
+// KeysTheme is keysTheme for the keyboards a technician tool puts on its
+// own screen.
+func KeysTheme(l Look) *Theme { return keysTheme(l) }
+
 // Look is the look the theme draws.
 func (t *Theme) Look() Look { return t.look }
 

@@ -78,6 +78,9 @@ func newSettings(h ui.TechHost, opt Options) *settings {
 func (s *settings) group(key, title string, vals, labels []string, cur string) []fyne.CanvasObject {
 	head := widget.NewLabel(title)
 	head.TextStyle = fyne.TextStyle{Bold: true}
+	// Some titles are a sentence: in large text they wrap rather than
+	// widen the screen.
+	head.Wrapping = fyne.TextWrapWord
 	var objs []fyne.CanvasObject
 	for i := range vals {
 		val := vals[i]
@@ -156,7 +159,11 @@ func newAccounts(h ui.TechHost, opt Options) *accounts {
 	// The list sits beside the fields, above the keyboard, so it keeps
 	// the fields' height for its rows instead of what the keyboard
 	// leaves.
-	s.root = container.NewBorder(nil, s.kb, nil, nil, container.NewGridWithColumns(2, scroll(s.list), fields))
+	// On a short screen the keys shrink towards KeyMinHeight to leave the
+	// fields their height, and the fields scroll when even that is not
+	// enough, as on the kiosk's own typing screens.
+	top := container.NewGridWithColumns(2, scroll(s.list), scroll(fields))
+	s.root = container.New(&keysBelow{kb: s.kb, want: fields}, top, keysThemed(h, s.kb))
 	s.refresh()
 	return s
 }
@@ -242,4 +249,39 @@ func (e *focusEntry) FocusGained() {
 func (e *focusEntry) Tapped(ev *fyne.PointEvent) {
 	e.onFocus(&e.Entry)
 	e.Entry.Tapped(ev)
+}
+
+// keysBelow lays out its two objects, the content and the keyboard under
+// it. The keyboard is full size when the content (whose natural height is
+// want's) has room; otherwise its keys shrink, down to its compact height,
+// and the content, which scrolls, takes the rest.
+type keysBelow struct {
+	kb   *widgets.Keyboard
+	want fyne.CanvasObject
+}
+
+func (l *keysBelow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	top := objs[0].MinSize()
+	return fyne.NewSize(max(top.Width, l.kb.MinSize().Width), top.Height+l.kb.CompactHeight())
+}
+
+func (l *keysBelow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top, kb := objs[0], objs[1]
+	kbH := max(min(l.kb.MinSize().Height, size.Height-l.want.MinSize().Height), l.kb.CompactHeight())
+	kbH = min(kbH, size.Height)
+	top.Move(fyne.NewPos(0, 0))
+	top.Resize(fyne.NewSize(size.Width, size.Height-kbH))
+	kb.Move(fyne.NewPos(0, size.Height-kbH))
+	kb.Resize(fyne.NewSize(size.Width, kbH))
+}
+
+// keysThemed gives a tool's keyboard the kiosk's keyboard theme (less
+// padding around each key's word), so that in large text its rows fit a
+// 1024-wide screen as the kiosk's own keyboards do.
+func keysThemed(h ui.TechHost, kb *widgets.Keyboard) fyne.CanvasObject {
+	t, ok := h.App().Settings().Theme().(*ui.Theme)
+	if !ok {
+		return kb
+	}
+	return container.NewThemeOverride(kb, ui.KeysTheme(t.Look()))
 }

@@ -64,9 +64,15 @@ func Tools(opt Options) []ui.TechTool {
 		tool(IDDead, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newDead(h, opt).root }),
 		tool(IDExport, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newExport(h, opt).root }),
 		tool(IDSettings, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newSettings(h, opt).root }),
-		tool(IDCanvassers, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newAccounts(h, opt).root }),
+		withKeys(tool(IDCanvassers, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newAccounts(h, opt).root })),
 		tool(IDWipe, func(h ui.TechHost, opt Options) fyne.CanvasObject { return newWipe(h, opt).root }),
 	}
+}
+
+// withKeys marks a tool whose screen ends in an on-screen keyboard.
+func withKeys(t ui.TechTool) ui.TechTool {
+	t.Keys = true
+	return t
 }
 
 // form lays label/value pairs in two columns.

@@ -334,6 +334,9 @@ func (s *surveyReview) view() *view {
 		t := k.tile(k.text(q.Prompt), k.answerText(q, s.d.answers[q.ID]), widgets.Arrow, false, func() {
 			s.question(idx, "")
 		})
+		// Question and answer on one line: the screen shows as many
+		// answers as it has room for, not three.
+		t.Inline = true
 		s.rows = append(s.rows, t)
 		rows = append(rows, t)
 	}

@@ -29,7 +29,11 @@ type Tile struct {
 	Icon          fyne.Resource // leading icon when Mark is NoMark or Arrow
 	Mark          Mark
 	Selected      bool
-	OnTapped      func()
+	// Inline puts the detail on the title's line, at the right, when it
+	// is short: a list of question and answer (the survey review) then
+	// takes one line a row, and shows twice as many rows.
+	Inline   bool
+	OnTapped func()
 }
 
 // NewTile returns a tile that runs tapped when tapped.
@@ -111,6 +115,21 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	tw := r.textWidth(size.Width)
 	// Labels carry their own padding; let them use the tile's instead.
 	lp := theme.Padding()
+	if r.inline() {
+		// In label widths, which include the labels' own padding.
+		dw := r.inlineDetailWidth(tw + 2*lp)
+		titleW := tw + 2*lp - dw - pad
+		r.title.Resize(fyne.NewSize(titleW, r.title.MinSize().Height))
+		r.detail.Resize(fyne.NewSize(dw, r.detail.MinSize().Height))
+		th, dh := r.title.MinSize().Height, r.detail.MinSize().Height
+		r.title.Move(fyne.NewPos(x-lp, (size.Height-th)/2))
+		r.title.Resize(fyne.NewSize(titleW, th))
+		r.detail.Move(fyne.NewPos(x-lp+titleW+pad, (size.Height-dh)/2))
+		r.detail.Resize(fyne.NewSize(dw, dh))
+		r.chev.Move(fyne.NewPos(size.Width-pad-tileIcon, (size.Height-tileIcon)/2))
+		r.chev.Resize(fyne.NewSize(tileIcon, tileIcon))
+		return
+	}
 	r.title.Resize(fyne.NewSize(tw+2*lp, r.title.MinSize().Height))
 	th := r.title.MinSize().Height
 	dh := float32(0)
@@ -127,11 +146,24 @@ func (r *tileRenderer) Layout(size fyne.Size) {
 	r.chev.Resize(fyne.NewSize(tileIcon, tileIcon))
 }
 
+// inline reports whether the detail sits on the title's line.
+func (r *tileRenderer) inline() bool { return r.t.Inline && !r.detail.Hidden }
+
+// inlineDetailWidth is the width of an inline detail's label: what its
+// text needs on one line, but never more than half of w (longer answers
+// wrap there).
+func (r *tileRenderer) inlineDetailWidth(w float32) float32 {
+	need := fyne.MeasureText(r.t.Detail, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding() + 1
+	return max(min(need, w/2), 1)
+}
+
 func (r *tileRenderer) MinSize() fyne.Size {
 	pad := theme.InnerPadding()
 	lp := theme.Padding()
 	h := r.title.MinSize().Height
-	if !r.detail.Hidden {
+	if r.inline() {
+		h = max(h, r.detail.MinSize().Height)
+	} else if !r.detail.Hidden {
 		h += r.detail.MinSize().Height - lp
 	}
 	h = max(h+2*pad-2*lp, TouchMin)
@@ -146,6 +178,10 @@ func (r *tileRenderer) Refresh() {
 	r.title.SetText(t.Title)
 	r.detail.SetText(t.Detail)
 	r.detail.Hidden = t.Detail == ""
+	r.detail.Alignment = fyne.TextAlignLeading
+	if t.Inline {
+		r.detail.Alignment = fyne.TextAlignTrailing
+	}
 	r.chev.Hidden = t.Mark != Arrow
 	var res fyne.Resource
 	switch t.Mark {

@@ -293,6 +293,35 @@ func TestTileTapsAndSelects(t *testing.T) {
 	}
 }
 
+// An inline tile keeps a short answer on its question's line: it is as
+// high as a tile with the question alone, lower than the stacked tile, and
+// the answer sits right of the question; a long answer wraps and the
+// tile grows instead of cutting it.
+func TestInlineTileIsOneLine(t *testing.T) {
+	test.NewTempApp(t)
+	alone := NewTile("¿En qué alcaldía vives?", "", Arrow, nil)
+	stacked := NewTile("¿En qué alcaldía vives?", "Coyoacán", Arrow, nil)
+	inline := NewTile("¿En qué alcaldía vives?", "Coyoacán", Arrow, nil)
+	inline.Inline = true
+	long := NewTile("¿En qué alcaldía vives?", strings.Repeat("Coyoacán ", 20), Arrow, nil)
+	long.Inline = true
+	w := test.NewTempWindow(t, container.NewVBox(alone, stacked, inline, long))
+	w.Resize(fyne.NewSize(900, 800))
+	for range 3 {
+		w.Content().Refresh()
+	}
+	if a, s, i := alone.MinSize().Height, stacked.MinSize().Height, inline.MinSize().Height; i != a || i >= s {
+		t.Fatalf("inline tile %v high, want %v as the question alone and under the stacked %v", i, a, s)
+	}
+	r := test.WidgetRenderer(inline).(*tileRenderer)
+	if r.detail.Position().X <= r.title.Position().X || r.detail.Position().Y > r.title.Position().Y+r.title.Size().Height {
+		t.Fatalf("the answer at %v is not beside the question at %v", r.detail.Position(), r.title.Position())
+	}
+	if l := long.MinSize().Height; l <= inline.MinSize().Height {
+		t.Fatalf("a long inline answer is %v high, want more than %v: it must wrap, not be cut", l, inline.MinSize().Height)
+	}
+}
+
 func TestScrollerFollowsTheFinger(t *testing.T) {
 	test.NewTempApp(t)
 	rows := container.NewVBox()

@@ -40,11 +40,8 @@ func (k *Kiosk) commenting() *flow {
 					get:   func() string { return d.text },
 					set:   func(v string) { d.text = v },
 					check: func(v string) string {
-						switch {
-						case strings.TrimSpace(v) == "":
+						if strings.TrimSpace(v) == "" {
 							return k.T("field.required.comment")
-						case len([]rune(v)) > record.MaxCommentLen:
-							return k.T("field.toolong")
 						}
 						return ""
 					},
@@ -57,13 +54,7 @@ func (k *Kiosk) commenting() *flow {
 					words: words{kicker: at.kicker, title: "comment.name.title", help: "comment.name.help"},
 					get:   func() string { return d.name },
 					set:   func(v string) { d.name = v },
-					check: func(v string) string {
-						if len([]rune(v)) > record.MaxNameLen {
-							return k.T("field.toolong")
-						}
-						return ""
-					},
-					back: at.back, next: at.next,
+					back:  at.back, next: at.next,
 				}
 			},
 			func(at stepAt) screen {

@@ -49,13 +49,7 @@ func (k *Kiosk) registering() *flow {
 					words: words{kicker: at.kicker, title: "reg.contact.title", help: "reg.contact.help"},
 					get:   func() string { return d.contact },
 					set:   func(v string) { d.contact = v },
-					check: func(v string) string {
-						if len([]rune(v)) > record.MaxContactLen {
-							return k.T("field.toolong")
-						}
-						return ""
-					},
-					back: at.back, next: at.next,
+					back:  at.back, next: at.next,
 				}
 			},
 			func(at stepAt) screen {

@@ -258,3 +258,42 @@ func TestARecordRefusedAfterAnOutageIsNotRetriedForEver(t *testing.T) {
 		t.Fatalf("%d records saved", n)
 	}
 }
+
+// TestTextStepRefusesTextOverItsLimit: every text step's max is also its
+// check, so no flow needs a length check of its own; the person is told
+// and stays on the step.
+func TestTextStepRefusesTextOverItsLimit(t *testing.T) {
+	r := newRig(t, Config{})
+	r.begin(i18n.Spanish)
+	k := r.k
+	d := &k.sess.comment
+	d.text = "demasiado largo"
+	next := 0
+	f := &flow{
+		k: k, kicker: "comment.step", draft: d,
+		steps: []func(stepAt) screen{func(at stepAt) screen {
+			return &textStep{
+				k: k, sk: "limited", layout: widgets.Text, max: 5,
+				words: words{kicker: at.kicker, title: "comment.text.title"},
+				get:   func() string { return d.text }, set: func(s string) { d.text = s },
+				back: at.back, next: func() error { next++; return nil },
+			}
+		}},
+		exit: func() {},
+	}
+	f.start()
+	r.expect("limited")
+	r.next()
+	r.expect("limited")
+	if next != 0 {
+		t.Fatal("text over the step's limit went on")
+	}
+	if got, want := screenAs[*textStep](r).msg.Text, i18n.Spanish.T("field.toolong"); got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	d.text = "corto"
+	r.next()
+	if next != 1 {
+		t.Fatal("text within the limit did not go on")
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
-	"github.com/voces-cdmx/voces/internal/record"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -40,7 +39,7 @@ type textStep struct {
 	words  words
 	layout widgets.KeyLayout
 	multi  bool
-	max    int  // characters; 0 for no limit
+	max    int  // characters; 0 for no limit; next refuses longer text
 	skip   bool // optional: next reads "skip" while the field is empty
 
 	get   func() string
@@ -120,25 +119,26 @@ func (s *textStep) feedback(text string) {
 }
 
 func (s *textStep) submit() {
-	if s.check != nil {
-		if p := s.check(s.get()); p != "" {
-			s.msg.fail(p)
-			return
-		}
+	p := ""
+	if s.max > 0 && len([]rune(s.get())) > s.max {
+		p = s.k.T("field.toolong")
+	} else if s.check != nil {
+		p = s.check(s.get())
+	}
+	if p != "" {
+		s.msg.fail(p)
+		return
 	}
 	if err := s.next(); err != nil {
 		s.msg.fail(s.k.explain(err))
 	}
 }
 
-// checkName refuses an empty or overlong name: the check of every
-// flow's required name step.
+// checkName refuses an empty name: the check of every flow's required
+// name step (its max refuses an overlong one).
 func (k *Kiosk) checkName(v string) string {
-	switch {
-	case strings.TrimSpace(v) == "":
+	if strings.TrimSpace(v) == "" {
 		return k.T("field.required.name")
-	case len([]rune(v)) > record.MaxNameLen:
-		return k.T("field.toolong")
 	}
 	return ""
 }

@@ -3,8 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -36,18 +34,11 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	for _, b := range []struct {
-		path *string
-		pkg  string
-	}{
-		{&syncdBin, "github.com/voces-cdmx/voces/cmd/syncd"},
-		{&fieldsimBin, "github.com/voces-cdmx/voces/cmd/fieldsim"},
-	} {
-		*b.path = filepath.Join(dir, filepath.Base(b.pkg))
-		if out, err := exec.Command("go", "build", "-o", *b.path, b.pkg).CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "go build %s: %v\n%s", b.pkg, err, out)
-			return 1
-		}
+	bins, err := centraltest.BuildCommands(dir, "syncd", "fieldsim")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
+	syncdBin, fieldsimBin = bins["syncd"], bins["fieldsim"]
 	return m.Run()
 }

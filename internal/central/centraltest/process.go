@@ -29,6 +29,21 @@ func Build(dir string) (string, error) {
 	return bin, nil
 }
 
+// BuildCommands compiles each named command (cmd/NAME, e.g. "syncd")
+// into dir and returns the binaries' paths by name, for test binaries
+// that run real processes besides central (Build).
+func BuildCommands(dir string, names ...string) (map[string]string, error) {
+	bins := make(map[string]string, len(names))
+	for _, name := range names {
+		pkg := "github.com/voces-cdmx/voces/cmd/" + name
+		bins[name] = filepath.Join(dir, name)
+		if out, err := exec.Command("go", "build", "-o", bins[name], pkg).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	return bins, nil
+}
+
 // Process is a `central serve` process.
 type Process struct {
 	Bin  string // the central binary

@@ -71,4 +71,10 @@ const (
 	// in with the tablet untouched between attendees, warned a minute
 	// before; "" takes the kiosk's default (10 minutes).
 	SettingCanvassSession = "canvass.session"
+	// SettingCanvassAssembly holds the impromptu assembly a canvasser
+	// opened on this device and collects under, as JSON: its device-made
+	// id, title, venue, alcaldía, start, the canvasser and the proposals
+	// collected there. It exists nowhere else on the device until central
+	// publishes it, so a restarted kiosk resumes it from here.
+	SettingCanvassAssembly = "canvass.assembly"
 )

@@ -99,7 +99,11 @@ func (k *Kiosk) canvassSignOut() {
 // campaign still has them, else the assembly picker.
 func (k *Kiosk) canvassResume() screen {
 	p := k.canvPrev
-	if p == nil || p.name != k.canv.name || k.camp.Event(p.event) == nil {
+	if p == nil || p.name != k.canv.name || !k.assemblyKnown(p.event) {
+		// A kiosk restarted at an impromptu assembly resumes it.
+		if s := k.resumeImpromptu(); s != nil {
+			return s
+		}
 		return &assemblyPicker{k: k}
 	}
 	var keep []string
@@ -129,8 +133,11 @@ func (k *Kiosk) idleForget() {
 // startOverLabel is the top-left button's label where a screen sets none:
 // during a canvasser's attendee it always cancels that attendee.
 func (k *Kiosk) startOverLabel() string {
-	if k.canv != nil && k.canv.attending {
+	switch {
+	case k.canv != nil && k.canv.attending:
 		return k.T("canvass.abandon")
+	case k.canv != nil:
+		return k.T("canvass.signout") // opening an impromptu assembly: start over signs out, as on the pickers
 	}
 	return k.T("frame.startover")
 }

@@ -35,9 +35,9 @@ func (s *canvassHub) view() *view {
 	counts := grid(2,
 		container.NewVBox(s.mine, centered(caption(k.T("canvass.count.mine")))),
 		container.NewVBox(s.assembly, centered(caption(k.T("canvass.count.assembly")))))
-	title := ""
-	if e := k.camp.Event(c.event); e != nil {
-		title = k.text(e.Title)
+	title := k.assemblyTitle(c.event)
+	if im := k.impromptuAt(c.event); im != nil {
+		title = k.F("canvass.open.hub", im.Title, im.Venue)
 	}
 	var props []string
 	for _, t := range k.proposalTitles(c.proposals) {
@@ -126,8 +126,8 @@ func (k *Kiosk) canvassNext() {
 	if len(k.canv.proposals) == 1 {
 		d.proposals = []string{k.canv.proposals[0]}
 	}
-	if e := k.camp.Event(k.canv.event); e != nil {
-		d.area, d.preset = e.Alcaldia, e.Alcaldia
+	if a := k.assemblyArea(k.canv.event); a != "" {
+		d.area, d.preset = a, a
 	}
 	k.canvassSigning().start()
 }

@@ -38,6 +38,8 @@ func (s *assemblyPicker) view() *view {
 		s.tiles = append(s.tiles, t)
 		objs = append(objs, t)
 	}
+	current, open := k.impromptuTiles()
+	objs = append(append(current, objs...), open...)
 	return &view{
 		title: k.T("canvass.event.title"), kicker: k.F("canvass.who", k.canv.name),
 		body:    k.scroll(container.NewVBox(para(k.T("canvass.event.help")), grid(2, objs...))),
@@ -96,10 +98,7 @@ func (s *proposalsPicker) view() *view {
 		s.tiles = append(s.tiles, t)
 		objs = append(objs, t)
 	}
-	title := ""
-	if e := k.camp.Event(k.canv.event); e != nil {
-		title = k.text(e.Title)
-	}
+	title := k.assemblyTitle(k.canv.event)
 	return &view{
 		title: k.T("canvass.proposals.title"), kicker: k.F("canvass.who", k.canv.name),
 		body:    k.scroll(container.NewVBox(subheading(title), para(k.T("canvass.proposals.help")), container.NewVBox(objs...), s.msg)),
@@ -111,6 +110,7 @@ func (s *proposalsPicker) view() *view {
 				s.msg.fail(k.T("canvass.proposals.none"))
 				return
 			}
+			k.rememberProposals()
 			k.show(&canvassHub{k: k})
 		}},
 	}

@@ -101,11 +101,58 @@ func (k *Kiosk) signing(o signOptions) *flow {
 	if len(o.choose) > 0 {
 		f.steps = append(f.steps, func(at stepAt) screen { return &attendeeChoice{k: k, at: at, ids: o.choose, d: d} })
 	}
-	f.steps = append(f.steps,
+	f.steps = append(f.steps, k.signerSteps(d, kinds, signerWords{name: nameHelp, attended: attended})...)
+	f.steps = append(f.steps, func(at stepAt) screen { return k.signReview(at, kinds.review, d) })
+	mode := k.mode
+	if attended {
+		mode = record.ModeCanvasser
+	}
+	one := func(proposal string) (*record.Draft, error) {
+		signer, strokes, err := k.signerOf(d)
+		if err != nil {
+			return nil, err
+		}
+		return &record.Draft{
+			Kind: record.KindSignature, SubjectID: proposal, Mode: mode, EventID: o.event,
+			Body: record.Body{Signer: signer, Strokes: strokes, Canvasser: o.canvasser},
+		}, nil
+	}
+	if !attended {
+		f.submit = func() (*record.Draft, error) { return one(d.proposal) }
+		return f
+	}
+	f.savedEach = o.savedEach
+	f.submitEach = func() ([]*record.Draft, error) {
+		var out []*record.Draft
+		for _, p := range d.subjects() {
+			rd, err := one(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rd)
+		}
+		return out, nil
+	}
+	return f
+}
+
+// signerWords are what the signer steps say differently in each flow.
+type signerWords struct {
+	name     string // message id of the name step's help
+	pad      string // message id of the pad's help; "" for a supporter's
+	attended bool   // a canvasser's attendee: the pad names the proposals
+}
+
+// signerSteps are the steps in which a person signs: name, voter id,
+// alcaldía, privacy notice and signature, into d. Supporting a proposal
+// and writing one (its author signs it as their own support) both walk
+// them; only their screen kinds and some words differ.
+func (k *Kiosk) signerSteps(d *signDraft, kinds signKinds, w signerWords) []func(stepAt) screen {
+	return []func(stepAt) screen{
 		func(at stepAt) screen {
 			return &textStep{
 				k: k, sk: kinds.name, layout: widgets.Text, max: record.MaxNameLen,
-				words: words{kicker: at.kicker, title: "sign.name.title", help: nameHelp},
+				words: words{kicker: at.kicker, title: "sign.name.title", help: w.name},
 				get:   func() string { return d.name },
 				set:   func(v string) { d.name = v },
 				check: k.checkName,
@@ -131,56 +178,31 @@ func (k *Kiosk) signing(o signOptions) *flow {
 				back:  at.back, next: at.next,
 			}
 		},
-		func(at stepAt) screen { return &padStep{k: k, at: at, sk: kinds.pad, d: d, attended: attended} },
-		func(at stepAt) screen { return k.signReview(at, kinds.review, d) },
-	)
-	mode := k.mode
-	if attended {
-		mode = record.ModeCanvasser
+		func(at stepAt) screen {
+			return &padStep{k: k, at: at, sk: kinds.pad, d: d, attended: w.attended, help: w.pad}
+		},
 	}
-	one := func(proposal string) (*record.Draft, error) {
-		// Only a valid signature gets past the pad step, so it is not
-		// checked again here; without one the record goes without
-		// strokes, for record's own checks to refuse.
-		var strokes []byte
-		if d.signature != nil {
-			var err error
-			if strokes, err = d.signature.MarshalBinary(); err != nil {
-				return nil, err
-			}
+}
+
+// signerOf is the signer and the signature's strokes a record carries
+// from d. Only a valid signature gets past the pad step, so it is not
+// checked again here; without one the record goes without strokes, for
+// record's own checks to refuse.
+func (k *Kiosk) signerOf(d *signDraft) (*record.Signer, []byte, error) {
+	var strokes []byte
+	if d.signature != nil {
+		var err error
+		if strokes, err = d.signature.MarshalBinary(); err != nil {
+			return nil, nil, err
 		}
-		return &record.Draft{
-			Kind: record.KindSignature, SubjectID: proposal, Mode: mode, EventID: o.event,
-			Body: record.Body{
-				Signer: &record.Signer{
-					Name:           strings.TrimSpace(d.name),
-					IDType:         string(k.checkVoterID(d.voterID).Type),
-					VoterID:        d.voterID,
-					Alcaldia:       d.area,
-					ConsentVersion: consentVersion(d.consent, k.camp),
-				},
-				Strokes:   strokes,
-				Canvasser: o.canvasser,
-			},
-		}, nil
 	}
-	if !attended {
-		f.submit = func() (*record.Draft, error) { return one(d.proposal) }
-		return f
-	}
-	f.savedEach = o.savedEach
-	f.submitEach = func() ([]*record.Draft, error) {
-		var out []*record.Draft
-		for _, p := range d.subjects() {
-			rd, err := one(p)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, rd)
-		}
-		return out, nil
-	}
-	return f
+	return &record.Signer{
+		Name:           strings.TrimSpace(d.name),
+		IDType:         string(k.checkVoterID(d.voterID).Type),
+		VoterID:        d.voterID,
+		Alcaldia:       d.area,
+		ConsentVersion: consentVersion(d.consent, k.camp),
+	}, strokes, nil
 }
 
 // kioskSigning is the public kiosk's signing flow, entered from the
@@ -227,6 +249,9 @@ func (k *Kiosk) voterIDStep(at stepAt, sk screenKind, d *signDraft) *textStep {
 			// already supported; otherwise the others go on, and the
 			// outbox refuses the duplicates one by one at the save.
 			id := k.checkVoterID(d.voterID).ID
+			if len(d.subjects()) == 0 {
+				return at.next() // a proposal's author: nothing signed before
+			}
 			for _, p := range d.subjects() {
 				if !k.alreadySigned(p, id) {
 					return at.next()
@@ -269,7 +294,8 @@ type padStep struct {
 	at       stepAt
 	sk       screenKind
 	d        *signDraft
-	attended bool // a canvasser's attendee: the pad names the proposals
+	attended bool   // a canvasser's attendee: the pad names the proposals
+	help     string // message id of the help; "" for a supporter's
 
 	pad  *widgets.Pad
 	undo *widget.Button
@@ -291,6 +317,9 @@ func (s *padStep) view() *view {
 	v := &view{kicker: s.at.kicker(), title: k.T("sign.pad.title"), back: s.at.back, next: next}
 	s.undo = k.button(k.T("sign.pad.undo"), theme.ContentUndoIcon(), func() { s.pad.Undo() })
 	help := k.T("sign.pad.help")
+	if s.help != "" {
+		help = k.T(s.help)
+	}
 	if s.attended {
 		help = k.F("canvass.pad.help", strings.Join(k.proposalTitles(s.d.subjects()), " · "))
 		v.startTo = k.T("canvass.abandon")

@@ -224,6 +224,10 @@ func (r *rig) message() string {
 		return s.msg.Text
 	case *surveyReview:
 		return s.msg.Text
+	case *choiceStep:
+		return s.msg.Text
+	case *whenStep:
+		return s.msg.Text
 	}
 	r.t.Fatalf("screen %s has no message line", r.k.cur.kind())
 	return ""

@@ -260,6 +260,7 @@ func (s *homeScreen) view() *view {
 		add(theme.FileTextIcon(), k.T("home.articles"), l.N("home.articles.detail", len(c.Articles)),
 			func() { k.show(&articlesScreen{k: k}) })
 	}
+	items = append(items, k.submissionTiles()...)
 	return &view{
 		title: k.T("home.title"),
 		body:  k.scroll(container.NewVBox(items...)),

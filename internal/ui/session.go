@@ -18,10 +18,15 @@ type session struct {
 	theme, area, query string // filters; "" for all
 
 	// The flows' drafts, one per flow (see flow).
-	survey  surveyDraft
-	sign    signDraft
-	reg     regDraft
-	comment commentDraft
+	survey   surveyDraft
+	sign     signDraft
+	reg      regDraft
+	comment  commentDraft
+	propose  proposeDraft
+	organise organiseDraft
+
+	// A canvasser opening an impromptu assembly.
+	impromptu impromptuDraft
 
 	// The receipt of what was saved last, for the saved screen.
 	receipt string
@@ -34,7 +39,7 @@ func newSession(lang i18n.Lang, look Look) *session {
 // drafts are the flows' drafts: wiping and "start over" go through them
 // all.
 func (s *session) drafts() []draft {
-	return []draft{&s.survey, &s.sign, &s.reg, &s.comment}
+	return []draft{&s.survey, &s.sign, &s.reg, &s.comment, &s.propose, &s.organise, &s.impromptu}
 }
 
 // wipe overwrites every field, so that whatever still points at this

@@ -39,6 +39,7 @@ type textStep struct {
 	words  words
 	layout widgets.KeyLayout
 	multi  bool
+	long   bool // a page of text: a growing area with cursor and word keys (textArea); implies multi
 	max    int  // characters; 0 for no limit; next refuses longer text
 	skip   bool // optional: next reads "skip" while the field is empty
 
@@ -60,7 +61,7 @@ func (s *textStep) kind() screenKind { return s.sk }
 func (s *textStep) view() *view {
 	k := s.k
 	s.msg = newMessage()
-	s.input = k.entry(s.get(), "", s.multi, func(text string) {
+	s.input = k.entry(s.get(), "", s.multi || s.long, func(text string) {
 		s.set(text)
 		s.changed(text)
 	})
@@ -74,10 +75,14 @@ func (s *textStep) view() *view {
 		s.count = caption("")
 	}
 	kicker, title := k.header(s.words)
+	field := fieldBox(s.input, s.msg, s.count)
+	if s.long {
+		field = k.textArea(s.input, s.msg, s.count)
+	}
 	v := &view{
 		kicker: kicker, title: title,
 		body:     help,
-		field:    fieldBox(s.input, s.msg, s.count),
+		field:    field,
 		keyboard: s.kb, focus: s.input,
 		back: s.back,
 		next: &action{run: s.submit},
@@ -109,7 +114,11 @@ func (s *textStep) changed(text string) {
 func (s *textStep) feedback(text string) {
 	k := s.k
 	if s.count != nil {
-		s.count.SetText(k.F("survey.text.count", len([]rune(text)), s.max))
+		id := "survey.text.count"
+		if s.long {
+			id = "field.count.long" // "1,240 / 1,500": short beside the area's keys
+		}
+		s.count.SetText(k.F(id, len([]rune(text)), s.max))
 	}
 	if s.live != nil {
 		s.live(text, s.msg)

@@ -55,7 +55,7 @@ func shootOne(ctx context.Context, dir string, l i18n.Lang, look ui.Look, size f
 	}
 	defer store.Close()
 	if mode != "" {
-		if _, err := demo.Enroll(ctx, store, mode); err != nil {
+		if _, err := demo.EnrollKinds(ctx, store, mode, submissionKinds); err != nil {
 			return 0, err
 		}
 	}

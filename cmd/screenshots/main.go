@@ -33,6 +33,11 @@ import (
 // default campaign's assemblies.
 var shotTime = time.Date(2026, 11, 20, 10, 30, 0, 0, time.FixedZone("CST", -6*3600))
 
+// submissionKinds are the kinds the demo campaign says its central takes
+// beyond the base ones, so the flows of proposals and assemblies residents
+// bring are shot too.
+var submissionKinds = []string{string(record.KindProposal), string(record.KindEventProposal)}
+
 func main() {
 	if err := run(context.Background(), os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "screenshots:", err)
@@ -95,7 +100,7 @@ func shoot(ctx context.Context, dir string, l i18n.Lang, look ui.Look, size fyne
 		return 0, err
 	}
 	defer store.Close()
-	if _, err := demo.Enroll(ctx, store, record.ModeKiosk); err != nil {
+	if _, err := demo.EnrollKinds(ctx, store, record.ModeKiosk, submissionKinds); err != nil {
 		return 0, err
 	}
 	store.Now = func() time.Time { return shotTime }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -35,6 +36,10 @@ type Device struct {
 	Name      string
 	ServerURL string
 	ETag      string // of the stored campaign, as central would have sent it
+	// Kinds are record kinds the demo campaign says its central takes
+	// beyond the base ones (campaign.Campaign.Kinds): the device then
+	// offers their flows.
+	Kinds []string
 }
 
 // Enrolment is what EnrollAs stored, and the central-side keys that go
@@ -51,12 +56,18 @@ type Enrolment struct {
 // record.ModeCanvasser), unless it is already enrolled, in which case it
 // changes nothing and reports false.
 func Enroll(ctx context.Context, s *outbox.Store, mode string) (bool, error) {
+	return EnrollKinds(ctx, s, mode, nil)
+}
+
+// EnrollKinds is Enroll with a campaign whose central takes kinds beyond
+// the base ones (Device.Kinds): screenshots show every flow with it.
+func EnrollKinds(ctx context.Context, s *outbox.Store, mode string, kinds []string) (bool, error) {
 	if _, err := s.Identity(ctx); err == nil {
 		return false, nil
 	} else if !errors.Is(err, outbox.ErrNotEnrolled) {
 		return false, err
 	}
-	if _, err := EnrollAs(ctx, s, Device{Mode: mode, DeviceID: "dev-DEMO", Name: "demo", ServerURL: ServerURL}); err != nil {
+	if _, err := EnrollAs(ctx, s, Device{Mode: mode, DeviceID: "dev-DEMO", Name: "demo", ServerURL: ServerURL, Kinds: kinds}); err != nil {
 		return false, err
 	}
 	// A kiosk collects only with a technician PIN; a demo device has the
@@ -78,7 +89,22 @@ const TechPIN = "246810"
 // EnrollAs gives s a fresh identity as dev, with new keys, and stores the
 // default campaign signed by a new server key.
 func EnrollAs(ctx context.Context, s *outbox.Store, dev Device) (*Enrolment, error) {
-	c, err := campaign.Parse("default campaign", assets.DefaultCampaign)
+	content := assets.DefaultCampaign
+	if len(dev.Kinds) > 0 {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(content, &raw); err != nil {
+			return nil, fmt.Errorf("demo enroll: %w", err)
+		}
+		k, err := json.Marshal(dev.Kinds)
+		if err != nil {
+			return nil, fmt.Errorf("demo enroll: %w", err)
+		}
+		raw["kinds"] = k
+		if content, err = json.Marshal(raw); err != nil {
+			return nil, fmt.Errorf("demo enroll: %w", err)
+		}
+	}
+	c, err := campaign.Parse("default campaign", content)
 	if err != nil {
 		return nil, fmt.Errorf("demo enroll: %w", err)
 	}
@@ -115,8 +141,8 @@ func EnrollAs(ctx context.Context, s *outbox.Store, dev Device) (*Enrolment, err
 	}
 	err = s.SaveCampaign(ctx, outbox.StoredCampaign{
 		Version:   c.Version,
-		Content:   assets.DefaultCampaign,
-		Signature: protocol.SignCampaign(serverKey, c.Version, assets.DefaultCampaign),
+		Content:   content,
+		Signature: protocol.SignCampaign(serverKey, c.Version, content),
 		ETag:      dev.ETag,
 	})
 	if err != nil {

@@ -80,7 +80,6 @@ var proposeMessages = map[string]msg{
 	"saved.thanks.event_proposal": {"Gracias. Tu asamblea quedó guardada; un equipo la revisará antes de publicarla.", "Thank you. Your assembly has been saved; a team will check it before it is published."},
 
 	"canvass.open.new":         {"Abrir una asamblea aquí", "Open an assembly here"},
-	"canvass.open.new.detail":  {"Una reunión que no está en la lista: empieza ahora.", "A gathering not on the list: it starts now."},
 	"canvass.open.current":     {"Abierta aquí · %s · desde las %s", "Opened here · %s · since %s"},
 	"canvass.open.step":        {"Abrir una asamblea · paso %d de %d", "Open an assembly · step %d of %d"},
 	"canvass.open.title":       {"¿Cómo se llama la asamblea?", "What is the assembly called?"},

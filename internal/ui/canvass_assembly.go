@@ -133,11 +133,11 @@ func (k *Kiosk) assemblyArea(id string) string {
 	return ""
 }
 
-// impromptuTiles are the assembly picker's entries for impromptu
-// assemblies: the one open on this device (first, as the likeliest
-// choice), and opening a new one (last). Both need a central that takes
-// event proposals.
-func (k *Kiosk) impromptuTiles() (current, open []fyne.CanvasObject) {
+// impromptuEntries are the assembly picker's ways to an impromptu
+// assembly: a tile for the one open on this device (first, as the
+// likeliest choice), and a button in the bottom bar, always in view, to
+// open a new one. Both need a central that takes event proposals.
+func (k *Kiosk) impromptuEntries() (current []fyne.CanvasObject, open []fyne.CanvasObject) {
 	if !k.camp.AcceptsKind(string(record.KindEventProposal)) {
 		return nil, nil
 	}
@@ -151,12 +151,11 @@ func (k *Kiosk) impromptuTiles() (current, open []fyne.CanvasObject) {
 			k.show(&proposalsPicker{k: k})
 		}))
 	}
-	t := k.tile(k.T("canvass.open.new"), k.T("canvass.open.new.detail"), widgets.Arrow, false, func() {
+	b := k.button(k.T("canvass.open.new"), theme.ContentAddIcon(), func() {
 		k.sess.impromptu.wipe()
 		k.openingAssembly().start()
 	})
-	t.Icon = theme.ContentAddIcon()
-	return current, []fyne.CanvasObject{t}
+	return current, []fyne.CanvasObject{wide(b)}
 }
 
 // openingAssembly is the canvasser's flow for an impromptu assembly.
@@ -264,6 +263,7 @@ func (k *Kiosk) openingAssembly() *flow {
 func (k *Kiosk) impromptuOpened(im *impromptu) {
 	k.keepImpromptu(im)
 	k.canv.event, k.canv.proposals = im.ID, nil
+	k.canv.last, k.canv.already = nil, nil // the previous attendee's, at another assembly
 	k.Touch()
 	k.show(&proposalsPicker{k: k})
 }

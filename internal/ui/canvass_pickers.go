@@ -38,13 +38,14 @@ func (s *assemblyPicker) view() *view {
 		s.tiles = append(s.tiles, t)
 		objs = append(objs, t)
 	}
-	current, open := k.impromptuTiles()
-	objs = append(append(current, objs...), open...)
+	current, open := k.impromptuEntries()
+	objs = append(current, objs...)
 	return &view{
 		title: k.T("canvass.event.title"), kicker: k.F("canvass.who", k.canv.name),
 		body:    k.scroll(container.NewVBox(para(k.T("canvass.event.help")), grid(2, objs...))),
 		idle:    idleNever, // canvassTick
 		startTo: k.T("canvass.signout"),
+		extra:   open,
 	}
 }
 

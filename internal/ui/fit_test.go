@@ -33,9 +33,10 @@ var screenSizes = []fyne.Size{fyne.NewSize(1280, 800), SmallestScreen}
 // TestEveryScreenFitsEveryDisplay walks the tour in every language, look
 // and display size: on every screen, what the page and any prompt over it
 // need (their minimum size, laid out at that width) must fit the display,
-// so nothing is clipped, and the window must keep the display's size.
+// so nothing is clipped, and the window must keep the display's size. The
+// campaign's central takes submissions, so the tour shows those flows too.
 func TestEveryScreenFitsEveryDisplay(t *testing.T) {
-	checkTourFits(t, 30, func(t *testing.T, cfg Config) *rig { return newRig(t, cfg) }, (*Kiosk).Tour)
+	checkTourFits(t, 50, func(t *testing.T, cfg Config) *rig { return newSubmissionRig(t, cfg) }, (*Kiosk).Tour)
 }
 
 // TestEveryFieldScreenFitsEveryDisplay does the same for the setup wizard
@@ -47,11 +48,12 @@ func TestEveryFieldScreenFitsEveryDisplay(t *testing.T) {
 		checkTourFits(t, 14, newUnenrolledRig, (*Kiosk).SetupTour)
 	})
 	t.Run("canvass", func(t *testing.T) {
-		checkTourFits(t, 10, func(t *testing.T, cfg Config) *rig {
+		checkTourFits(t, 20, func(t *testing.T, cfg Config) *rig {
 			saved := CanvasserPINParams
 			CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 			t.Cleanup(func() { CanvasserPINParams = saved })
 			dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
+			acceptSubmissions(t, dev) // the tour opens an impromptu assembly
 			return newRigOn(t, dev, dev.Store, cfg)
 		}, (*Kiosk).CanvassTour)
 	})

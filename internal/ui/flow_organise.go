@@ -219,11 +219,13 @@ func (s *whenStep) view() *view {
 		s.week = min(max(0, int(d.day.Sub(s.today()).Hours()/24)/7), organiseWeeks)
 	}
 	s.placed = true
-	week := container.NewGridWithColumns(7)
+	// Four a row: seven tiles side by side would not fit 1024 px.
+	week := container.NewGridWithColumns(4)
 	s.days, s.dates = nil, nil
 	for i := range 7 {
 		day := s.today().AddDate(0, 0, 7*s.week+i)
 		t := k.tile(s.dayName(day), s.monthName(day), widgets.NoMark, d.day.Equal(day), func() { s.pickDay(day) })
+		t.Inline = true // the month on the day's line: two rows of days leave the time in view
 		s.days = append(s.days, t)
 		s.dates = append(s.dates, day)
 		week.Add(t)
@@ -236,22 +238,30 @@ func (s *whenStep) view() *view {
 	if s.week >= organiseWeeks {
 		s.later.Disable()
 	}
-	days := container.NewBorder(nil, nil, big(s.earlier), big(s.later), week)
 
 	s.hourDown = k.button("", theme.ContentRemoveIcon(), func() { s.move(-60) })
 	s.hourUp = k.button("", theme.ContentAddIcon(), func() { s.move(60) })
 	s.minDown = k.button("", theme.ContentRemoveIcon(), func() { s.move(-organiseStep) })
 	s.minUp = k.button("", theme.ContentAddIcon(), func() { s.move(organiseStep) })
 	s.clock = subheading("")
+	s.clock.Wrapping = fyne.TextWrapOff // "18:30" must never break
 	s.summary = para("")
 	s.summary.TextStyle = fyne.TextStyle{Bold: true}
+	label := func(id string) fyne.CanvasObject {
+		l := widget.NewLabel(k.T(id))
+		return container.NewCenter(l)
+	}
+	// The weeks' arrows at the left, the time at the right, one row under
+	// the days.
 	times := container.NewHBox(
-		container.NewCenter(para(k.T("organise.when.hour"))), big(s.hourDown), big(s.hourUp),
+		label("organise.when.hour"), big(s.hourDown), big(s.hourUp),
 		container.NewCenter(s.clock),
-		big(s.minDown), big(s.minUp), container.NewCenter(para(k.T("organise.when.minutes"))))
+		big(s.minDown), big(s.minUp), label("organise.when.minutes"))
+	controls := container.NewBorder(nil, nil, container.NewHBox(big(s.earlier), big(s.later)), times)
 	s.refresh()
 	kicker := s.at.kicker()
-	body := container.NewVBox(para(k.T("organise.when.help")), days, container.NewCenter(times), s.summary, s.msg)
+	// What is chosen reads first, with what is wrong with it.
+	body := container.NewVBox(para(k.T("organise.when.help")), s.summary, s.msg, week, controls)
 	return &view{kicker: kicker, title: k.T("organise.when.title"), body: k.scroll(body), back: s.at.back,
 		next: &action{label: k.T("step.next"), run: s.submit}}
 }

@@ -89,7 +89,7 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 		s := &k.sess.sign
 		s.proposal = p.ID
 		sf := k.kioskSigning()
-		k.tourSigner(sf, kioskSignKinds, func(kind screenKind) {
+		k.tourSigner(sf, kioskSignKinds, s, func(kind screenKind) {
 			snap(string(kind))
 			if kind == kindSignName {
 				s.voterID = tourVoterID[:9] + "X"
@@ -142,6 +142,16 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 		k.sess.comment.wipe()
 	}
 
+	// What residents bring, when the campaign's central takes it.
+	if c.AcceptsKind(string(record.KindProposal)) {
+		if err := k.tourProposal(snap); err != nil {
+			return err
+		}
+	}
+	if c.AcceptsKind(string(record.KindEventProposal)) {
+		k.tourOrganise(snap)
+	}
+
 	// Forgetting, failure and the technician's door.
 	k.show(&homeScreen{k: k})
 	k.askStillThere(k.now())
@@ -164,8 +174,7 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 // tourSigner walks the sample supporter through the signing flow f, one
 // answer at a time: each step is shown once its answer is in, and then
 // shown is called with the step's kind.
-func (k *Kiosk) tourSigner(f *flow, kinds signKinds, shown func(screenKind)) {
-	s := &k.sess.sign
+func (k *Kiosk) tourSigner(f *flow, kinds signKinds, s *signDraft, shown func(screenKind)) {
 	for _, st := range []struct {
 		kind screenKind
 		give func()

@@ -150,7 +150,7 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	}
 	k.show(f.stepOf(kindCanvassPick))
 	snap("attendee-proposals")
-	k.tourSigner(f, canvassSignKinds, func(kind screenKind) {
+	k.tourSigner(f, canvassSignKinds, &k.sess.sign, func(kind screenKind) {
 		snap("attendee-" + string(kind)[len("canvass-"):])
 	})
 	k.show(f.stepOf(kindCanvassReview))
@@ -159,6 +159,11 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 		return err
 	}
 	snap("ready-after-save")
+	if k.camp.AcceptsKind(string(record.KindEventProposal)) {
+		if err := k.tourImpromptu(snap); err != nil {
+			return err
+		}
+	}
 	k.forget()
 	snap("locked")
 	return nil

@@ -224,8 +224,8 @@ func (s *whenStep) view() *view {
 	s.days, s.dates = nil, nil
 	for i := range 7 {
 		day := s.today().AddDate(0, 0, 7*s.week+i)
-		t := k.tile(s.dayName(day), s.monthName(day), widgets.NoMark, d.day.Equal(day), func() { s.pickDay(day) })
-		t.Inline = true // the month on the day's line: two rows of days leave the time in view
+		// One line, "sáb 28 nov": two rows of days leave the time in view.
+		t := k.tile(s.dayName(day)+" "+s.monthName(day), "", widgets.NoMark, d.day.Equal(day), func() { s.pickDay(day) })
 		s.days = append(s.days, t)
 		s.dates = append(s.dates, day)
 		week.Add(t)

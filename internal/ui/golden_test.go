@@ -31,10 +31,14 @@ var goldenScreens = []string{
 	"sign-voterid-wrong", "sign-alcaldia", "sign-consent", "sign-signature",
 	"sign-review", "sign-duplicate", "events", "register-review", "article",
 	"idle-prompt", "out-of-service", "not-set-up", "tech-pin",
+	"propose-text", "propose-scope", "propose-named", "propose-review",
+	"organise-when", "organise-review",
 }
 
+// TestGoldenScreens renders the tour on a campaign whose central takes
+// submissions, so its proposal and assembly screens are pinned too.
 func TestGoldenScreens(t *testing.T) {
-	r := newRig(t, Config{})
+	r := newSubmissionRig(t, Config{})
 	seen := 0
 	err := r.k.Tour(func(name string) {
 		short := name[strings.IndexByte(name, '-')+1:]
@@ -140,11 +144,12 @@ func TestMessagesBuiltFromValues(t *testing.T) {
 // smallest display, where large text is hardest to fit: a question with
 // tiles, one with the keyboard, a review, the home screen and the idle
 // prompt. Review a changed picture by eye before updating it.
-var goldenLarge = []string{"home", "survey-alcaldia", "survey-text", "sign-review", "idle-prompt"}
+var goldenLarge = []string{"home", "survey-alcaldia", "survey-text", "sign-review", "idle-prompt",
+	"propose-text", "organise-when"}
 
 func TestGoldenLargeText(t *testing.T) {
 	look := Look{LargeText: true}
-	r := newRig(t, Config{Look: &look})
+	r := newSubmissionRig(t, Config{Look: &look})
 	r.k.win.Resize(SmallestScreen)
 	seen := 0
 	err := r.k.Tour(func(name string) {

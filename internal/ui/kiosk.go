@@ -12,10 +12,12 @@
 // in a record is a flow (flow.go says what a flow is and how to add one):
 // flow_survey.go, flow_sign.go (the public kiosk's and the canvasser's
 // attendees' signing, defined once), flow_register.go, flow_comment.go,
-// made of the step types of steps.go. save.go is the one path from a draft
+// flow_propose.go and flow_organise.go (what residents bring, offered only
+// when the campaign's central takes it), made of the step types of
+// steps.go. save.go is the one path from a draft
 // to the outbox, explain.go the sentences for what the kiosk cannot take,
 // and screen_outcomes.go the screens a save ends on. Canvasser mode is in
-// the canvass*.go files; controls.go is the control factory every screen
+// the canvass*.go files (canvass_assembly.go: an impromptu assembly); controls.go is the control factory every screen
 // builds its widgets with, frame.go the furniture around each screen.
 package ui
 

@@ -1,6 +1,6 @@
 // Package widgets holds the kiosk's custom Fyne widgets: the signature pad,
-// the on-screen keyboard, large selectable tiles, the hidden technician
-// corner, and a wrapper that keeps touch targets large.
+// the on-screen keyboard, a text area for long text, large selectable tiles,
+// the hidden technician corner, and a wrapper that keeps touch targets large.
 package widgets
 
 import "fyne.io/fyne/v2"

@@ -31,6 +31,11 @@ func TestEachFlowsWipeLeavesNothing(t *testing.T) {
 		{"signing", &signDraft{proposal: "p1", name: secretName, voterID: secretID, area: "tlalpan", consent: true, signature: sig}, &signDraft{}},
 		{"registration", &regDraft{event: "e1", name: secretName, contact: secretText, consent: true}, &regDraft{}},
 		{"comment", &commentDraft{article: "a1", text: secretText, name: secretName, area: "tlalpan"}, &commentDraft{}},
+		{"proposal", &proposeDraft{title: secretName, text: secretText, theme: "t1", scope: wholeCity, named: true,
+			author: signDraft{name: secretName, voterID: secretID, area: "tlalpan", consent: true, signature: sig}}, &proposeDraft{}},
+		{"assembly", &organiseDraft{title: secretText, day: testNow, clock: 600, area: "tlalpan", venue: secretText,
+			about: secretText, organiser: secretName, contact: secretID, consent: true}, &organiseDraft{}},
+		{"impromptu assembly", &impromptuDraft{title: secretText, venue: secretText, area: "tlalpan", about: secretText, consent: true}, &impromptuDraft{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,11 +184,25 @@ func TestEveryFlowWaitsOutOfServiceAndSavesLater(t *testing.T) {
 			k.sess.comment.article, k.sess.comment.text = k.camp.Articles[0].ID, secretText
 			return k.commenting()
 		}},
+		{"proposal", record.KindProposal, func(k *Kiosk) *flow {
+			p := &k.sess.propose
+			p.title, p.text, p.theme, p.scope = secretText, secretText, k.camp.Themes[0].ID, wholeCity
+			a := &p.author
+			a.name, a.voterID, a.area, a.consent, a.signature = secretName, secretID, "tlalpan", true, sampleSignature()
+			return k.proposing()
+		}},
+		{"assembly", record.KindEventProposal, func(k *Kiosk) *flow {
+			o := &k.sess.organise
+			o.title, o.day, o.clock, o.area = secretText, testNow.AddDate(0, 0, 3), 18*60, "tlalpan"
+			o.venue, o.about, o.organiser, o.consent = secretText, secretText, secretName, true
+			return k.organising()
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			test.NewTempApp(t)
 			dev := outboxtest.NewEnrolled(t, record.ModeKiosk)
+			acceptSubmissions(t, dev)
 			store := &failingStore{Store: dev.Store, full: true}
 			r := newRigOn(t, dev, store, Config{})
 			r.begin(i18n.Spanish)

@@ -112,7 +112,7 @@ func (k *Kiosk) organising() *flow {
 			}
 		},
 		text(kindOrganiseOrganiser, "organise.organiser.title", "organise.organiser.help", record.MaxNameLen,
-			func() string { return d.organiser }, func(v string) { d.organiser = v }, k.checkName),
+			func() string { return d.organiser }, func(v string) { d.organiser = v }, k.required("field.required.organiser")),
 		text(kindOrganiseContact, "organise.contact.title", "organise.contact.help", record.MaxContactLen,
 			func() string { return d.contact }, func(v string) { d.contact = v }, nil),
 		func(at stepAt) screen {

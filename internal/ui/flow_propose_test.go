@@ -500,6 +500,10 @@ func TestOrganiseFlowSavesTheAssembly(t *testing.T) {
 	r.typeKeys("Agua  y limpieza del mercado.")
 	r.next()
 	r.expect(kindOrganiseOrganiser)
+	r.next()
+	if got, want := r.message(), i18n.Spanish.T("field.required.organiser"); got != want {
+		t.Fatalf("no organiser says %q, want %q", got, want)
+	}
 	r.typeKeys("Comerciantes unidos")
 	r.next()
 	r.expect(kindOrganiseContact)

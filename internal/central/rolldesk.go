@@ -48,10 +48,10 @@ var ReviewReasons = []ReviewReason{
 	// The signer gave a CURP: the credential shown proves a voter of the
 	// city.
 	{"curp-credential-checked", []string{DecisionValid}},
-	{"signature-missing", []string{DecisionInvalid}},   // no signature, or a line or a dot
-	{"obviously-false", []string{DecisionInvalid}},     // an invented name or id
-	{"not-a-city-voter", []string{DecisionInvalid}},    // confirmed: not in the roll, or registered elsewhere
-	{"same-person-twice", []string{DecisionInvalid}},   // confirmed duplicate
+	{"signature-missing", []string{DecisionInvalid}},    // no signature, or a line or a dot
+	{"obviously-false", []string{DecisionInvalid}},      // an invented name or id
+	{"not-a-city-voter", []string{DecisionInvalid}},     // confirmed: not in the roll, or registered elsewhere
+	{"same-person-twice", []string{DecisionInvalid}},    // confirmed duplicate
 	{"other", []string{DecisionValid, DecisionInvalid}}, // the note says why
 }
 

@@ -17,40 +17,40 @@ type RollStats struct {
 	Checked int64      `json:"checked"` // supports filed under it
 	// Pending are supports not filed under the roll in use yet: new ones,
 	// and older ones until the worker re-checks them after an import.
-	Pending     int64              `json:"pending"`
-	Verified    int64              `json:"verified"`
+	Pending  int64 `json:"pending"`
+	Verified int64 `json:"verified"`
 	// Queue are the supports under the roll in use that did not verify
 	// and no reviewer has decided: the review desk's work.
 	Queue int64 `json:"queue"`
 	// Decided are supports a reviewer decided; Disagreements those of
 	// them the roll in use would file otherwise than they were decided on
 	// (each decision stands, and the desk lists these first).
-	Decided       int64 `json:"decided"`
-	Disagreements int64 `json:"disagreements"`
-	ByStatus    map[string]int64   `json:"by_status"`    // every status, zero included
-	FailedShare map[string]float64 `json:"failed_share"` // every FailedStatuses entry
-	Proposals   []RollGroup        `json:"proposals"`
-	Alcaldias   []RollGroup        `json:"alcaldias"`
-	Devices     []RollShare        `json:"devices"`
-	Canvassers  []RollShare        `json:"canvassers"`
+	Decided       int64              `json:"decided"`
+	Disagreements int64              `json:"disagreements"`
+	ByStatus      map[string]int64   `json:"by_status"`    // every status, zero included
+	FailedShare   map[string]float64 `json:"failed_share"` // every FailedStatuses entry
+	Proposals     []RollGroup        `json:"proposals"`
+	Alcaldias     []RollGroup        `json:"alcaldias"`
+	Devices       []RollShare        `json:"devices"`
+	Canvassers    []RollShare        `json:"canvassers"`
 }
 
 // RollGroup counts the supports of one proposal or alcaldía.
 type RollGroup struct {
-	ID          string             `json:"id"`
-	Raw         int64              `json:"raw"` // every support (for an alcaldía: every one checked)
-	Checked     int64              `json:"checked"`
-	Verified    int64              `json:"verified"`
+	ID       string `json:"id"`
+	Raw      int64  `json:"raw"` // every support (for an alcaldía: every one checked)
+	Checked  int64  `json:"checked"`
+	Verified int64  `json:"verified"`
 	// Queue are the supports under the roll in use that did not verify
 	// and no reviewer has decided: the review desk's work.
 	Queue int64 `json:"queue"`
 	// Decided are supports a reviewer decided; Disagreements those of
 	// them the roll in use would file otherwise than they were decided on
 	// (each decision stands, and the desk lists these first).
-	Decided       int64 `json:"decided"`
-	Disagreements int64 `json:"disagreements"`
-	Failed      map[string]int64   `json:"failed"`       // every FailedStatuses entry
-	FailedShare map[string]float64 `json:"failed_share"` // of Checked
+	Decided       int64              `json:"decided"`
+	Disagreements int64              `json:"disagreements"`
+	Failed        map[string]int64   `json:"failed"`       // every FailedStatuses entry
+	FailedShare   map[string]float64 `json:"failed_share"` // of Checked
 }
 
 // RollShare is the share of one device's or canvasser's supports that did

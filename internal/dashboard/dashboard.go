@@ -109,6 +109,8 @@ type Handler struct {
 
 	mu        sync.Mutex
 	campaigns *campaignSet // parsed published versions; replaced when a new one appears
+
+	reviewState // the review desk's body opener (review.go)
 }
 
 // New returns the dashboard handler.

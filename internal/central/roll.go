@@ -139,6 +139,10 @@ type RollStore interface {
 	// SupportCheckCounts counts classified supports by every grouping
 	// column.
 	SupportCheckCounts(ctx context.Context) ([]SupportCheckCount, error)
+	// VerifiedCounts counts each proposal's supports whose effective
+	// status (EffectiveStatus) is StatusVerified, whatever roll they were
+	// filed under, reading an index of those alone: tiers call it often.
+	VerifiedCounts(ctx context.Context) (map[string]int64, error)
 	// UnverifiedSupports lists up to limit undecided supports whose status
 	// is not StatusVerified, after `after` in id order: the review desk's
 	// queue.

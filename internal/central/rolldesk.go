@@ -186,15 +186,8 @@ func TierCounts(ctx context.Context, s Store) (counts map[string]int64, basis st
 		if _, imported, err := CurrentRoll(ctx, rs); err != nil {
 			return nil, "", fmt.Errorf("tier counts: %w", err)
 		} else if imported {
-			cs, err := rs.SupportCheckCounts(ctx)
-			if err != nil {
+			if counts, err = rs.VerifiedCounts(ctx); err != nil {
 				return nil, "", fmt.Errorf("tier counts: %w", err)
-			}
-			counts = map[string]int64{}
-			for _, c := range cs {
-				if EffectiveStatus(c.Status, c.Decision) == StatusVerified {
-					counts[c.SubjectID] += c.N
-				}
 			}
 			return counts, TierBasisVerified, nil
 		}

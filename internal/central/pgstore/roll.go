@@ -225,6 +225,25 @@ func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckC
 	return out, nil
 }
 
+// VerifiedCounts counts over the partial index support_checks_counted.
+func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := eachRow(ctx, s.pool, `SELECT subject_id, count(*) FROM support_checks
+		WHERE decision = 'valid' OR (decision = '' AND status = 'verified') GROUP BY subject_id`, nil, func(rows pgx.Rows) error {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		out[id] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	return out, nil
+}
+
 const supportCheckColumns = `record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id, decision, reason, note, decided_by, coalesce(decided_at, 0), roll_status`
 
 func scanSupportCheck(row pgx.Row) (central.SupportCheck, error) {

@@ -7,3 +7,8 @@ ALTER TABLE support_checks ADD COLUMN note TEXT NOT NULL DEFAULT '';
 ALTER TABLE support_checks ADD COLUMN roll_status TEXT NOT NULL DEFAULT '';
 -- The desk lists decisions the roll disagrees with first, then the newest.
 CREATE INDEX support_checks_decided ON support_checks (decided_at) WHERE decision <> '';
+-- Tiers count verified supports (central.TierCounts) every time the
+-- progress document is built: this index holds just those, so counting
+-- them reads no other row.
+CREATE INDEX support_checks_counted ON support_checks (subject_id)
+	WHERE decision = 'valid' OR (decision = '' AND status = 'verified');

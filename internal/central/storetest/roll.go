@@ -542,4 +542,16 @@ func testSupportDesk(t *testing.T, s central.OperationsStore) {
 	if got[central.StatusVerified] != 4 || got[central.StatusDuplicate] != 1 || len(got) != 2 {
 		t.Errorf("counts by effective status %v; want 4 verified (one by decision) and 1 duplicate", got)
 	}
+	// Tiers count the same: a valid decision adds, an invalid one takes
+	// away.
+	if vc, err := s.VerifiedCounts(ctx); err != nil || !maps.Equal(vc, map[string]int64{"p-agua": 3, "p-otra": 1}) {
+		t.Errorf("verified counts %v (%v); want p-agua 3 (one by decision), p-otra 1", vc, err)
+	}
+	if err := central.DecideSupport(ctx, s, log, central.SupportDecision{RecordID: [16]byte{6}, Decision: central.DecisionInvalid,
+		Reason: "obviously-false", By: "revisora", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if vc, err := s.VerifiedCounts(ctx); err != nil || !maps.Equal(vc, map[string]int64{"p-agua": 2, "p-otra": 1}) {
+		t.Errorf("verified counts after an invalid decision %v (%v); want p-agua 2, p-otra 1", vc, err)
+	}
 }

@@ -207,6 +207,19 @@ func nullBytes(b []byte) []byte {
 	return b
 }
 
+// dropSupportCheck forgets a cancelled support's classification, so it
+// stops counting, and those of the same person's later undecided
+// duplicates of the same proposal, so the roll check files them again and
+// the earliest left becomes the one that counts.
+func dropSupportCheck(ctx context.Context, tx pgx.Tx, id [16]byte) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM support_checks WHERE decision = '' AND status = 'duplicate' AND record_id > $1
+		AND (subject_id, signer_index) = (SELECT subject_id, signer_index FROM support_checks WHERE record_id = $1)`, id[:]); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM support_checks WHERE record_id = $1`, id[:])
+	return err
+}
+
 // SupportCheckCounts groups the classified supports.
 func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckCount, error) {
 	var out []central.SupportCheckCount

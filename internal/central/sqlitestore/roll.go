@@ -275,6 +275,19 @@ func nullBytes(b []byte) any {
 	return b
 }
 
+// dropSupportCheck forgets a cancelled support's classification, so it
+// stops counting, and those of the same person's later undecided
+// duplicates of the same proposal, so the roll check files them again and
+// the earliest left becomes the one that counts.
+func dropSupportCheck(ctx context.Context, tx *sql.Tx, id [16]byte) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM support_checks WHERE decision = '' AND status = 'duplicate' AND record_id > ?1
+		AND (subject_id, signer_index) = (SELECT subject_id, signer_index FROM support_checks WHERE record_id = ?1)`, id[:]); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM support_checks WHERE record_id = ?`, id[:])
+	return err
+}
+
 // SupportCheckCounts groups the classified supports.
 func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckCount, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT subject_id, alcaldia, device_id, canvasser, status, decision, roll_id, roll_status <> '', count(*)

@@ -555,3 +555,62 @@ func testSupportDesk(t *testing.T, s central.OperationsStore) {
 		t.Errorf("verified counts after an invalid decision %v (%v); want p-agua 2, p-otra 1", vc, err)
 	}
 }
+
+// testRollCancel checks that a support cancelled at the person's request
+// (ARCO) stops counting, and that the same person's later support of the
+// proposal, a duplicate until then, is filed again and counts instead.
+func testRollCancel(t *testing.T, s central.OperationsStore) {
+	ctx := context.Background()
+	w := newRollWorld(t, s, 60, fieldsim.RollOptions{Twice: 0.3})
+	w.importRoll(t, s)
+	w.check(t, s)
+	first, second := -1, -1
+	for i, sig := range w.sigs {
+		if sig.Want != fieldsim.FateVerified || !w.pop.Signers[sig.Signer].Twice {
+			continue
+		}
+		for j, other := range w.sigs {
+			if j != i && other.Signer == sig.Signer && other.Want == fieldsim.FateDuplicate {
+				first, second = i, j
+			}
+		}
+		if first >= 0 {
+			break
+		}
+	}
+	if first < 0 {
+		t.Fatal("the population has nobody who signed twice")
+	}
+	subject := w.sigs[first].Draft.SubjectID
+	before, err := s.VerifiedCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.SupportRecord(ctx, w.ids[first])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := central.Cancel(ctx, s, AuditLog(s, 100), "rosa", []central.StoredRecord{rec}, Base.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("cancel: %d %v", n, err)
+	}
+	if _, err := s.SupportCheck(ctx, w.ids[first]); !errors.Is(err, central.ErrNotFound) {
+		t.Errorf("the cancelled support is still classified: %v", err)
+	}
+	after, err := s.VerifiedCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[subject] != before[subject]-1 {
+		t.Errorf("verified supports of %s after the cancellation: %d, want %d", subject, after[subject], before[subject]-1)
+	}
+	if n, _ := w.check(t, s); n != 1 {
+		t.Errorf("the check filed %d supports after the cancellation, want 1 (the duplicate, again)", n)
+	}
+	c, err := s.SupportCheck(ctx, w.ids[second])
+	if err != nil || c.Status != central.StatusVerified {
+		t.Errorf("the same person's other support after the cancellation: %+v %v, want verified", c, err)
+	}
+	if again, err := s.VerifiedCounts(ctx); err != nil || again[subject] != before[subject] {
+		t.Errorf("verified supports of %s once filed again: %d (%v), want %d", subject, again[subject], err, before[subject])
+	}
+}

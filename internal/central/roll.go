@@ -95,7 +95,7 @@ type SupportDecision struct {
 	RecordID [16]byte
 	Decision string // DecisionValid or DecisionInvalid
 	Reason   string // why: one of ReviewReasons' codes for Decision
-	Note     string // optional: what the reviewer adds (no more than MaxDecisionNote bytes)
+	Note     string // optional: what the reviewer adds (no more than MaxDecisionNote characters)
 	By       string // the operator
 	At       time.Time
 }

@@ -55,7 +55,8 @@ var ReviewReasons = []ReviewReason{
 	{"other", []string{DecisionValid, DecisionInvalid}}, // the note says why
 }
 
-// MaxDecisionNote bounds a decision's note.
+// MaxDecisionNote bounds a decision's note, in characters (the desk's
+// field says the same).
 const MaxDecisionNote = 500
 
 // ErrBadDecision means a decision was refused: unknown decision or
@@ -83,8 +84,8 @@ func DecideSupport(ctx context.Context, store RollStore, audit Auditor, d Suppor
 		return fmt.Errorf("decide support: %w: reason %q is not one for %q", ErrBadDecision, d.Reason, d.Decision)
 	case d.Reason == "other" && d.Note == "":
 		return fmt.Errorf("decide support: %w: reason \"other\" needs a note", ErrBadDecision)
-	case len(d.Note) > MaxDecisionNote || !utf8.ValidString(d.Note):
-		return fmt.Errorf("decide support: %w: a note is valid text of at most %d bytes", ErrBadDecision, MaxDecisionNote)
+	case !utf8.ValidString(d.Note) || utf8.RuneCountInString(d.Note) > MaxDecisionNote:
+		return fmt.Errorf("decide support: %w: a note is valid text of at most %d characters", ErrBadDecision, MaxDecisionNote)
 	case d.By == "":
 		return fmt.Errorf("decide support: %w: it needs the reviewer", ErrBadDecision)
 	}

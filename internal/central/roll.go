@@ -111,6 +111,12 @@ type SupportCheckCount struct {
 	N         int64
 }
 
+// ReviewCounts is what the review desk has: supports to review, decided,
+// and decided ones the roll in use disagrees with.
+type ReviewCounts struct {
+	Queue, Decided, Disagreements int64
+}
+
 // RollStore keeps the roll (hashes only), its imports and the supports'
 // classification.
 type RollStore interface {
@@ -139,6 +145,11 @@ type RollStore interface {
 	// SupportCheckCounts counts classified supports by every grouping
 	// column.
 	SupportCheckCounts(ctx context.Context) ([]SupportCheckCount, error)
+	// ReviewCounts counts the review desk's queue (as UnverifiedSupports
+	// lists it), the decided supports and those of them the roll in use
+	// disagrees with, reading indexes of those rows alone: the desk shows
+	// them on every page.
+	ReviewCounts(ctx context.Context) (ReviewCounts, error)
 	// VerifiedCounts counts each proposal's supports whose effective
 	// status (EffectiveStatus) is StatusVerified, whatever roll they were
 	// filed under, reading an index of those alone: tiers call it often.

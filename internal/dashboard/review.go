@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/voces-cdmx/voces/internal/central"
@@ -116,26 +117,28 @@ func (h *Handler) handleReviewDecide(w http.ResponseWriter, r *http.Request) {
 	h.renderReview(w, r, flash, "", "")
 }
 
+// splitChoice reads a reason's radio value, "decision:code".
 func splitChoice(v string) (decision, reason string) {
-	for i := range len(v) {
-		if v[i] == ':' {
-			return v[:i], v[i+1:]
-		}
-	}
-	return v, ""
+	decision, reason, _ = strings.Cut(v, ":")
+	return decision, reason
 }
 
 func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, flash, id, after string) {
 	ctx := r.Context()
 	l := langOf(r)
 	v := reviewView{}
-	rs, err := central.SummarizeRoll(ctx, h.cfg.Store, nil)
+	_, imported, err := central.CurrentRoll(ctx, h.cfg.Store)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	if rs != nil {
-		v.Roll, v.Queue, v.Decided, v.Disagree = true, rs.Queue, rs.Decided, rs.Disagreements
+	if imported {
+		rc, err := h.cfg.Store.ReviewCounts(ctx)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		v.Roll, v.Queue, v.Decided, v.Disagree = true, rc.Queue, rc.Decided, rc.Disagreements
 	}
 	for _, rr := range central.ReviewReasons {
 		for _, d := range rr.Decisions {

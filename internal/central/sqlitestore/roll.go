@@ -310,6 +310,19 @@ func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckC
 	return out, nil
 }
 
+// ReviewCounts counts over the queue and decided partial indexes.
+func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) {
+	var c central.ReviewCounts
+	err := s.read.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM support_checks WHERE status <> 'verified' AND decision = ''),
+		(SELECT count(*) FROM support_checks WHERE decision <> ''),
+		(SELECT count(*) FROM support_checks WHERE decision <> '' AND roll_status <> '')`).Scan(&c.Queue, &c.Decided, &c.Disagreements)
+	if err != nil {
+		return c, fmt.Errorf("review counts: %w", err)
+	}
+	return c, nil
+}
+
 // VerifiedCounts counts over the partial index support_checks_counted,
 // whose predicate the query repeats word for word so SQLite uses it.
 func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {

@@ -213,6 +213,9 @@ func testRollClassification(t *testing.T, s central.OperationsStore) {
 	if rs.Queue != rs.Checked-rs.Verified || rs.Decided != 0 || rs.Disagreements != 0 {
 		t.Errorf("desk counts: queue %d, decided %d, disagreements %d; want %d, 0, 0", rs.Queue, rs.Decided, rs.Disagreements, rs.Checked-rs.Verified)
 	}
+	if rc, err := s.ReviewCounts(ctx); err != nil || rc != (central.ReviewCounts{Queue: rs.Queue}) {
+		t.Errorf("review counts %+v (%v), want a queue of %d and nothing decided", rc, err, rs.Queue)
+	}
 	var alcaldiaVerified int64
 	for _, a := range rs.Alcaldias {
 		alcaldiaVerified += a.Verified
@@ -316,6 +319,9 @@ func testRollReimport(t *testing.T, s central.OperationsStore) {
 	}
 	if st.Roll.Decided != 1 || st.Roll.Disagreements != 1 {
 		t.Errorf("stats: %d decided, %d disagreements; want 1 and 1", st.Roll.Decided, st.Roll.Disagreements)
+	}
+	if rc, err := s.ReviewCounts(ctx); err != nil || rc != (central.ReviewCounts{Queue: st.Roll.Queue, Decided: 1, Disagreements: 1}) {
+		t.Errorf("review counts %+v (%v); want the stats' queue %d, 1 decided, 1 disagreement", rc, err, st.Roll.Queue)
 	}
 	// A reviewer decides it again, knowing what the new roll says: the
 	// support takes the roll's status and the disagreement is settled.

@@ -163,6 +163,11 @@ func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, flash, id
 			}
 		}
 		next, err := h.cfg.Store.UnverifiedSupports(ctx, from, 1)
+		if err == nil && len(next) == 0 && from != ([16]byte{}) {
+			// Skipped past the last one: start again from the first
+			// still undecided.
+			next, err = h.cfg.Store.UnverifiedSupports(ctx, [16]byte{}, 1)
+		}
 		if err != nil {
 			h.serverError(w, r, err)
 			return

@@ -221,6 +221,10 @@ func TestReviewDeskShowsOneSupportAndRecordsDecisions(t *testing.T) {
 	if p := officer.get("/review?after=" + next); !strings.Contains(p.body, `id="review-record">`+central.RecordIDString(queue[2].RecordID)+"<") {
 		t.Errorf("skip after %s does not show %s", next, central.RecordIDString(queue[2].RecordID))
 	}
+	last := central.RecordIDString(queue[len(queue)-1].RecordID)
+	if p := officer.get("/review?after=" + last); !strings.Contains(p.body, `id="review-record">`+next+"<") {
+		t.Errorf("skipping the last support does not go back to the first undecided, %s", next)
+	}
 	if p := officer.get("/review?id=" + id); !strings.Contains(p.body, `id="review-decided-before"`) || !strings.Contains(p.body, "rosa") {
 		t.Errorf("a decided support opened again does not show its decision:\n%s", p.body)
 	}

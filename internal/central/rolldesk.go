@@ -13,6 +13,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/roll"
+	"github.com/voces-cdmx/voces/internal/voterid"
 )
 
 // This file is the review desk's engine (the "mesa de control"): a data
@@ -205,3 +207,50 @@ const (
 	TierBasisVerified = "verified"
 	TierBasisSigners  = "unique-signers"
 )
+
+// AuditRollLookup records that a reviewer looked a clave up in the roll
+// for a support (the clave itself is not recorded).
+const AuditRollLookup = "roll-lookup"
+
+// ErrNotAClave means a clave looked up is not a valid clave de elector.
+var ErrNotAClave = errors.New("not a valid clave de elector")
+
+// ClaveLookup is what the roll says of a clave a reviewer typed from the
+// credential a signer showed: Status is StatusVerified (in the roll, in
+// the city), StatusOutsideCity or StatusNotInRoll.
+type ClaveLookup struct {
+	Status string
+	Match  RollMatch // when in the roll
+}
+
+// LookupClave looks a clave de elector up in the roll in use for reviewer
+// by, on the desk, while deciding support id, and writes to the audit log
+// that they did and what the roll said (never the clave). It lets "typo
+// corrected against the credential shown" rest on the roll rather than on
+// the reviewer's word.
+func LookupClave(ctx context.Context, store RollStore, audit Auditor, rollKey []byte, by string, id [16]byte, clave string) (ClaveLookup, error) {
+	clave = voterid.Normalize(clave)
+	if err := voterid.Validate(voterid.INE, clave); err != nil {
+		return ClaveLookup{}, fmt.Errorf("look up clave: %w", ErrNotAClave)
+	}
+	if _, ok, err := CurrentRoll(ctx, store); err != nil || !ok {
+		return ClaveLookup{}, fmt.Errorf("look up clave: no roll imported (%v): %w", err, ErrNotFound)
+	}
+	h := roll.NewHasher(rollKey).Hash(clave)
+	m, err := store.LookupRoll(ctx, []int64{h})
+	if err != nil {
+		return ClaveLookup{}, fmt.Errorf("look up clave: %w", err)
+	}
+	out := ClaveLookup{Status: StatusNotInRoll}
+	if match, ok := m[h]; ok {
+		out.Match, out.Status = match, StatusOutsideCity
+		if match.Entity == roll.CityEntity {
+			out.Status = StatusVerified
+		}
+	}
+	err = audit.Audit(ctx, by, AuditRollLookup, map[string]string{"record": RecordIDString(id), "result": out.Status})
+	if err != nil {
+		return ClaveLookup{}, fmt.Errorf("look up clave: %w", err)
+	}
+	return out, nil
+}

@@ -49,6 +49,7 @@ func (h *Handler) routes(static http.Handler) []route {
 		{"GET /roll", central.PermViewCounts, f(h.handleRollCounts)},
 		{"GET /review", central.PermPersonalData, f(h.handleReview)},
 		{"POST /review/decide", central.PermPersonalData, f(h.handleReviewDecide)},
+		{"POST /review/lookup", central.PermPersonalData, f(h.handleReviewLookup)},
 		{"/", public, f(h.handleNotFound)},
 	}
 }

@@ -75,6 +75,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"GET /roll":                  {"/roll", everyone},
 		"GET /review":                {"/review", officer},
 		"POST /review/decide":        {"/review/decide", officer},
+		"POST /review/lookup":        {"/review/lookup", officer},
 	}
 	s := newSite(t)
 	served := map[string]bool{}

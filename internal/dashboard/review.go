@@ -25,7 +25,9 @@ import (
 const reviewDecided = 50
 
 type reviewView struct {
-	Roll     bool // a roll is imported
+	Roll     bool   // a roll is imported
+	CanLook  bool   // this node has the roll key: a clave can be looked up
+	Lookup   string // what the roll said of the clave a reviewer looked up; "" if none
 	Queue    int64
 	Decided  int64
 	Disagree int64
@@ -91,7 +93,52 @@ type reviewState struct {
 // handleReview shows the next support to decide: ?id= names one (a
 // decided one, to decide again), ?after= skips to the one after.
 func (h *Handler) handleReview(w http.ResponseWriter, r *http.Request) {
-	h.renderReview(w, r, "", r.URL.Query().Get("id"), r.URL.Query().Get("after"))
+	h.renderReview(w, r, reviewShow{id: r.URL.Query().Get("id"), after: r.URL.Query().Get("after")})
+}
+
+// reviewShow says what the desk shows: a flash, a named support or the
+// one after another, and the answer to a clave lookup.
+type reviewShow struct {
+	flash, id, after, lookup string
+}
+
+// handleReviewLookup looks up, for the support on the desk, the clave of
+// the credential its signer showed, and shows the support again with
+// what the roll says of it.
+func (h *Handler) handleReviewLookup(w http.ResponseWriter, r *http.Request) {
+	id, err := central.ParseRecordID(r.PostFormValue("id"))
+	if err != nil || h.cfg.RollKey == nil {
+		h.renderError(w, r, http.StatusBadRequest, "review.bad")
+		return
+	}
+	key, err := h.cfg.RollKey()
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	l := langOf(r)
+	res, err := central.LookupClave(r.Context(), h.cfg.Store, h.cfg.Audit, key, sessionOf(r).Operator, id, r.PostFormValue("clave"))
+	switch {
+	case errors.Is(err, central.ErrNotAClave):
+		h.renderReview(w, r, reviewShow{id: r.PostFormValue("id"), lookup: l.T("review.lookup.bad")})
+		return
+	case errors.Is(err, central.ErrNotFound):
+		h.renderError(w, r, http.StatusBadRequest, "review.noroll")
+		return
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	var say string
+	switch res.Status {
+	case central.StatusVerified:
+		say = l.T("review.lookup.verified", res.Match.Section, alcaldiaLabel(l, res.Match.Alcaldia))
+	case central.StatusOutsideCity:
+		say = l.T("review.lookup.outside_city", res.Match.Entity, res.Match.Section)
+	default:
+		say = l.T("review.lookup.not_in_roll")
+	}
+	h.renderReview(w, r, reviewShow{id: r.PostFormValue("id"), lookup: say})
 }
 
 // handleReviewDecide records a decision and shows the next support.
@@ -114,7 +161,7 @@ func (h *Handler) handleReviewDecide(w http.ResponseWriter, r *http.Request) {
 	}
 	l := langOf(r)
 	flash := l.T("review.recorded", l.T("review.decision."+decision), l.T("review.reason."+reason))
-	h.renderReview(w, r, flash, "", "")
+	h.renderReview(w, r, reviewShow{flash: flash})
 }
 
 // splitChoice reads a reason's radio value, "decision:code".
@@ -123,10 +170,11 @@ func splitChoice(v string) (decision, reason string) {
 	return decision, reason
 }
 
-func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, flash, id, after string) {
+func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, show reviewShow) {
 	ctx := r.Context()
 	l := langOf(r)
-	v := reviewView{}
+	id, after := show.id, show.after
+	v := reviewView{CanLook: h.cfg.RollKey != nil, Lookup: show.lookup}
 	_, imported, err := central.CurrentRoll(ctx, h.cfg.Store)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -195,7 +243,7 @@ func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, flash, id
 		h.serverError(w, r, err)
 		return
 	}
-	h.renderFlash(w, r, http.StatusOK, "review", "review.title", flash, v)
+	h.renderFlash(w, r, http.StatusOK, "review", "review.title", show.flash, v)
 }
 
 func (h *Handler) reviewSupportOf(r *http.Request, sv *central.SupportView) (*reviewSupport, error) {

@@ -76,6 +76,20 @@ func TestReviewDeskInChromium(t *testing.T) {
 			t.Fatalf("desk before decision %d: %v", i+1, err)
 		}
 		if i == 0 {
+			// The credential shown has a clave the roll holds.
+			err := chromedp.Do(ctx,
+				chromedp.SendKeys(chromedp.CSS("#review-clave"), f.inRoll[0]),
+				chromedp.Click(chromedp.CSS("#review-lookup")),
+				chromedp.WaitVisible(chromedp.CSS("#review-lookup-result")),
+			)
+			if err != nil {
+				t.Fatalf("clave lookup: %v", err)
+			}
+			said, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#review-lookup-result")))
+			if err != nil || !strings.Contains(said, es.T("review.lookup.verified", 100, "Tlalpan")) {
+				t.Errorf("the lookup says %q (%v)", said, err)
+			}
+			axe.check(t, ctx, "review-lookup-es")
 			shoot(t, ctx, "review-desk-es")
 		}
 		err := chromedp.Do(ctx,

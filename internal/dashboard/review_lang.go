@@ -51,8 +51,15 @@ var reviewCatalogue = map[string]msg{
 	"review.at":            {"Cuándo", "When"},
 	"review.rollnow":       {"Lista nominal en uso", "Roll in use"},
 
-	"review.decision.valid":   {"válido", "valid"},
-	"review.decision.invalid": {"inválido", "invalid"},
+	"review.lookup":              {"Clave de la credencial mostrada", "Clave on the credential shown"},
+	"review.lookup.button":       {"Buscar en la lista nominal", "Look up in the roll"},
+	"review.lookup.bad":          {"Eso no es una clave de elector válida.", "That is not a valid clave de elector."},
+	"review.lookup.verified":     {"Esa clave está en la lista nominal, registrada en la ciudad (sección %d, %s).", "That clave is on the roll, registered in the city (section %d, %s)."},
+	"review.lookup.outside_city": {"Esa clave está en la lista nominal, pero registrada fuera de la ciudad (entidad %d, sección %d).", "That clave is on the roll, but registered outside the city (state %d, section %d)."},
+	"review.lookup.not_in_roll":  {"Esa clave no está en la lista nominal.", "That clave is not on the roll."},
+	"audit.action.roll-lookup":   {"clave buscada en la lista nominal", "clave looked up in the roll"},
+	"review.decision.valid":      {"válido", "valid"},
+	"review.decision.invalid":    {"inválido", "invalid"},
 
 	"review.reason.id-typo-corrected":       {"error de captura en la clave, corregido con la credencial mostrada", "typo in the id, corrected against the credential shown"},
 	"review.reason.credential-shown":        {"mostró credencial de la ciudad que el corte de la lista aún no tiene", "showed a city credential the roll extract does not have yet"},

@@ -31,6 +31,7 @@ import (
 // not in the roll. The proposal's tiers are 5 and 7 verified supports.
 type rollFixture struct {
 	proposal string
+	inRoll   []string                   // claves of the five verified signers, in order
 	signers  map[[16]byte]record.Signer // by record id
 	strokes  map[[16]byte][]byte
 }
@@ -43,7 +44,11 @@ const (
 
 func newRollSite(t *testing.T) (*site, *rollFixture) {
 	t.Helper()
-	s := newSite(t)
+	// The dashboard reads the roll key as `central serve` wires it, from
+	// the data directory, once the import has made it.
+	var dir string
+	s := newSiteWith(t, Config{RollKey: func() ([]byte, error) { return central.LoadRollKey(dir, false) }})
+	dir = s.central.Dir
 	ctx := context.Background()
 	camp, err := campaign.Parse("default", assets.DefaultCampaign)
 	if err != nil {
@@ -75,6 +80,7 @@ func newRollSite(t *testing.T) (*site, *rollFixture) {
 		switch {
 		case i < 5:
 			fmt.Fprintf(&roll, "%s,%d,9,tlalpan\n", draft.Body.Signer.VoterID, 100+i)
+			f.inRoll = append(f.inRoll, draft.Body.Signer.VoterID)
 		case i == 5:
 			fmt.Fprintf(&roll, "%s,%d,15,\n", draft.Body.Signer.VoterID, 100+i)
 		}
@@ -194,6 +200,21 @@ func TestReviewDeskShowsOneSupportAndRecordsDecisions(t *testing.T) {
 	}
 	if got := audited(t, s, central.AuditSupportDecided); len(got) != 0 {
 		t.Fatalf("refused decisions were audited: %q", got)
+	}
+	// The clave on the credential the signer showed, looked up in the
+	// roll: the desk says what the roll says, for the same support.
+	for clave, want := range map[string]string{
+		strings.ToLower(f.inRoll[2]):                        en.T("review.lookup.verified", 102, "Tlalpan"),
+		centraltest.RandomINE(rand.New(rand.NewPCG(99, 1))): en.T("review.lookup.not_in_roll"),
+		"nonsense": en.T("review.lookup.bad"),
+	} {
+		p := officer.post("/review/lookup", url.Values{"csrf": {csrf}, "id": {id}, "clave": {clave}})
+		if p.status != http.StatusOK || !strings.Contains(p.body, html.EscapeString(want)) || !strings.Contains(p.body, `id="review-record">`+id+"<") {
+			t.Errorf("lookup of %q: %d, want %q on the same support", clave, p.status, want)
+		}
+	}
+	if got := audited(t, s, central.AuditRollLookup); !slices.Equal(got, []string{"rosa " + id, "rosa " + id}) {
+		t.Errorf("lookups audited %q, want rosa twice for %s (a clave that is not one is not looked up)", got, id)
 	}
 	p = officer.post("/review/decide", url.Values{"csrf": {csrf}, "id": {id}, "choice": {"invalid:obviously-false"}, "note": {"name is a cartoon"}})
 	if p.status != http.StatusOK || !strings.Contains(p.body, en.T("review.recorded", "invalid", en.T("review.reason.obviously-false"))) {

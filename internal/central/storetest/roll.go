@@ -393,8 +393,42 @@ func testSupportView(t *testing.T, s central.OperationsStore) {
 	if v, err := central.ViewSupport(ctx, s, log, nil, "otra", queue[0].RecordID); err != nil || v.Opened || v.Signer.Name != "" {
 		t.Errorf("view without the key: %+v, %v; want the envelope only", v, err)
 	}
+	// A reviewer looks up the clave of a credential shown: the roll
+	// answers, and the audit log says so without the clave.
+	key, err := central.LoadRollKey(w.dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inRoll, missing string
+	for _, sg := range w.sigs {
+		switch sg.Want {
+		case fieldsim.FateVerified:
+			inRoll = sg.Draft.Body.Signer.VoterID
+		case fieldsim.FateNotInRoll:
+			missing = sg.Draft.Body.Signer.VoterID
+		}
+	}
+	if inRoll == "" || missing == "" {
+		t.Fatal("the population lacks a verified or a missing signer")
+	}
+	for clave, want := range map[string]string{inRoll: central.StatusVerified, strings.ToLower(" " + missing): central.StatusNotInRoll} {
+		got, err := central.LookupClave(ctx, s, log, key, "revisora", queue[0].RecordID, clave)
+		if err != nil || got.Status != want || (want == central.StatusVerified && got.Match.Entity != roll.CityEntity) {
+			t.Errorf("looking up %s: %+v %v, want %s", clave, got, err, want)
+		}
+	}
+	if _, err := central.LookupClave(ctx, s, log, key, "revisora", queue[0].RecordID, "not a clave"); !errors.Is(err, central.ErrNotAClave) {
+		t.Errorf("looking up garbage: %v, want ErrNotAClave", err)
+	}
+	var lookups []string
 	var seen []string
 	if err := s.EachAudit(ctx, func(e central.AuditEntry) error {
+		if e.Action == central.AuditRollLookup {
+			lookups = append(lookups, e.Details["result"])
+			if strings.Contains(string(e.CanonicalBytes()), inRoll) || strings.Contains(string(e.CanonicalBytes()), missing) {
+				t.Errorf("audit entry %d names the clave looked up", e.Seq)
+			}
+		}
 		if e.Action == central.AuditSupportViewed {
 			seen = append(seen, e.Actor+" "+e.Details["record"]+" "+e.Details["opened"])
 		}
@@ -408,6 +442,10 @@ func testSupportView(t *testing.T, s central.OperationsStore) {
 	id := central.RecordIDString(queue[0].RecordID)
 	if want := []string{"revisora " + id + " true", "otra " + id + " false"}; !slices.Equal(seen, want) {
 		t.Errorf("audited views %q, want %q", seen, want)
+	}
+	slices.Sort(lookups)
+	if want := []string{central.StatusNotInRoll, central.StatusVerified}; !slices.Equal(lookups, want) {
+		t.Errorf("audited lookups %q, want %q", lookups, want)
 	}
 }
 

@@ -339,6 +339,23 @@ func testRollReimport(t *testing.T, s central.OperationsStore) {
 	if st, err = central.Summarize(ctx, s); err != nil || st.Roll.Disagreements != 0 || st.Roll.Decided != 1 {
 		t.Errorf("stats after deciding again: %+v, %v; want 1 decided, no disagreement", st.Roll, err)
 	}
+	// The old roll again: it disagrees with the new decision, which
+	// stands; the roll decided on once more, and the mark goes.
+	for _, round := range []struct {
+		pop  *fieldsim.Population
+		says string
+	}{{w.pop, central.StatusVerified}, {&next, ""}} {
+		w.writeRoll(t, round.pop)
+		w.importRoll(t, s)
+		w.check(t, s)
+		c, err := s.SupportCheck(ctx, w.ids[gone[0]])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.RollStatus != round.says || c.Status != central.StatusNotInRoll || c.Decision != central.DecisionInvalid {
+			t.Errorf("after another import the decided support is %+v; want the roll saying %q, its decision kept", c, round.says)
+		}
+	}
 	var actions []string
 	if err := s.EachAudit(ctx, func(e central.AuditEntry) error {
 		if e.Action == central.AuditSupportDecided {

@@ -62,7 +62,6 @@ type reviewReason struct {
 type reviewDecision struct {
 	ID, Proposal, Decision, Reason, By, At string
 	Status, RollSays                       string
-	Valid                                  bool
 }
 
 // opener opens support bodies for the desk; nil when this node has no
@@ -303,8 +302,7 @@ func (h *Handler) reviewDecisions(r *http.Request) ([]reviewDecision, error) {
 	out := make([]reviewDecision, 0, len(list))
 	for _, c := range list {
 		d := reviewDecision{ID: central.RecordIDString(c.RecordID), Proposal: c.SubjectID, Decision: l.T("review.decision." + c.Decision),
-			Reason: l.T("review.reason." + c.Reason), By: c.DecidedBy, At: h.local(c.DecidedAt), Status: l.T("roll.status." + c.Status),
-			Valid: c.Decision == central.DecisionValid}
+			Reason: l.T("review.reason." + c.Reason), By: c.DecidedBy, At: h.local(c.DecidedAt), Status: l.T("roll.status." + c.Status)}
 		if p := cs.proposal(c.SubjectID); p != nil {
 			d.Proposal = p.Title.Get(string(l))
 		}

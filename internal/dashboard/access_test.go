@@ -72,6 +72,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /arco/cancel":          {"/arco/cancel", officer},
 		"POST /arco/requests":        {"/arco/requests", officer},
 		"POST /arco/requests/answer": {"/arco/requests/answer", officer},
+		"GET /roll":                  {"/roll", everyone},
+		"GET /review":                {"/review", officer},
+		"POST /review/decide":        {"/review/decide", officer},
+		"POST /review/lookup":        {"/review/lookup", officer},
 	}
 	s := newSite(t)
 	served := map[string]bool{}

@@ -46,9 +46,10 @@ type TextAreaLabels struct {
 
 // NewTextArea puts e (a multi-line entry) in a text area, with count (a
 // character count, or nil) above its buttons. It takes over e's
-// OnChanged, calling the one e had first.
+// OnChanged, calling the one e had first. It grows to four rows: at
+// 1280×800 a fifth pushes the question's help out of view.
 func NewTextArea(e *widget.Entry, count fyne.CanvasObject, labels TextAreaLabels) *TextArea {
-	a := &TextArea{Entry: e, MinRows: 2, MaxRows: 5}
+	a := &TextArea{Entry: e, MinRows: 2, MaxRows: 4}
 	a.ExtendBaseWidget(a)
 	prev := e.OnChanged
 	e.OnChanged = func(s string) {

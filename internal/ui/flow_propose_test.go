@@ -156,7 +156,7 @@ func writeProposal(r *rig) {
 	if got := r.countShown(); got != "61 / 1,500" {
 		r.t.Fatalf("after editing the count shows %q", got)
 	}
-	rows := a.Rows()
+	rows, height := a.Rows(), r.field().Size().Height
 	long := strings.Repeat(" Con lámparas solares y mantenimiento de la alcaldía.", 21)
 	// The rest arrives at once (as from a physical keyboard's paste):
 	// typed key by key it only takes longer.
@@ -167,6 +167,14 @@ func writeProposal(r *rig) {
 	}
 	if a.Rows() <= rows {
 		r.t.Fatalf("the area stayed at %d rows for %d characters", a.Rows(), n)
+	}
+	// The screen was laid out again: the field on screen is taller, and
+	// still above the keyboard.
+	if h := r.field().Size().Height; h <= height {
+		r.t.Fatalf("the field on screen stayed %g high, was %g", h, height)
+	}
+	if !inView(r, r.field()) {
+		r.t.Fatal("the grown field left the screen")
 	}
 	r.next()
 

@@ -44,6 +44,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		everyone = central.Roles
 		admin    = []central.Role{central.RoleAdmin}
 		officer  = []central.Role{central.RoleDataOfficer}
+		author   = []central.Role{central.RoleModerator}
 		anyone   []central.Role // public: no session needed
 	)
 	matrix := map[string]struct {
@@ -72,6 +73,22 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /arco/cancel":          {"/arco/cancel", officer},
 		"POST /arco/requests":        {"/arco/requests", officer},
 		"POST /arco/requests/answer": {"/arco/requests/answer", officer},
+		"GET /draft":                 {"/draft", author},
+		"POST /draft/start":          {"/draft/start", author},
+		"POST /draft/discard":        {"/draft/discard", author},
+		"POST /draft/rebase":         {"/draft/rebase", author},
+		"GET /draft/edit":            {"/draft/edit?kind=general", author},
+		"POST /draft/edit":           {"/draft/edit", author},
+		"POST /draft/remove":         {"/draft/remove", author},
+		"POST /draft/close":          {"/draft/close", author},
+		"GET /draft/publish":         {"/draft/publish", admin},
+		"POST /draft/publish":        {"/draft/publish", admin},
+		"GET /versions":              {"/versions", everyone},
+		"GET /versions/{n}":          {"/versions/1", everyone},
+		"GET /obligations":           {"/obligations", everyone},
+		"GET /obligations/answer":    {"/obligations/answer?proposal=x&tier=answer", author},
+		"POST /obligations/answer":   {"/obligations/answer", author},
+		"POST /obligations/publish":  {"/obligations/publish", admin},
 	}
 	s := newSite(t)
 	served := map[string]bool{}

@@ -88,6 +88,10 @@ type Config struct {
 	// by voter id for ARCO, and the campaign key pair, when the server
 	// holds it, opens their records for the access report. Required.
 	Keys *central.Keys
+	// Publisher publishes the campaign draft and recorded responses as
+	// new signed versions: the node's central.Server. nil: the publish
+	// buttons answer that publishing is not available here.
+	Publisher Publisher
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
 	// no wait.

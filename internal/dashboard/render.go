@@ -23,7 +23,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return min(100, float64(part)*100/float64(whole))
 		},
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/authoring_parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("dashboard templates: %w", err)
 	}

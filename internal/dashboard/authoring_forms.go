@@ -348,7 +348,7 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 		for _, p := range c.Proposals {
 			sel := slices.Contains(e.Proposals, p.ID)
 			if form != nil {
-				sel = slices.Contains(form["proposals"], p.ID)
+				sel = slices.Contains(form["proposals[]"], p.ID)
 			}
 			props.Options = append(props.Options, formOption{Value: p.ID, Label: p.Title.Get(string(l)), Selected: sel})
 		}
@@ -365,7 +365,7 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 		text := formField{Name: "text", Label: fieldLabel(l, "text"), Kind: "paras", Help: l.T("help.paragraphs")}
 		esP, enP := paragraphs(a.Text["es"]), paragraphs(a.Text["en"])
 		if form != nil {
-			esP, enP = form["text.es"], form["text.en"]
+			esP, enP = form["text.es[]"], form["text.en[]"]
 		}
 		// One empty pair more, to add a paragraph.
 		for i := range max(len(esP), len(enP)) + 1 {
@@ -572,7 +572,7 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 			return errUnreadable
 		}
 		var props []string
-		for _, pid := range form["proposals"] {
+		for _, pid := range form["proposals[]"] {
 			if c.Proposal(pid) != nil {
 				props = append(props, pid)
 			}
@@ -598,7 +598,7 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 		}
 		t := campaign.Text{}
 		for _, lg := range []string{"es", "en"} {
-			if s := join(form["text."+lg]); s != "" {
+			if s := join(form["text."+lg+"[]"]); s != "" {
 				t[lg] = s
 			}
 		}

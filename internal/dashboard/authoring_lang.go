@@ -201,7 +201,7 @@ var authoringMessages = map[string]msg{
 	"obligations.proposal":   {"Propuesta", "Proposal"},
 	"obligations.earns":      {"Le corresponde", "Earns"},
 	"obligations.signers":    {"Firmantes", "Signers"},
-	"obligations.needed":     {"Nivel", "Tier"},
+	"obligations.needed":     {"Meta del nivel", "Tier's goal"},
 	"obligations.since":      {"Desde", "Since"},
 	"obligations.answer":     {"Registrar la respuesta", "Record the response"},
 	"obligations.pending":    {"Respuestas registradas que aún no se publican", "Responses recorded and not yet published"},

@@ -16,7 +16,8 @@ type changeView struct {
 }
 
 type fieldChangeView struct {
-	Label, Old, New string
+	Label, Old, New      string
+	Before, After, Empty string // "Antes", "Después", "(vacío)": not only colour tells them apart
 }
 
 // changeViews words a diff for a page.
@@ -26,7 +27,8 @@ func (h *Handler) changeViews(l lang, cs []campaign.Change) []changeView {
 		cv := changeView{What: l.T("change.kind." + string(c.Kind)), Title: c.Title.Get(string(l)), ID: c.ID,
 			Op: l.T("change.op." + string(c.Op)), OpClass: string(c.Op)}
 		for _, f := range c.Fields {
-			cv.Fields = append(cv.Fields, fieldChangeView{Label: fieldLabel(l, f.Field), Old: f.Old.Get(string(l)), New: f.New.Get(string(l))})
+			cv.Fields = append(cv.Fields, fieldChangeView{Label: fieldLabel(l, f.Field), Old: f.Old.Get(string(l)), New: f.New.Get(string(l)),
+				Before: l.T("change.before"), After: l.T("change.after"), Empty: l.T("change.empty")})
 		}
 		out = append(out, cv)
 	}

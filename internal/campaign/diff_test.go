@@ -97,6 +97,9 @@ func TestProblemsAreNotCut(t *testing.T) {
 	if ps[0].Path != "$.proposals[3].title" || !strings.Contains(ps[0].Problem, "English") {
 		t.Errorf("first problem %s", ps[0])
 	}
+	if got, want := ps[0].Steps(), []Step{{Name: "proposals", Index: -1}, {Index: 3}, {Name: "title", Index: -1}}; !slices.Equal(got, want) {
+		t.Errorf("steps %+v, want %+v", got, want)
+	}
 	if validCampaign().Problems() != nil {
 		t.Error("a valid campaign has problems")
 	}

@@ -62,7 +62,7 @@ var (
 type Draft struct {
 	Content  []byte    // campaign JSON as campaign.Marshal writes it; it may not validate
 	Base     int       // the published version it was started from, or rebased on
-	Revision int64     // 1 for a new draft, one more with every save
+	Revision int64     // one more with every save; a new draft starts at a number no earlier draft reached
 	SavedAt  time.Time // the last save
 	SavedBy  string    // who saved it last
 }
@@ -71,10 +71,10 @@ type Draft struct {
 type DraftStore interface {
 	// Draft returns the stored draft, or ErrNotFound.
 	Draft(ctx context.Context) (Draft, error)
-	// SaveDraft stores d if the stored draft's revision is d.Revision-1
-	// (d.Revision 1: no draft is stored), atomically against every other
-	// save; otherwise ErrDraftChanged.
-	SaveDraft(ctx context.Context, d Draft) error
+	// SaveDraft stores d if the stored draft's revision is prev (0: no
+	// draft is stored), atomically against every other save; otherwise
+	// ErrDraftChanged.
+	SaveDraft(ctx context.Context, d Draft, prev int64) error
 	// DeleteDraft removes the draft if its revision is rev; ErrDraftChanged
 	// if the stored draft has another, nil if there is none.
 	DeleteDraft(ctx context.Context, rev int64) error
@@ -192,8 +192,10 @@ func StartDraft(ctx context.Context, s Store, audit Auditor, by string, from int
 	if err != nil {
 		return Draft{}, fmt.Errorf("start draft: %w", err)
 	}
-	d := Draft{Content: content, Base: pc.Version, Revision: old.Revision + 1, SavedAt: now.UTC(), SavedBy: by}
-	if err := s.SaveDraft(ctx, d); err != nil {
+	// A new draft's first revision is the time in microseconds, not 1: a
+	// form left open on a discarded draft must not match the new one.
+	d := Draft{Content: content, Base: pc.Version, Revision: max(now.UnixMicro(), old.Revision+1), SavedAt: now.UTC(), SavedBy: by}
+	if err := s.SaveDraft(ctx, d, old.Revision); err != nil {
 		return Draft{}, fmt.Errorf("start draft: %w", err)
 	}
 	return d, audit.Audit(ctx, by, AuditDraftSaved, map[string]string{"what": "started from version " + strconv.Itoa(pc.Version), "revision": strconv.FormatInt(d.Revision, 10)})
@@ -235,7 +237,7 @@ func EditDraft(ctx context.Context, s Store, audit Auditor, by, what string, rev
 			return Draft{}, fmt.Errorf("edit draft: %w", err)
 		}
 		next := Draft{Content: content, Base: d.Base, Revision: d.Revision + 1, SavedAt: now.UTC(), SavedBy: by}
-		err = s.SaveDraft(ctx, next)
+		err = s.SaveDraft(ctx, next, d.Revision)
 		if errors.Is(err, ErrDraftChanged) && rev == AnyRevision && attempt < 5 {
 			continue
 		}
@@ -294,7 +296,7 @@ func RebaseDraft(ctx context.Context, s Store, audit Auditor, by string, rev int
 		return Draft{}, fmt.Errorf("rebase draft: %w", ErrDraftChanged)
 	}
 	d.Base, d.Revision, d.SavedAt, d.SavedBy = latest, d.Revision+1, now.UTC(), by
-	if err := s.SaveDraft(ctx, d); err != nil {
+	if err := s.SaveDraft(ctx, d, rev); err != nil {
 		return Draft{}, fmt.Errorf("rebase draft: %w", err)
 	}
 	return d, audit.Audit(ctx, by, AuditDraftSaved, map[string]string{"what": "rebased on version " + strconv.Itoa(latest), "revision": strconv.FormatInt(d.Revision, 10)})

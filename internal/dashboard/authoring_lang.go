@@ -18,7 +18,7 @@ var authoringMessages = map[string]msg{
 	"draft.none.intro":    {"No hay borrador abierto. Empiece uno a partir de una versión publicada.", "No draft is open. Start one from a published version."},
 	"draft.start":         {"Empezar un borrador", "Start a draft"},
 	"draft.from":          {"A partir de la versión", "From version"},
-	"draft.status":        {"Borrador basado en la versión %d · guardado por %s el %s (revisión %d)", "Draft based on version %d · saved by %s at %s (revision %d)"},
+	"draft.status":        {"Borrador basado en la versión %d · guardado por última vez por %s el %s", "Draft based on version %d · last saved by %s at %s"},
 	"draft.stale.warn":    {"Se publicó una versión más nueva (%d) después de empezar este borrador. Revise lo que cambió antes de publicar encima.", "A newer version (%d) was published after this draft was started. Check what it changed before publishing over it."},
 	"draft.rebase":        {"Revisar y basar el borrador en la versión más nueva", "Review and base the draft on the newest version"},
 	"draft.problems":      {"Problemas que impiden publicar", "Problems that stop publishing"},
@@ -66,7 +66,7 @@ var authoringMessages = map[string]msg{
 	"draft.stale":         {"Se publicó una versión más nueva después de empezar este borrador. Revise sus cambios y base el borrador en ella antes de publicar.", "A newer version was published after this draft was started. Review its changes and base the draft on it before publishing."},
 	"draft.supported":     {"La propuesta %s tiene apoyos y no se puede quitar: ciérrela a nuevos apoyos en su lugar.", "Proposal %s has supports and cannot be removed: close it to new supports instead."},
 	"draft.badversion":    {"Esa versión no existe.", "That version does not exist."},
-	"draft.replace":       {"Reemplazar el borrador abierto (revisión %d) por esta versión", "Replace the open draft (revision %d) with this version"},
+	"draft.replace":       {"Reemplazar el borrador abierto (guardado por %s el %s) por esta versión", "Replace the open draft (saved by %s at %s) with this version"},
 
 	"edit.title":         {"Editar el borrador", "Edit the draft"},
 	"edit.new":           {"Nuevo: %s", "New: %s"},

@@ -420,3 +420,41 @@ func TestAuthoringPagesAreValidHTML(t *testing.T) {
 		t.Errorf("html-validate found problems (%v):\n%s", err, out)
 	}
 }
+
+func TestADraftStartsFromAnyEarlierVersion(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	mod, modCSRF := s.signedIn(t, "mara", central.RoleModerator)
+	file := campaignOf(t, s)
+	file.Title["en"] = "Version two"
+	data, _ := campaign.Marshal(file)
+	if _, _, err := s.central.Server.PublishFile(ctx, "campaign.json", data, false); err != nil {
+		t.Fatal(err)
+	}
+	mod.post("/draft/start", url.Values{"csrf": {modCSRF}, "from": {"2"}})
+	page := mod.get("/versions/1")
+	if !strings.Contains(page.body, `id="draft-from-version"`) || !strings.Contains(page.body, `name="replace"`) {
+		t.Fatalf("version 1 does not offer a draft over the open one:\n%s", page.body)
+	}
+	// Without saying which draft to drop, the open one stays.
+	if p := mod.post("/draft/start", url.Values{"csrf": {modCSRF}, "from": {"1"}}); p.status != http.StatusConflict {
+		t.Errorf("a draft over the open one, unasked: %d", p.status)
+	}
+	m := regexp.MustCompile(`name="replace" value="(\d+)"`).FindStringSubmatch(page.body)
+	if p := mod.post("/draft/start", url.Values{"csrf": {modCSRF}, "from": {"1"}, "replace": {m[1]}}); p.status != http.StatusSeeOther {
+		t.Fatalf("a draft from version 1: %d\n%s", p.status, p.body)
+	}
+	d, err := s.central.Store.Draft(ctx)
+	if err != nil || d.Base != 1 {
+		t.Fatalf("draft %+v, %v", d, err)
+	}
+	c, _ := central.ParseDraft(d)
+	if c.Title["en"] == "Version two" {
+		t.Error("the draft has version 2's title, not version 1's")
+	}
+	// It is behind version 2, which changed the content: publishing waits
+	// for a rebase.
+	if p := mod.get("/draft"); !strings.Contains(p.body, `id="draft-stale"`) {
+		t.Error("a draft from an older version is not shown as overtaken")
+	}
+}

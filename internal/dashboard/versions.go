@@ -44,9 +44,7 @@ type versionRow struct {
 }
 
 type versionsView struct {
-	Versions  []versionRow
-	CanAuthor bool
-	DraftRev  int64 // the open draft's revision, 0 for none
+	Versions []versionRow
 }
 
 func (h *Handler) handleVersions(w http.ResponseWriter, r *http.Request) {
@@ -65,10 +63,10 @@ func (h *Handler) handleVersions(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cs.versions {
 		byVersion[c.Version] = c
 	}
-	v := versionsView{CanAuthor: sessionOf(r).Role.Can(central.PermAuthor)}
+	var v versionsView
 	base := 0
 	if d, err := h.cfg.Store.Draft(r.Context()); err == nil {
-		v.DraftRev, base = d.Revision, d.Base
+		base = d.Base
 	}
 	for i := len(pcs) - 1; i >= 0; i-- {
 		pc := pcs[i]
@@ -101,7 +99,8 @@ type versionView struct {
 	At, By, Source    string
 	Changes           []changeView
 	CanAuthor         bool
-	DraftRev          int64
+	DraftRev          int64 // the open draft's revision, 0 for none
+	DraftBy, DraftAt  string
 }
 
 // handleVersion shows one version against the one before it.
@@ -148,7 +147,7 @@ func (h *Handler) handleVersion(w http.ResponseWriter, r *http.Request) {
 	v := versionView{Version: n, Previous: prev, At: h.local(pc.PublishedAt), By: cmpOr(pc.PublishedBy, l.T("versions.unknown")),
 		Source: l.T("source." + sourceOf(*pc)), Changes: h.changeViews(l, campaign.Diff(old, c)), CanAuthor: sessionOf(r).Role.Can(central.PermAuthor)}
 	if d, err := h.cfg.Store.Draft(r.Context()); err == nil {
-		v.DraftRev = d.Revision
+		v.DraftRev, v.DraftBy, v.DraftAt = d.Revision, d.SavedBy, h.local(d.SavedAt)
 	}
 	h.render(w, r, http.StatusOK, "version", "version.title", v)
 }

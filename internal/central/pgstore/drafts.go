@@ -27,21 +27,21 @@ func (s *Store) Draft(ctx context.Context) (central.Draft, error) {
 	return d, nil
 }
 
-// SaveDraft stores d over the revision before it. The row is locked (or,
-// for a first draft, the primary key decides) so two nodes saving at once
-// cannot both win.
-func (s *Store) SaveDraft(ctx context.Context, d central.Draft) error {
+// SaveDraft stores d over revision prev. The update names the revision
+// it replaces (and for a first draft the primary key decides), so two
+// nodes saving at once cannot both win.
+func (s *Store) SaveDraft(ctx context.Context, d central.Draft, prev int64) error {
 	err := s.update(ctx, func(tx pgx.Tx) error {
-		if d.Revision == 1 {
-			tag, err := tx.Exec(ctx, `INSERT INTO campaign_draft (id, content, base_version, revision, saved_at, saved_by) VALUES (1, $1, $2, 1, $3, $4)
-				ON CONFLICT (id) DO NOTHING`, d.Content, int64(d.Base), d.SavedAt.UnixMilli(), d.SavedBy)
+		if prev == 0 {
+			tag, err := tx.Exec(ctx, `INSERT INTO campaign_draft (id, content, base_version, revision, saved_at, saved_by) VALUES (1, $1, $2, $3, $4, $5)
+				ON CONFLICT (id) DO NOTHING`, d.Content, int64(d.Base), d.Revision, d.SavedAt.UnixMilli(), d.SavedBy)
 			if err == nil && tag.RowsAffected() == 0 {
 				err = central.ErrDraftChanged
 			}
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE campaign_draft SET content = $1, base_version = $2, revision = $3, saved_at = $4, saved_by = $5
-			WHERE id = 1 AND revision = $6`, d.Content, int64(d.Base), d.Revision, d.SavedAt.UnixMilli(), d.SavedBy, d.Revision-1)
+			WHERE id = 1 AND revision = $6`, d.Content, int64(d.Base), d.Revision, d.SavedAt.UnixMilli(), d.SavedBy, prev)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = central.ErrDraftChanged
 		}

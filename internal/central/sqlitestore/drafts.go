@@ -26,17 +26,17 @@ func (s *Store) Draft(ctx context.Context) (central.Draft, error) {
 	return d, nil
 }
 
-// SaveDraft stores d over the revision before it. The one writer
-// connection serialises saves, so reading the revision and writing in one
+// SaveDraft stores d over revision prev. The one writer connection
+// serialises saves, so reading the revision and writing in one
 // transaction is enough.
-func (s *Store) SaveDraft(ctx context.Context, d central.Draft) error {
+func (s *Store) SaveDraft(ctx context.Context, d central.Draft, prev int64) error {
 	err := s.update(ctx, func(tx *sql.Tx) error {
 		var rev int64
 		err := tx.QueryRowContext(ctx, `SELECT revision FROM campaign_draft WHERE id = 1`).Scan(&rev)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if rev != d.Revision-1 {
+		if rev != prev {
 			return central.ErrDraftChanged
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO campaign_draft (id, content, base_version, revision, saved_at, saved_by) VALUES (1, ?, ?, ?, ?, ?)

@@ -18,11 +18,11 @@ func testDrafts(t *testing.T, s central.OperationsStore) {
 	if err := s.DeleteDraft(ctx, 1); err != nil {
 		t.Errorf("deleting no draft: %v", err)
 	}
-	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{"a":1}`), Base: 3, Revision: 2, SavedAt: Base, SavedBy: "ana"}); !errors.Is(err, central.ErrDraftChanged) {
+	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{"a":1}`), Base: 3, Revision: 2, SavedAt: Base, SavedBy: "ana"}, 1); !errors.Is(err, central.ErrDraftChanged) {
 		t.Errorf("saving revision 2 over no draft: %v, want ErrDraftChanged", err)
 	}
 	first := central.Draft{Content: []byte(`{"a":1}`), Base: 3, Revision: 1, SavedAt: Base, SavedBy: "ana"}
-	if err := s.SaveDraft(ctx, first); err != nil {
+	if err := s.SaveDraft(ctx, first, 0); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.Draft(ctx); err != nil || string(got.Content) != `{"a":1}` || got.Base != 3 || got.Revision != 1 ||
@@ -38,7 +38,7 @@ func testDrafts(t *testing.T, s central.OperationsStore) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.SaveDraft(ctx, central.Draft{Content: []byte{'{', '}'}, Base: 3, Revision: 2, SavedAt: Base.Add(time.Duration(i) * time.Minute), SavedBy: "op"})
+			errs[i] = s.SaveDraft(ctx, central.Draft{Content: []byte{'{', '}'}, Base: 3, Revision: 2, SavedAt: Base.Add(time.Duration(i) * time.Minute), SavedBy: "op"}, 1)
 		}()
 	}
 	wg.Wait()
@@ -55,10 +55,10 @@ func testDrafts(t *testing.T, s central.OperationsStore) {
 		t.Errorf("%d racing saves of revision 2 won, want 1", won)
 	}
 	// A second draft cannot be started over the first.
-	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{}`), Revision: 1, SavedAt: Base, SavedBy: "luis"}); !errors.Is(err, central.ErrDraftChanged) {
+	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{}`), Revision: 1000, SavedAt: Base, SavedBy: "luis"}, 0); !errors.Is(err, central.ErrDraftChanged) {
 		t.Errorf("a new draft over an open one: %v, want ErrDraftChanged", err)
 	}
-	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{"b":2}`), Base: 4, Revision: 3, SavedAt: Base.Add(time.Hour), SavedBy: "luis"}); err != nil {
+	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{"b":2}`), Base: 4, Revision: 3, SavedAt: Base.Add(time.Hour), SavedBy: "luis"}, 2); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.Draft(ctx); err != nil || string(got.Content) != `{"b":2}` || got.Base != 4 || got.Revision != 3 || got.SavedBy != "luis" {
@@ -73,8 +73,15 @@ func testDrafts(t *testing.T, s central.OperationsStore) {
 	if _, err := s.Draft(ctx); !errors.Is(err, central.ErrNotFound) {
 		t.Errorf("draft after delete: %v, want ErrNotFound", err)
 	}
-	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{}`), Base: 5, Revision: 1, SavedAt: Base, SavedBy: "ana"}); err != nil {
+	// A form left open on the deleted draft saves nothing.
+	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{}`), Base: 4, Revision: 4, SavedAt: Base, SavedBy: "luis"}, 3); !errors.Is(err, central.ErrDraftChanged) {
+		t.Errorf("saving over the deleted draft: %v, want ErrDraftChanged", err)
+	}
+	if err := s.SaveDraft(ctx, central.Draft{Content: []byte(`{}`), Base: 5, Revision: 5000, SavedAt: Base, SavedBy: "ana"}, 0); err != nil {
 		t.Errorf("a new draft after delete: %v", err)
+	}
+	if got, err := s.Draft(ctx); err != nil || got.Revision != 5000 {
+		t.Errorf("the new draft: %+v, %v", got, err)
 	}
 }
 

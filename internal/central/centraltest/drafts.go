@@ -31,7 +31,9 @@ func (d *Device) Draft(kind record.Kind) *record.Draft {
 	dr := &record.Draft{Kind: kind, Mode: d.Mode}
 	switch kind {
 	case record.KindSignature:
-		p := c.Proposals[rng.IntN(len(c.Proposals))]
+		// A closed proposal takes no new supports.
+		open := c.OpenProposals()
+		p := c.Proposal(open[rng.IntN(len(open))])
 		sig, err := stroke.Synthetic(rng, 600, 250, 8+rng.IntN(8)).MarshalBinary()
 		if err != nil {
 			panic(fmt.Sprintf("encode synthetic signature: %v", err))

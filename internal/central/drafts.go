@@ -418,7 +418,7 @@ func (s *Server) PublishFile(ctx context.Context, name string, data []byte, repl
 }
 
 // UnusedID makes an id for a new item of a kind (campaign.KindProposal,
-// KindEvent, KindArticle, KindTheme) from its title, as the built-in
+// KindEvent, KindArticle, KindTheme, KindQuestion) from its title, as the built-in
 // campaign's ids are made: lower-case ASCII words joined by '-', with a number added when the draft or any
 // published version already uses it for that kind. Ids are never reused:
 // records made under an old version still name the item they meant.
@@ -442,6 +442,10 @@ func UnusedID(ctx context.Context, s Store, draft *campaign.Campaign, kind campa
 			for _, t := range c.Themes {
 				taken[t.ID] = true
 			}
+		case campaign.KindQuestion:
+			for _, q := range c.Survey.Questions {
+				taken[q.ID] = true
+			}
 		}
 	}
 	mark(draft)
@@ -456,7 +460,7 @@ func UnusedID(ctx context.Context, s Store, draft *campaign.Campaign, kind campa
 		}
 		mark(c)
 	}
-	base := slug(title)
+	base := Slug(title)
 	if base == "" {
 		base = string(kind)
 	}
@@ -467,8 +471,9 @@ func UnusedID(ctx context.Context, s Store, draft *campaign.Campaign, kind campa
 	return id, nil
 }
 
-// slug is the first words of title in lower-case ASCII, accents dropped.
-func slug(title string) string {
+// Slug is the first words of title in lower-case ASCII, accents
+// dropped, joined by '-': how ids are made from what people read.
+func Slug(title string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range norm.NFD.String(strings.ToLower(title)) {

@@ -143,6 +143,9 @@ func (h *Handler) handleDraft(w http.ResponseWriter, r *http.Request) {
 	for _, p := range st.problems {
 		loc := locate(c, p)
 		count[loc.kind+"/"+loc.id]++
+		if loc.kind == kindQuestion {
+			count[kindSurvey+"/"]++ // the survey's line on the draft page counts its questions' problems
+		}
 		v.Problems = append(v.Problems, problemView{Where: loc.where(l, c), Message: problemText(l, p.Problem), Link: loc.link()})
 	}
 	v.GeneralProblems, v.PrivacyProblems, v.SurveyProblems = count[kindGeneral+"/"], count[kindPrivacy+"/"], count[kindSurvey+"/"]
@@ -292,7 +295,11 @@ func (h *Handler) handleDraftRemove(w http.ResponseWriter, r *http.Request) {
 		h.draftError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/draft?done=removed", http.StatusSeeOther)
+	back := "/draft?done=removed"
+	if kind == kindQuestion {
+		back = "/draft/edit?kind=survey&done=removed"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 // removeItem takes an item out of c, and a removed proposal out of the
@@ -320,6 +327,9 @@ func removeItem(c *campaign.Campaign, kind, id string) bool {
 		return drop(len(c.Events), func(i int) bool { return c.Events[i].ID == id }, func(i int) { c.Events = append(c.Events[:i], c.Events[i+1:]...) })
 	case kindArticle:
 		return drop(len(c.Articles), func(i int) bool { return c.Articles[i].ID == id }, func(i int) { c.Articles = append(c.Articles[:i], c.Articles[i+1:]...) })
+	case kindQuestion:
+		qs := &c.Survey.Questions
+		return drop(len(*qs), func(i int) bool { return (*qs)[i].ID == id }, func(i int) { *qs = append((*qs)[:i], (*qs)[i+1:]...) })
 	}
 	return false
 }

@@ -11,9 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 )
@@ -28,6 +25,7 @@ const (
 	kindProposal = "proposal"
 	kindEvent    = "event"
 	kindArticle  = "article"
+	kindQuestion = "question" // a survey question, edited on its own form
 )
 
 // lists maps a list item kind to its JSON list name, the first step of
@@ -81,6 +79,13 @@ func locate(c *campaign.Campaign, p *campaign.ParseError) location {
 		}
 		return loc
 	case "survey":
+		if len(s) > 2 && s[1].Name == "questions" && s[2].Index >= 0 {
+			loc := location{kind: kindQuestion, id: c.Survey.Questions[s[2].Index].ID}
+			if len(s) > 3 {
+				loc.field = s[3].Name
+			}
+			return loc
+		}
 		loc := location{kind: kindSurvey}
 		if len(s) > 1 {
 			loc.field = s[1].Name
@@ -103,9 +108,13 @@ func (l location) link() string {
 func (l location) where(lg lang, c *campaign.Campaign) string {
 	name := lg.T("edit.kind." + l.kind)
 	switch l.kind {
-	case kindTheme, kindProposal, kindEvent, kindArticle:
+	case kindTheme, kindProposal, kindEvent, kindArticle, kindQuestion:
 		title := l.id
 		switch l.kind {
+		case kindQuestion:
+			if q := c.Question(l.id); q != nil && q.Prompt.Get(string(lg)) != "" {
+				title = q.Prompt.Get(string(lg))
+			}
 		case kindTheme:
 			for _, t := range c.Themes {
 				if t.ID == l.id && t.Label.Get(string(lg)) != "" {
@@ -187,7 +196,8 @@ type formOption struct {
 
 type formPara struct {
 	N      int
-	Label  string // "Párrafo 3"
+	Label  string // "Párrafo 3", "Opción 3"
+	ID     string // an option's id, kept as it was
 	ES, EN string
 }
 
@@ -205,6 +215,7 @@ type editView struct {
 	Other                       []problemView // problems of this item not tied to a field shown
 	Closed                      bool
 	Saved                       bool
+	Questions                   []draftItem // the survey form lists its questions
 }
 
 // handleDraftEdit shows one item's form, with the draft's problems for
@@ -228,6 +239,7 @@ func (h *Handler) handleDraftEdit(w http.ResponseWriter, r *http.Request) {
 	v.Revision = st.d.Revision
 	v.Saved = r.URL.Query().Get("done") == "saved"
 	if id != "" || kind == kindGeneral || kind == kindPrivacy || kind == kindSurvey {
+		// A new item has no problems yet: it is not in the draft.
 		h.attachProblems(langOf(r), st.c, st.problems, &v)
 	}
 	flash := ""
@@ -244,6 +256,11 @@ func (h *Handler) handleDraftEdit(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) attachProblems(l lang, c *campaign.Campaign, ps []*campaign.ParseError, v *editView) {
 	for _, p := range ps {
 		loc := locate(c, p)
+		if v.Kind == kindSurvey && loc.kind == kindQuestion {
+			if i := slices.IndexFunc(v.Questions, func(q draftItem) bool { return q.ID == loc.id }); i >= 0 {
+				v.Questions[i].Problems++
+			}
+		}
 		if loc.kind != v.Kind || loc.id != v.ID {
 			continue
 		}
@@ -256,8 +273,8 @@ func (h *Handler) attachProblems(l lang, c *campaign.Campaign, ps []*campaign.Pa
 			v.Other = append(v.Other, problemView{Where: loc.where(l, c), Message: msg})
 			continue
 		}
-		if v.Fields[i].Kind == "json" || v.Fields[i].Kind == "paras" {
-			// Say which question or paragraph: the path has it.
+		if v.Fields[i].Kind == "paras" || v.Fields[i].Kind == "options" {
+			// Say which paragraph or option: the path has it.
 			msg = p.Path + ": " + msg
 		}
 		v.Fields[i].Errors = append(v.Fields[i].Errors, msg)
@@ -292,14 +309,61 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 		v.Fields = []formField{one("version", "line", c.Privacy.Version), txt("text", "area", c.Privacy.Text)}
 		v.Fields[0].Help = l.T("help.privacyversion")
 	case kindSurvey:
-		qs, err := json.Marshal(c.Survey.Questions, json.Deterministic(true), jsontext.Multiline(true), jsontext.WithIndent("  "))
-		if err != nil {
-			qs = nil
-		}
-		q := one("questions", "json", string(qs))
-		q.Help = l.T("help.questions")
 		v.Heading = c.Survey.Title.Get(string(l))
-		v.Fields = []formField{txt("title", "text", c.Survey.Title), txt("intro", "area", c.Survey.Intro), q}
+		v.Fields = []formField{txt("title", "text", c.Survey.Title), txt("intro", "area", c.Survey.Intro)}
+		for _, q := range c.Survey.Questions {
+			v.Questions = append(v.Questions, draftItem{ID: q.ID, Title: q.Prompt.Get(string(l)), Extra: l.T("qtype." + string(q.Type)), Edit: editLink(kindQuestion, q.ID)})
+		}
+	case kindQuestion:
+		q := &campaign.Question{Type: campaign.TypeSingle}
+		if id != "" {
+			if q = c.Question(id); q == nil {
+				return v, false
+			}
+		}
+		v.Heading = q.Prompt.Get(string(l))
+		typ := one("type", "select", string(q.Type))
+		for _, t := range []campaign.QuestionType{campaign.TypeSingle, campaign.TypeMultiple, campaign.TypeScale, campaign.TypeText, campaign.TypeNumber, campaign.TypeAlcaldia} {
+			typ.Options = append(typ.Options, formOption{Value: string(t), Label: l.T("qtype." + string(t))})
+		}
+		req := one("required", "check", "")
+		if q.Required {
+			req.Value = "yes"
+		}
+		if form != nil {
+			req.Value = form.Get("required")
+		}
+		opts := formField{Name: "options", Label: fieldLabel(l, "options"), Kind: "options", Help: l.T("help.options")}
+		for i, o := range q.Options {
+			opts.Paras = append(opts.Paras, formPara{N: i + 1, ID: o.ID, ES: o.Label["es"], EN: o.Label["en"]})
+		}
+		if form != nil {
+			opts.Paras = nil
+			for i := range form["options.es[]"] {
+				p := formPara{N: i + 1, ES: form["options.es[]"][i]}
+				if i < len(form["options.en[]"]) {
+					p.EN = form["options.en[]"][i]
+				}
+				if i < len(form["options.id[]"]) {
+					p.ID = form["options.id[]"][i]
+				}
+				opts.Paras = append(opts.Paras, p)
+			}
+		}
+		opts.Paras = append(opts.Paras, formPara{N: len(opts.Paras) + 1})
+		num := func(name string, n int) formField {
+			f := one(name, "number", "")
+			if n != 0 {
+				f.Value = strconv.Itoa(n)
+			}
+			if form != nil {
+				f.Value = form.Get(name)
+			}
+			return f
+		}
+		v.Fields = []formField{typ, req, txt("prompt", "text", q.Prompt), txt("help", "area", q.Help), opts,
+			num("min", q.Min), num("max", q.Max), num("max_length", q.MaxLength), txt("min_label", "text", q.MinLabel), txt("max_label", "text", q.MaxLabel)}
+		v.Fields[5].Help = l.T("help.minmax")
 	case kindTheme:
 		var t campaign.Theme
 		if id != "" {
@@ -397,7 +461,11 @@ func labelLanguages(l lang, fs []formField) {
 	for i := range fs {
 		fs[i].LangES, fs[i].LangEN = l.T("edit.es"), l.T("edit.en")
 		for j := range fs[i].Paras {
-			fs[i].Paras[j].Label = l.T("edit.paragraph", fs[i].Paras[j].N)
+			label := "edit.paragraph"
+			if fs[i].Kind == "options" {
+				label = "edit.option"
+			}
+			fs[i].Paras[j].Label = l.T(label, fs[i].Paras[j].N)
 		}
 	}
 }
@@ -440,7 +508,7 @@ func (h *Handler) handleDraftSave(w http.ResponseWriter, r *http.Request) {
 	bad := map[string]string{}
 	newID := id
 	_, err := central.EditDraft(r.Context(), h.cfg.Store, h.cfg.Audit, sessionOf(r).Operator, kind+" "+cmpOr(id, "new")+" saved", rev, h.cfg.Now(), func(c *campaign.Campaign) error {
-		if id == "" && lists[kind] != "" {
+		if id == "" && (lists[kind] != "" || kind == kindQuestion) {
 			var err error
 			if newID, err = central.UnusedID(r.Context(), h.cfg.Store, c, campaign.ChangeKind(kind), r.PostFormValue(titleField(kind)+".es")); err != nil {
 				return err
@@ -491,8 +559,11 @@ func (h *Handler) draftCampaign(r *http.Request) (*campaign.Campaign, error) {
 
 // titleField is the field a new item's id is made from.
 func titleField(kind string) string {
-	if kind == kindTheme {
+	switch kind {
+	case kindTheme:
 		return "label"
+	case kindQuestion:
+		return "prompt"
 	}
 	return "title"
 }
@@ -521,12 +592,9 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 	case kindPrivacy:
 		c.Privacy.Version, c.Privacy.Text = strings.TrimSpace(form.Get("version")), text("text")
 	case kindSurvey:
-		var qs []campaign.Question
-		if err := json.Unmarshal([]byte(form.Get("questions")), &qs, json.RejectUnknownMembers(true)); err != nil {
-			bad["questions"] = l.T("edit.badjson", err.Error())
-			return errUnreadable
-		}
-		c.Survey.Title, c.Survey.Intro, c.Survey.Questions = text("title"), text("intro"), qs
+		c.Survey.Title, c.Survey.Intro = text("title"), text("intro")
+	case kindQuestion:
+		return applyQuestion(l, c, id, newID, form, text, bad)
 	case kindTheme:
 		t := campaign.Theme{ID: newID, Label: text("label")}
 		if id == "" {
@@ -637,4 +705,91 @@ func (h *Handler) readTime(s string) (time.Time, error) {
 func hasMsg(id string) bool {
 	_, ok := catalogue[id]
 	return ok
+}
+
+// applyQuestion writes a question's form into the draft. Settings the
+// chosen type does not take are dropped rather than refused: an author
+// who switches a question from single choice to text means to leave its
+// options behind.
+func applyQuestion(l lang, c *campaign.Campaign, id, newID string, form url.Values, text func(string) campaign.Text, bad map[string]string) error {
+	nums := map[string]int{}
+	for _, name := range []string{"min", "max", "max_length"} {
+		if s := strings.TrimSpace(form.Get(name)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				bad[name] = l.T("edit.badnumber")
+				continue
+			}
+			nums[name] = n
+		}
+	}
+	if len(bad) > 0 {
+		return errUnreadable
+	}
+	q := c.Question(id)
+	if id == "" {
+		c.Survey.Questions = append(c.Survey.Questions, campaign.Question{ID: newID})
+		q = &c.Survey.Questions[len(c.Survey.Questions)-1]
+	}
+	if q == nil {
+		return central.ErrNotFound
+	}
+	q.Type, q.Required = campaign.QuestionType(form.Get("type")), form.Get("required") == "yes"
+	q.Prompt, q.Help = text("prompt"), text("help")
+	q.Options, q.Min, q.Max, q.MaxLength, q.MinLabel, q.MaxLabel = nil, 0, 0, 0, nil, nil
+	switch q.Type {
+	case campaign.TypeSingle, campaign.TypeMultiple:
+		q.Options = readOptions(form)
+	}
+	switch q.Type {
+	case campaign.TypeMultiple, campaign.TypeScale, campaign.TypeNumber:
+		q.Min, q.Max = nums["min"], nums["max"]
+	case campaign.TypeText:
+		q.MaxLength = nums["max_length"]
+	}
+	if q.Type == campaign.TypeScale {
+		q.MinLabel, q.MaxLabel = text("min_label"), text("max_label")
+	}
+	return nil
+}
+
+// readOptions reads the option rows: a row keeps its id, a new row gets
+// one made from its Spanish label, and a row emptied in both languages
+// is gone.
+func readOptions(form url.Values) []campaign.Option {
+	ids, esL, enL := form["options.id[]"], form["options.es[]"], form["options.en[]"]
+	var out []campaign.Option
+	taken := map[string]bool{}
+	for _, id := range ids {
+		taken[id] = true
+	}
+	for i := range esL {
+		label := campaign.Text{}
+		if s := strings.TrimSpace(esL[i]); s != "" {
+			label["es"] = s
+		}
+		if i < len(enL) && strings.TrimSpace(enL[i]) != "" {
+			label["en"] = strings.TrimSpace(enL[i])
+		}
+		if len(label) == 0 {
+			continue
+		}
+		id := ""
+		if i < len(ids) {
+			id = ids[i]
+		}
+		if id == "" {
+			base := central.Slug(label.Get("es"))
+			if base == "" {
+				base = "opcion"
+			}
+			id = base
+			for n := 2; taken[id]; n++ {
+				id = base + "-" + strconv.Itoa(n)
+			}
+			taken[id] = true
+		}
+		out = append(out, campaign.Option{ID: id, Label: label})
+	}
+	return out
 }

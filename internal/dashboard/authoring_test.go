@@ -406,6 +406,7 @@ func TestAuthoringPagesAreValidHTML(t *testing.T) {
 		for i, path := range []string{"/draft", "/draft/edit?kind=general", "/draft/edit?kind=privacy", "/draft/edit?kind=survey",
 			"/draft/edit?kind=proposal&id=sin-ingles", "/draft/edit?kind=proposal", "/draft/edit?kind=event&id=" + c.Events[0].ID,
 			"/draft/edit?kind=article&id=" + c.Articles[0].ID, "/draft/edit?kind=theme&id=" + c.Themes[0].ID,
+			"/draft/edit?kind=question&id=" + c.Survey.Questions[0].ID, "/draft/edit?kind=question&id=" + c.Survey.Questions[2].ID, "/draft/edit?kind=question",
 			"/versions", "/versions/1", "/obligations", "/obligations/answer?tier=answer&proposal=" + c.Proposals[0].ID} {
 			save("mod-"+lang+"-"+strconv.Itoa(i), mod.get(path))
 		}
@@ -457,4 +458,74 @@ func TestADraftStartsFromAnyEarlierVersion(t *testing.T) {
 	if p := mod.get("/draft"); !strings.Contains(p.body, `id="draft-stale"`) {
 		t.Error("a draft from an older version is not shown as overtaken")
 	}
+}
+
+func TestSurveyQuestionsAreEditedOneByOne(t *testing.T) {
+	s := newSite(t)
+	mod, modCSRF := s.signedIn(t, "mara", central.RoleModerator)
+	mod.post("/draft/start", url.Values{"csrf": {modCSRF}, "from": {"1"}})
+	survey := mod.get("/draft/edit?kind=survey")
+	if !strings.Contains(section(t, survey.body, "survey-questions"), "add-question") {
+		t.Fatalf("the survey form does not list its questions:\n%s", survey.body)
+	}
+	// A new single-choice question with one option so far: saved, and
+	// the options field says what is missing.
+	p := mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, survey)}, "kind": {"question"}, "id": {""},
+		"type": {"single"}, "required": {"yes"}, "prompt.es": {"¿Usa la bicicleta?"}, "prompt.en": {"Do you ride a bike?"},
+		"options.id[]": {"", ""}, "options.es[]": {"Sí", ""}, "options.en[]": {"Yes", ""}})
+	if p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "id=usa-la-bicicleta") {
+		t.Fatalf("new question: %d %s\n%s", p.status, p.header.Get("Location"), p.body)
+	}
+	form := mod.get(p.header.Get("Location"))
+	if opts := section(t, form.body, "f-options"); !strings.Contains(opts, "needs at least 2 options") || !strings.Contains(opts, `value="si"`) {
+		t.Errorf("the options field:\n%s", opts)
+	}
+	if n := strings.Count(section(t, mod.get("/draft/edit?kind=survey").body, "survey-questions"), "badge stale"); n != 1 {
+		t.Errorf("the survey's question list marks %d questions with problems, want 1", n)
+	}
+	// A second option; the first keeps its id. Switched to text, the
+	// options go and a length is asked for.
+	p = mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, form)}, "kind": {"question"}, "id": {"usa-la-bicicleta"},
+		"type": {"single"}, "prompt.es": {"¿Usa la bicicleta?"}, "prompt.en": {"Do you ride a bike?"},
+		"options.id[]": {"si", ""}, "options.es[]": {"Sí", "No"}, "options.en[]": {"Yes", "No"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("second option: %d\n%s", p.status, p.body)
+	}
+	c, err := s.dash.draftCampaign(httptestRequest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := c.Question("usa-la-bicicleta")
+	if q == nil || len(q.Options) != 2 || q.Options[0].ID != "si" || q.Options[1].ID != "no" || q.Required {
+		t.Fatalf("question %+v", q)
+	}
+	if ps := draftProblems(c, central.Draft{Base: 1}); ps != nil {
+		t.Errorf("problems left: %v", ps)
+	}
+	form = mod.get(p.header.Get("Location"))
+	mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, form)}, "kind": {"question"}, "id": {"usa-la-bicicleta"},
+		"type": {"text"}, "prompt.es": {"¿Usa la bicicleta?"}, "prompt.en": {"Do you ride a bike?"}, "max_length": {"200"},
+		"options.id[]": {"si", "no"}, "options.es[]": {"Sí", "No"}, "options.en[]": {"Yes", "No"}})
+	c, _ = s.dash.draftCampaign(httptestRequest(t))
+	if q := c.Question("usa-la-bicicleta"); q.Type != campaign.TypeText || q.Options != nil || q.MaxLength != 200 {
+		t.Errorf("switched to text: %+v", q)
+	}
+	// Removed from the survey.
+	form = mod.get("/draft/edit?kind=survey")
+	if p := mod.post("/draft/remove", url.Values{"csrf": {modCSRF}, "rev": {rev(t, form)}, "kind": {"question"}, "id": {"usa-la-bicicleta"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("remove: %d", p.status)
+	}
+	c, _ = s.dash.draftCampaign(httptestRequest(t))
+	if c.Question("usa-la-bicicleta") != nil {
+		t.Error("the removed question is still in the draft")
+	}
+}
+
+func httptestRequest(t *testing.T) *http.Request {
+	t.Helper()
+	r, err := http.NewRequest(http.MethodGet, "/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

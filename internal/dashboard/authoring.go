@@ -52,9 +52,8 @@ type draftState struct {
 	newest   *campaign.Campaign // nil when nothing is published
 }
 
-// loadDraft reads the draft, ok false (and nothing answered) when there is
-// none; on an error it has answered.
-func (h *Handler) loadDraft(w http.ResponseWriter, r *http.Request) (st *draftState, ok bool, err error) {
+// loadDraft reads the draft; ok is false when there is none.
+func (h *Handler) loadDraft(r *http.Request) (st *draftState, ok bool, err error) {
 	d, err := h.cfg.Store.Draft(r.Context())
 	if errors.Is(err, central.ErrNotFound) {
 		return nil, false, nil
@@ -110,12 +109,13 @@ type draftView struct {
 	PrivacyProblems       int
 	SurveyProblems        int
 	Changes               []changeView // the draft against the newest version
+	Upstream              []changeView // what the versions after the base changed, when stale
 	CanPublish, CanAuthor bool
 }
 
 func (h *Handler) handleDraft(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
-	st, open, err := h.loadDraft(w, r)
+	st, open, err := h.loadDraft(r)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -169,6 +169,14 @@ func (h *Handler) handleDraft(w http.ResponseWriter, r *http.Request) {
 		v.Articles = append(v.Articles, draftItem{ID: a.ID, Title: a.Title.Get(string(l)), Extra: a.Number, Edit: editLink(kindArticle, a.ID), Problems: count[kindArticle+"/"+a.ID]})
 	}
 	v.Changes = h.changeViews(l, campaign.Diff(st.newest, c))
+	if st.stale {
+		base, err := h.version(r.Context(), st.d.Base)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		v.Upstream = h.changeViews(l, campaign.Diff(base, st.newest))
+	}
 	h.renderFlash(w, r, http.StatusOK, "draft", "draft.title", h.flashOf(r), v)
 }
 
@@ -383,7 +391,7 @@ type publishView struct {
 
 func (h *Handler) handlePublishConfirm(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
-	st, open, err := h.loadDraft(w, r)
+	st, open, err := h.loadDraft(r)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

@@ -221,7 +221,7 @@ type editView struct {
 // handleDraftEdit shows one item's form, with the draft's problems for
 // the item next to their fields.
 func (h *Handler) handleDraftEdit(w http.ResponseWriter, r *http.Request) {
-	st, open, err := h.loadDraft(w, r)
+	st, open, err := h.loadDraft(r)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

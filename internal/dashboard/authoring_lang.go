@@ -20,7 +20,7 @@ var authoringMessages = map[string]msg{
 	"draft.from":          {"A partir de la versión", "From version"},
 	"draft.status":        {"Borrador basado en la versión %d · guardado por última vez por %s el %s", "Draft based on version %d · last saved by %s at %s"},
 	"draft.stale.warn":    {"Se publicó una versión más nueva (%d) después de empezar este borrador. Revise lo que cambió antes de publicar encima.", "A newer version (%d) was published after this draft was started. Check what it changed before publishing over it."},
-	"draft.rebase":        {"Revisar y basar el borrador en la versión más nueva", "Review and base the draft on the newest version"},
+	"draft.rebase":        {"Basar el borrador en la versión más nueva (lo revisé)", "Base the draft on the newest version (I have reviewed it)"},
 	"draft.problems":      {"Problemas que impiden publicar", "Problems that stop publishing"},
 	"draft.problems.none": {"El borrador pasa la validación de la campaña.", "The draft passes the campaign validation."},
 	"draft.general":       {"Título y datos generales", "Title and general details"},

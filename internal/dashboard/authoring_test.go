@@ -267,8 +267,8 @@ func TestStaleDraftIsRebasedBeforePublishing(t *testing.T) {
 	if _, _, err := s.central.Server.PublishFile(ctx, "campaign.json", data, false); err != nil {
 		t.Fatal(err)
 	}
-	if p := mod.get("/draft"); !strings.Contains(p.body, `id="draft-stale"`) {
-		t.Errorf("the draft page does not warn that a newer version exists")
+	if p := mod.get("/draft"); !strings.Contains(section(t, p.body, "draft-stale"), "Subtítulo del archivo") {
+		t.Errorf("the draft page does not show what the newer version changed:\n%s", p.body)
 	}
 	confirm := admin.get("/draft/publish")
 	stale := section(t, confirm.body, "publish-stale")
@@ -411,6 +411,19 @@ func TestAuthoringPagesAreValidHTML(t *testing.T) {
 			save("mod-"+lang+"-"+strconv.Itoa(i), mod.get(path))
 		}
 		save("publish-"+lang, admin.get("/draft/publish"))
+	}
+	// Overtaken by a file: the draft and publish pages show what changed.
+	file := campaignOf(t, s)
+	file.Subtitle = campaign.Text{"es": "Otro subtítulo", "en": "Another subtitle"}
+	data, _ := campaign.Marshal(file)
+	if _, _, err := s.central.Server.PublishFile(context.Background(), "campaign.json", data, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"es", "en"} {
+		mod.get("/lang?to=" + lang + "&back=/")
+		admin.get("/lang?to=" + lang + "&back=/")
+		save("stale-draft-"+lang, mod.get("/draft"))
+		save("stale-publish-"+lang, admin.get("/draft/publish"))
 	}
 	config := filepath.Join(dir, "htmlvalidate.json")
 	if err := os.WriteFile(config, []byte(`{"extends": ["html-validate:recommended"]}`), 0o644); err != nil {

@@ -33,7 +33,7 @@ type ChangeKind string
 
 // What a Change is about.
 const (
-	KindCampaign ChangeKind = "campaign" // title, subtitle, voter id types, tiers
+	KindCampaign ChangeKind = "campaign" // title, subtitle, voter id types, tiers, record kinds
 	KindPrivacy  ChangeKind = "privacy"
 	KindTheme    ChangeKind = "theme"
 	KindSurvey   ChangeKind = "survey"
@@ -71,6 +71,7 @@ func Diff(old, new *Campaign) []Change {
 		{"subtitle", old.Subtitle, new.Subtitle},
 		{"id_types", plain(strings.Join(old.IDTypes, ", ")), plain(strings.Join(new.IDTypes, ", "))},
 		{"tiers", tiersText(old.Tiers), tiersText(new.Tiers)},
+		{"kinds", plain(strings.Join(old.Kinds, ", ")), plain(strings.Join(new.Kinds, ", "))},
 	})
 	d.fields(KindPrivacy, "", nil, []fieldPair{
 		{"version", plain(old.Privacy.Version), plain(new.Privacy.Version)},

@@ -110,6 +110,7 @@ var authoringMessages = map[string]msg{
 	"field.subtitle":           {"Subtítulo", "Subtitle"},
 	"field.id_types":           {"Identificaciones aceptadas", "Accepted voter ids"},
 	"field.tiers":              {"Niveles de apoyo", "Support tiers"},
+	"field.kinds":              {"Tipos de registro aceptados", "Record kinds accepted"},
 	"field.version":            {"Versión", "Version"},
 	"field.text":               {"Texto", "Text"},
 	"field.intro":              {"Introducción", "Introduction"},

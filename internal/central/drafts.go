@@ -495,3 +495,27 @@ func Slug(title string) string {
 	}
 	return strings.TrimRight(b.String(), "-")
 }
+
+// AddProposal adds p to the draft (starting one from the newest version
+// when none is open) with an id made from its Spanish title, and returns
+// the id. It is how a proposal a citizen submitted, once a moderator
+// publishes it, joins the campaign: it reaches devices with the next
+// published version. p's ID is ignored; the draft is saved even when p
+// does not validate yet (say it lacks its English text), so the
+// moderator can finish it in the dashboard.
+func AddProposal(ctx context.Context, s Store, audit Auditor, by string, p campaign.Proposal, now time.Time) (string, error) {
+	var id string
+	_, err := EditDraft(ctx, s, audit, by, "proposal added", AnyRevision, now, func(c *campaign.Campaign) error {
+		var err error
+		if id, err = UnusedID(ctx, s, c, campaign.KindProposal, p.Title["es"]); err != nil {
+			return err
+		}
+		p.ID = id
+		c.Proposals = append(c.Proposals, p)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("add proposal: %w", err)
+	}
+	return id, nil
+}

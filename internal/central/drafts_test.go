@@ -208,3 +208,29 @@ func TestDraftAndFileNeverOverwriteEachOther(t *testing.T) {
 		t.Errorf("--campaign-replace: %d %v %v", v, changed, err)
 	}
 }
+
+func TestAProposalJoinsTheDraftFromElsewhere(t *testing.T) {
+	ctx := context.Background()
+	c := centraltest.Start(t)
+	audit := c.Node.AuditLog()
+	now := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	theme := c.NewDevice(t, record.ModeKiosk).Campaign.Themes[0].ID
+	p := campaign.Proposal{Theme: theme, Title: campaign.Text{"es": "Bebederos en el Zócalo", "en": "Drinking fountains in the Zócalo"},
+		Summary: campaign.Text{"es": "Agua potable gratuita.", "en": "Free drinking water."}}
+	// No draft is open: one is started from the newest version.
+	id, err := central.AddProposal(ctx, c.Store, audit, "moderation desk", p, now)
+	if err != nil || id != "bebederos-en-el-zocalo" {
+		t.Fatalf("add: %q %v", id, err)
+	}
+	// Into the open draft, next to an operator's edit.
+	if id2, err := central.AddProposal(ctx, c.Store, audit, "moderation desk", p, now); err != nil || id2 != "bebederos-en-el-zocalo-2" {
+		t.Fatalf("add again: %q %v", id2, err)
+	}
+	if v, err := c.Server.PublishDraft(ctx, audit, "alma", central.AnyRevision); err != nil || v != 2 {
+		t.Fatalf("publish: %d %v", v, err)
+	}
+	got := c.NewDevice(t, record.ModeKiosk).FetchCampaign(t)
+	if got.Proposal(id) == nil || got.Proposal(id+"-2") == nil {
+		t.Errorf("version %d lacks the added proposals", got.Version)
+	}
+}

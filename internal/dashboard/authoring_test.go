@@ -407,7 +407,8 @@ func TestAuthoringPagesAreValidHTML(t *testing.T) {
 			"/draft/edit?kind=proposal&id=sin-ingles", "/draft/edit?kind=proposal", "/draft/edit?kind=event&id=" + c.Events[0].ID,
 			"/draft/edit?kind=article&id=" + c.Articles[0].ID, "/draft/edit?kind=theme&id=" + c.Themes[0].ID,
 			"/draft/edit?kind=question&id=" + c.Survey.Questions[0].ID, "/draft/edit?kind=question&id=" + c.Survey.Questions[2].ID, "/draft/edit?kind=question",
-			"/versions", "/versions/1", "/obligations", "/obligations/answer?tier=answer&proposal=" + c.Proposals[0].ID} {
+			"/versions", "/versions/1", "/obligations", "/obligations/answer?tier=answer&proposal=" + c.Proposals[0].ID,
+			"/obligations/answer?tier=meeting&proposal=" + c.Proposals[0].ID} {
 			save("mod-"+lang+"-"+strconv.Itoa(i), mod.get(path))
 		}
 		save("publish-"+lang, admin.get("/draft/publish"))

@@ -133,9 +133,9 @@ func sameResponse(a, b *campaign.Response) bool {
 
 type answerView struct {
 	Proposal, Tier, Title, Earns string
-	Written                      bool // the tier is a written answer
-	Fields                       []formField
-	Other                        []string
+	Written                      bool        // the tier is a written answer: that part comes first
+	Date                         formField   // when it was answered or held
+	Answer, Held                 []formField // the written answer; the meeting or session held
 }
 
 // answerFields are the response form's fields, in order.
@@ -186,9 +186,17 @@ func (h *Handler) answerForm(r *http.Request, c *campaign.Campaign, proposal, ti
 		if form != nil {
 			f.Value, f.ES, f.EN = form.Get(af.name), form.Get(af.name+".es"), form.Get(af.name+".en")
 		}
-		v.Fields = append(v.Fields, f)
+		switch af.name {
+		case "date":
+			v.Date = f
+		case "text", "signed_by":
+			v.Answer = append(v.Answer, f)
+		default:
+			v.Held = append(v.Held, f)
+		}
 	}
-	labelLanguages(l, v.Fields)
+	labelLanguages(l, v.Answer)
+	labelLanguages(l, v.Held)
 	return v, true
 }
 

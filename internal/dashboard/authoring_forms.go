@@ -183,6 +183,7 @@ func problemText(l lang, problem string) string {
 type formField struct {
 	Name, Label, Kind, Help string
 	LangES, LangEN          string // the languages' names, for the inputs' labels
+	SignersLabel            string // a tier row's number
 	ES, EN, Value           string
 	Options                 []formOption
 	Paras                   []formPara
@@ -197,8 +198,17 @@ type formOption struct {
 type formPara struct {
 	N      int
 	Label  string // "Párrafo 3", "Opción 3"
-	ID     string // an option's id, kept as it was
+	ID     string // an option's or tier's id, kept as it was
+	Value  string // a tier's signers
 	ES, EN string
+}
+
+// at is list[i], or "" past its end.
+func at(list []string, i int) string {
+	if i < len(list) {
+		return list[i]
+	}
+	return ""
 }
 
 // ID is the field's anchor, the target of a problem's link.
@@ -273,7 +283,7 @@ func (h *Handler) attachProblems(l lang, c *campaign.Campaign, ps []*campaign.Pa
 			v.Other = append(v.Other, problemView{Where: loc.where(l, c), Message: msg})
 			continue
 		}
-		if v.Fields[i].Kind == "paras" || v.Fields[i].Kind == "options" {
+		if v.Fields[i].Kind == "paras" || v.Fields[i].Kind == "options" || v.Fields[i].Kind == "tiers" {
 			// Say which paragraph or option: the path has it.
 			msg = p.Path + ": " + msg
 		}
@@ -304,7 +314,20 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 	switch kind {
 	case kindGeneral:
 		v.Heading = c.Title.Get(string(l))
-		v.Fields = []formField{txt("title", "text", c.Title), txt("subtitle", "text", c.Subtitle)}
+		tiers := formField{Name: "tiers", Label: fieldLabel(l, "tiers"), Kind: "tiers", Help: l.T("help.tiers")}
+		for i, t := range c.Tiers {
+			tiers.Paras = append(tiers.Paras, formPara{N: i + 1, ID: t.ID, Value: strconv.Itoa(t.Signers), ES: t.Earns["es"], EN: t.Earns["en"]})
+		}
+		if form != nil {
+			tiers.Paras = nil
+			for i := range form["tiers.signers[]"] {
+				p := formPara{N: i + 1, Value: form["tiers.signers[]"][i]}
+				p.ID, p.ES, p.EN = at(form["tiers.id[]"], i), at(form["tiers.es[]"], i), at(form["tiers.en[]"], i)
+				tiers.Paras = append(tiers.Paras, p)
+			}
+		}
+		tiers.Paras = append(tiers.Paras, formPara{N: len(tiers.Paras) + 1})
+		v.Fields = []formField{txt("title", "text", c.Title), txt("subtitle", "text", c.Subtitle), tiers}
 	case kindPrivacy:
 		v.Fields = []formField{one("version", "line", c.Privacy.Version), txt("text", "area", c.Privacy.Text)}
 		v.Fields[0].Help = l.T("help.privacyversion")
@@ -459,11 +482,11 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 // their paragraphs.
 func labelLanguages(l lang, fs []formField) {
 	for i := range fs {
-		fs[i].LangES, fs[i].LangEN = l.T("edit.es"), l.T("edit.en")
+		fs[i].LangES, fs[i].LangEN, fs[i].SignersLabel = l.T("edit.es"), l.T("edit.en"), l.T("edit.signers")
 		for j := range fs[i].Paras {
-			label := "edit.paragraph"
-			if fs[i].Kind == "options" {
-				label = "edit.option"
+			label := map[string]string{"options": "edit.option", "tiers": "edit.tier"}[fs[i].Kind]
+			if label == "" {
+				label = "edit.paragraph"
 			}
 			fs[i].Paras[j].Label = l.T(label, fs[i].Paras[j].N)
 		}
@@ -588,7 +611,11 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 	}
 	switch kind {
 	case kindGeneral:
-		c.Title, c.Subtitle = text("title"), text("subtitle")
+		tiers, err := readTiers(l, form, bad)
+		if err != nil {
+			return err
+		}
+		c.Title, c.Subtitle, c.Tiers = text("title"), text("subtitle"), tiers
 	case kindPrivacy:
 		c.Privacy.Version, c.Privacy.Text = strings.TrimSpace(form.Get("version")), text("text")
 	case kindSurvey:
@@ -792,4 +819,51 @@ func readOptions(form url.Values) []campaign.Option {
 		out = append(out, campaign.Option{ID: id, Label: label})
 	}
 	return out
+}
+
+// readTiers reads the campaign's tier rows: a row keeps its id, a new row
+// gets one made from what it earns, and a row emptied entirely is gone.
+// No rows at all leaves the campaign without tiers of its own (the 2016
+// rules apply).
+func readTiers(l lang, form url.Values, bad map[string]string) ([]campaign.Tier, error) {
+	ids, signers := form["tiers.id[]"], form["tiers.signers[]"]
+	var out []campaign.Tier
+	taken := map[string]bool{}
+	for _, id := range ids {
+		taken[id] = true
+	}
+	for i := range signers {
+		earns := campaign.Text{}
+		for lg, list := range map[string][]string{"es": form["tiers.es[]"], "en": form["tiers.en[]"]} {
+			if s := strings.TrimSpace(at(list, i)); s != "" {
+				earns[lg] = s
+			}
+		}
+		n := strings.TrimSpace(signers[i])
+		if n == "" && len(earns) == 0 {
+			continue
+		}
+		var count int
+		if n != "" {
+			var err error
+			if count, err = strconv.Atoi(n); err != nil {
+				bad["tiers"] = l.T("edit.badnumber")
+				return nil, errUnreadable
+			}
+		}
+		id := at(ids, i)
+		if id == "" {
+			base := cmpOr(central.Slug(earns.Get("es")), "nivel")
+			id = base
+			for k := 2; taken[id]; k++ {
+				id = base + "-" + strconv.Itoa(k)
+			}
+			taken[id] = true
+		}
+		if len(earns) == 0 {
+			earns = nil
+		}
+		out = append(out, campaign.Tier{ID: id, Signers: count, Earns: earns})
+	}
+	return out, nil
 }

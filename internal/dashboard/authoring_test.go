@@ -543,3 +543,37 @@ func httptestRequest(t *testing.T) *http.Request {
 	}
 	return r
 }
+
+func TestCampaignTiersAreEditedInTheGeneralForm(t *testing.T) {
+	s := newSite(t)
+	mod, modCSRF := s.signedIn(t, "mara", central.RoleModerator)
+	mod.post("/draft/start", url.Values{"csrf": {modCSRF}, "from": {"1"}})
+	form := mod.get("/draft/edit?kind=general")
+	c := campaignOf(t, s)
+	// Lower the first tier below nothing sensible: the second tier is
+	// then not above the one before, and the form says so at the field.
+	p := mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, form)}, "kind": {"general"},
+		"title.es": {c.Title["es"]}, "title.en": {c.Title["en"]}, "subtitle.es": {c.Subtitle["es"]}, "subtitle.en": {c.Subtitle["en"]},
+		"tiers.id[]": {"answer", "meeting", "session", ""}, "tiers.signers[]": {"100", "100", "50000", "80000"},
+		"tiers.es[]": {"una respuesta", "una reunión", "una sesión", "una mención en el dictamen"},
+		"tiers.en[]": {"an answer", "a meeting", "a session", "a mention in the report"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("save tiers: %d\n%s", p.status, p.body)
+	}
+	form = mod.get(p.header.Get("Location"))
+	if f := section(t, form.body, "f-tiers"); !strings.Contains(f, "$.tiers[1].signers") || !strings.Contains(f, "not more than the tier before") {
+		t.Errorf("the tiers field:\n%s", f)
+	}
+	d, err := s.dash.draftCampaign(httptestRequest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Tiers) != 4 || d.Tiers[0].Signers != 100 || d.Tiers[3].ID != "una-mencion-en-el-dictamen" {
+		t.Errorf("tiers %+v", d.Tiers)
+	}
+	// A bad number is not saved.
+	if p := mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, form)}, "kind": {"general"},
+		"tiers.id[]": {"answer"}, "tiers.signers[]": {"mil"}, "tiers.es[]": {"x"}, "tiers.en[]": {"x"}}); p.status != http.StatusBadRequest {
+		t.Errorf("a tier of %q signers: %d", "mil", p.status)
+	}
+}

@@ -200,6 +200,7 @@ var authoringMessages = map[string]msg{
 	"versions.current":   {"vigente", "current"},
 	"versions.drafted":   {"base del borrador", "the draft's base"},
 	"versions.unknown":   {"(sin registro)", "(not recorded)"},
+	"versions.builtin":   {"la campaña incluida (CDMX 2016)", "the built-in campaign (CDMX 2016)"},
 	"versions.draftfrom": {"Empezar un borrador desde esta versión", "Start a draft from this version"},
 	"version.title":      {"Versión publicada", "Published version"},
 	"version.heading":    {"Versión %d", "Version %d"},

@@ -70,11 +70,8 @@ func (h *Handler) handleVersions(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := len(pcs) - 1; i >= 0; i-- {
 		pc := pcs[i]
-		row := versionRow{Version: pc.Version, At: h.local(pc.PublishedAt), By: pc.PublishedBy, Source: l.T("source." + sourceOf(pc)),
+		row := versionRow{Version: pc.Version, At: h.local(pc.PublishedAt), By: publisher(l, pc), Source: l.T("source." + sourceOf(pc)),
 			Link: "/versions/" + strconv.Itoa(pc.Version), Current: i == len(pcs)-1, Drafted: pc.Version == base}
-		if row.By == "" {
-			row.By = l.T("versions.unknown")
-		}
 		var prev *campaign.Campaign
 		if i > 0 {
 			prev = byVersion[pcs[i-1].Version]
@@ -85,6 +82,19 @@ func (h *Handler) handleVersions(w http.ResponseWriter, r *http.Request) {
 		v.Versions = append(v.Versions, row)
 	}
 	h.renderFlash(w, r, http.StatusOK, "versions", "versions.title", h.flashOf(r), v)
+}
+
+// publisher names who published a version: the operator, the campaign
+// file, the built-in campaign, or that nobody recorded it (before
+// migration 0008).
+func publisher(l lang, pc central.PublishedCampaign) string {
+	switch pc.PublishedBy {
+	case "":
+		return l.T("versions.unknown")
+	case central.BuiltInCampaign:
+		return l.T("versions.builtin")
+	}
+	return pc.PublishedBy
 }
 
 func sourceOf(pc central.PublishedCampaign) string {
@@ -144,7 +154,7 @@ func (h *Handler) handleVersion(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	v := versionView{Version: n, Previous: prev, At: h.local(pc.PublishedAt), By: cmpOr(pc.PublishedBy, l.T("versions.unknown")),
+	v := versionView{Version: n, Previous: prev, At: h.local(pc.PublishedAt), By: publisher(l, *pc),
 		Source: l.T("source." + sourceOf(*pc)), Changes: h.changeViews(l, campaign.Diff(old, c)), CanAuthor: sessionOf(r).Role.Can(central.PermAuthor)}
 	if d, err := h.cfg.Store.Draft(r.Context()); err == nil {
 		v.DraftRev, v.DraftBy, v.DraftAt = d.Revision, d.SavedBy, h.local(d.SavedAt)

@@ -165,6 +165,16 @@ var problemWords = []struct {
 	{regexp.MustCompile(`^a start time between`), "problem.nostart"},
 	{regexp.MustCompile(`^an end time between`), "problem.noend"},
 	{regexp.MustCompile(`^the threshold must be`), "problem.threshold"},
+	{regexp.MustCompile(`question needs at least 2 options`), "problem.options"},
+	{regexp.MustCompile(`^say who signed the written answer`), "problem.signedby"},
+	{regexp.MustCompile(`^a response needs a written answer`), "problem.noresponse"},
+	{regexp.MustCompile(`^a date between the years`), "problem.nodate"},
+	{regexp.MustCompile(`^the privacy notice needs a version`), "problem.privacyversion"},
+	{regexp.MustCompile(`signers is not more than the tier before`), "problem.tierorder"},
+	{regexp.MustCompile(`^a tier needs from 1 to`), "problem.tiersigners"},
+	{regexp.MustCompile(`^a survey needs at least one question`), "problem.noquestions"},
+	{regexp.MustCompile(`^a text question needs max_length`), "problem.maxlength"},
+	{regexp.MustCompile(`^a scale runs from min to max`), "problem.scale"},
 }
 
 func problemText(l lang, problem string) string {

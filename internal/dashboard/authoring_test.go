@@ -334,7 +334,7 @@ func TestTiersObligationsAndAnswersInTheDashboard(t *testing.T) {
 	answer := url.Values{"csrf": {modCSRF}, "proposal": {p1}, "tier": {"answer"}, "date": {"2026-12-03"},
 		"text.es": {"El Grupo Redactor incorpora la propuesta al artículo 11."}, "text.en": {"The Drafting Group adds the proposal to article 11."}}
 	p := mod.post("/obligations/answer", answer)
-	if p.status != http.StatusBadRequest || !strings.Contains(section(t, p.body, "f-signed_by"), "say who signed the written answer") {
+	if p.status != http.StatusBadRequest || !strings.Contains(section(t, p.body, "f-signed_by"), "Diga quién firma la respuesta por escrito.") {
 		t.Fatalf("an answer without who signed it: %d\n%s", p.status, p.body)
 	}
 	answer.Set("signed_by", "Grupo Redactor")
@@ -491,7 +491,7 @@ func TestSurveyQuestionsAreEditedOneByOne(t *testing.T) {
 		t.Fatalf("new question: %d %s\n%s", p.status, p.header.Get("Location"), p.body)
 	}
 	form := mod.get(p.header.Get("Location"))
-	if opts := section(t, form.body, "f-options"); !strings.Contains(opts, "needs at least 2 options") || !strings.Contains(opts, `value="si"`) {
+	if opts := section(t, form.body, "f-options"); !strings.Contains(opts, "necesita al menos 2 opciones") || !strings.Contains(opts, `value="si"`) {
 		t.Errorf("the options field:\n%s", opts)
 	}
 	if n := strings.Count(section(t, mod.get("/draft/edit?kind=survey").body, "survey-questions"), "badge stale"); n != 1 {
@@ -561,7 +561,7 @@ func TestCampaignTiersAreEditedInTheGeneralForm(t *testing.T) {
 		t.Fatalf("save tiers: %d\n%s", p.status, p.body)
 	}
 	form = mod.get(p.header.Get("Location"))
-	if f := section(t, form.body, "f-tiers"); !strings.Contains(f, "$.tiers[1].signers") || !strings.Contains(f, "not more than the tier before") {
+	if f := section(t, form.body, "f-tiers"); !strings.Contains(f, "$.tiers[1].signers") || !strings.Contains(f, "necesita más firmantes que el anterior") {
 		t.Errorf("the tiers field:\n%s", f)
 	}
 	d, err := s.dash.draftCampaign(httptestRequest(t))
@@ -575,5 +575,72 @@ func TestCampaignTiersAreEditedInTheGeneralForm(t *testing.T) {
 	if p := mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, form)}, "kind": {"general"},
 		"tiers.id[]": {"answer"}, "tiers.signers[]": {"mil"}, "tiers.es[]": {"x"}, "tiers.en[]": {"x"}}); p.status != http.StatusBadRequest {
 		t.Errorf("a tier of %q signers: %d", "mil", p.status)
+	}
+}
+
+// TestProblemWordsMatchTheValidator makes each problem the dashboard
+// words in Spanish and checks the validator still says it the way the
+// pattern expects.
+func TestProblemWordsMatchTheValidator(t *testing.T) {
+	base := func(t *testing.T) *campaign.Campaign {
+		c, err := campaign.Parse("default", assets.DefaultCampaign)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	day := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	cases := map[string]func(c *campaign.Campaign){
+		"problem.nospanish":  func(c *campaign.Campaign) { c.Proposals[0].Title = campaign.Text{"en": "x"} },
+		"problem.noenglish":  func(c *campaign.Campaign) { c.Proposals[0].Title = campaign.Text{"es": "x"} },
+		"problem.notext":     func(c *campaign.Campaign) { c.Proposals[0].Title = nil },
+		"problem.notheme":    func(c *campaign.Campaign) { c.Proposals[0].Theme = "" },
+		"problem.noalcaldia": func(c *campaign.Campaign) { c.Events[0].Alcaldia = "" },
+		"problem.nonumber":   func(c *campaign.Campaign) { c.Articles[0].Number = "" },
+		"problem.endsbefore": func(c *campaign.Campaign) { c.Events[0].Ends = c.Events[0].Starts },
+		"problem.nostart":    func(c *campaign.Campaign) { c.Events[0].Starts = time.Time{} },
+		"problem.noend":      func(c *campaign.Campaign) { c.Events[0].Ends = time.Time{} },
+		"problem.threshold":  func(c *campaign.Campaign) { c.Tiers = nil; c.Proposals[0].Threshold = 0 },
+		"problem.options": func(c *campaign.Campaign) {
+			c.Survey.Questions[0] = campaign.Question{ID: "q", Type: campaign.TypeSingle, Prompt: campaign.Text{"es": "x", "en": "x"},
+				Options: []campaign.Option{{ID: "a", Label: campaign.Text{"es": "a", "en": "a"}}}}
+		},
+		"problem.privacyversion": func(c *campaign.Campaign) { c.Privacy.Version = "" },
+		"problem.tierorder":      func(c *campaign.Campaign) { c.Tiers[1].Signers = c.Tiers[0].Signers },
+		"problem.tiersigners":    func(c *campaign.Campaign) { c.Tiers[0].Signers = 0 },
+		"problem.noquestions":    func(c *campaign.Campaign) { c.Survey.Questions = nil },
+		"problem.signedby": func(c *campaign.Campaign) {
+			c.Proposals[0].Responses = []campaign.Response{{Tier: c.Tiers[0].ID, Date: day, Text: campaign.Text{"es": "x", "en": "x"}}}
+		},
+		"problem.noresponse": func(c *campaign.Campaign) {
+			c.Proposals[0].Responses = []campaign.Response{{Tier: c.Tiers[0].ID, Date: day}}
+		},
+		"problem.nodate": func(c *campaign.Campaign) {
+			c.Proposals[0].Responses = []campaign.Response{{Tier: c.Tiers[0].ID, Minute: campaign.Text{"es": "x", "en": "x"}}}
+		},
+		"problem.maxlength": func(c *campaign.Campaign) {
+			c.Survey.Questions[0] = campaign.Question{ID: "q", Type: campaign.TypeText, Prompt: campaign.Text{"es": "x", "en": "x"}}
+		},
+		"problem.scale": func(c *campaign.Campaign) {
+			c.Survey.Questions[0] = campaign.Question{ID: "q", Type: campaign.TypeScale, Prompt: campaign.Text{"es": "x", "en": "x"}, Min: 3, Max: 2,
+				MinLabel: campaign.Text{"es": "x", "en": "x"}, MaxLabel: campaign.Text{"es": "x", "en": "x"}}
+		},
+	}
+	for _, w := range problemWords {
+		if _, ok := cases[w.id]; !ok {
+			t.Errorf("no case makes %s", w.id)
+		}
+	}
+	for id, breakIt := range cases {
+		t.Run(id, func(t *testing.T) {
+			c := base(t)
+			breakIt(c)
+			for _, p := range c.Problems() {
+				if problemText(es, p.Problem) == es.T(id) {
+					return
+				}
+			}
+			t.Errorf("no problem is worded as %s; the validator says %v", id, c.Problems())
+		})
 	}
 }

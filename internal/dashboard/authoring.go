@@ -453,6 +453,23 @@ func (h *Handler) version(ctx context.Context, n int) (*campaign.Campaign, error
 	return nil, nil
 }
 
+// backPath is where the language switch comes back to: the page shown,
+// with the query that says which item a form edits, without the one-time
+// messages a redirect asked for (they would show again).
+func backPath(r *http.Request) string {
+	if r.Method != http.MethodGet || r.URL.RawQuery == "" {
+		return r.URL.Path
+	}
+	q := r.URL.Query()
+	for _, once := range []string{"done", "published", "revoked"} {
+		q.Del(once)
+	}
+	if len(q) == 0 {
+		return r.URL.Path
+	}
+	return r.URL.Path + "?" + q.Encode()
+}
+
 func editLink(kind, id string) string {
 	q := url.Values{"kind": {kind}}
 	if id != "" {

@@ -644,3 +644,19 @@ func TestProblemWordsMatchTheValidator(t *testing.T) {
 		})
 	}
 }
+
+func TestTheLanguageSwitchComesBackToTheSameForm(t *testing.T) {
+	s := newSite(t)
+	mod, modCSRF := s.signedIn(t, "mara", central.RoleModerator)
+	mod.post("/draft/start", url.Values{"csrf": {modCSRF}, "from": {"1"}})
+	id := campaignOf(t, s).Proposals[0].ID
+	page := mod.get("/draft/edit?kind=proposal&id=" + id + "&done=saved")
+	m := regexp.MustCompile(`class="lang" href="([^"]+)"`).FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatal("no language switch")
+	}
+	p := mod.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+	if want := "/draft/edit?id=" + id + "&kind=proposal"; p.status != http.StatusSeeOther || p.header.Get("Location") != want {
+		t.Errorf("the switch goes to %d %q, want %q", p.status, p.header.Get("Location"), want)
+	}
+}

@@ -621,11 +621,16 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 	}
 	switch kind {
 	case kindGeneral:
-		tiers, err := readTiers(l, form, bad)
-		if err != nil {
-			return err
+		c.Title, c.Subtitle = text("title"), text("subtitle")
+		// The form always sends its tier rows (an empty one at least); a
+		// post without any, from elsewhere, leaves the tiers alone.
+		if _, sent := form["tiers.signers[]"]; sent {
+			tiers, err := readTiers(l, form, bad)
+			if err != nil {
+				return err
+			}
+			c.Tiers = tiers
 		}
-		c.Title, c.Subtitle, c.Tiers = text("title"), text("subtitle"), tiers
 	case kindPrivacy:
 		c.Privacy.Version, c.Privacy.Text = strings.TrimSpace(form.Get("version")), text("text")
 	case kindSurvey:

@@ -64,7 +64,7 @@ func section(t *testing.T, body, id string) string {
 	return body[start : i+end]
 }
 
-func audited(t *testing.T, s *site) []string {
+func auditTrail(t *testing.T, s *site) []string {
 	t.Helper()
 	var out []string
 	s.central.Store.EachAudit(context.Background(), func(e central.AuditEntry) error {
@@ -186,7 +186,7 @@ func TestAuthoringPublishesADraftAsTheNextVersion(t *testing.T) {
 	if changes := section(t, mod.get("/versions/2").body, "version-changes"); !strings.Contains(changes, "Proposal</span> <strong>Green roofs in Iztapalapa</strong>") || !strings.Contains(changes, "added") {
 		t.Errorf("version 2 diff in English:\n%s", changes)
 	}
-	log := strings.Join(audited(t, s), "\n")
+	log := strings.Join(auditTrail(t, s), "\n")
 	for _, want := range []string{"mara draft-saved", "alma publish"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("audit log lacks %q:\n%s", want, log)
@@ -361,7 +361,7 @@ func TestTiersObligationsAndAnswersInTheDashboard(t *testing.T) {
 	if page := admin.get("/obligations"); strings.Contains(page.body, `id="pending"`) {
 		t.Error("published responses are still listed as pending")
 	}
-	log := strings.Join(audited(t, s), "\n")
+	log := strings.Join(auditTrail(t, s), "\n")
 	for _, want := range []string{"mara response-saved", "alma publish"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("audit log lacks %q:\n%s", want, log)

@@ -92,6 +92,10 @@ type Config struct {
 	// new signed versions: the node's central.Server. nil: the publish
 	// buttons answer that publishing is not available here.
 	Publisher Publisher
+	// RollKey reads the electoral roll's key (central.LoadRollKey), for
+	// the review desk to look up the clave of a credential a signer
+	// showed. nil: the desk offers no lookup.
+	RollKey func() ([]byte, error)
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
 	// no wait.
@@ -113,6 +117,8 @@ type Handler struct {
 
 	mu        sync.Mutex
 	campaigns *campaignSet // parsed published versions; replaced when a new one appears
+
+	reviewState // the review desk's body opener (review.go)
 }
 
 // New returns the dashboard handler.

@@ -77,6 +77,8 @@ func Run(t *testing.T, open Opener) {
 		{"supports are classified exactly as fieldsim knows them, and counted", testRollClassification},
 		{"a new roll re-classifies supports but keeps reviewer decisions", testRollReimport},
 		{"the review desk lists unverified supports and records decisions", testSupportDesk},
+		{"the review desk opens a support for a reviewer, and audits who saw it", testSupportView},
+		{"a support cancelled by its signer stops counting, and their other support counts instead", testRollCancel},
 		{"signer counts are unique signers per proposal across batches", testSignerCounts},
 		{"tier crossings keep their first time and list oldest first", testCrossings},
 		{"responses are kept per proposal and tier, a correction replacing", testResponses},

@@ -48,6 +48,7 @@ type obligationsView struct {
 	Pending    []pendingView // responses recorded and not in the newest version
 	CanAuthor  bool
 	CanPublish bool
+	Counted    string // what the counts are: unique signers, or verified supports
 }
 
 func (h *Handler) handleObligations(w http.ResponseWriter, r *http.Request) {
@@ -71,11 +72,14 @@ func (h *Handler) handleObligations(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	counts, err := h.cfg.Store.SignerCounts(ctx)
+	// The counts the obligations were judged by: verified supports once a
+	// roll is imported, unique signers before.
+	counts, basis, err := central.TierCounts(ctx, h.cfg.Store)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
+	v.Counted = l.T("obligations.basis." + basis)
 	stored, err := h.cfg.Store.Responses(ctx)
 	if err != nil {
 		h.serverError(w, r, err)

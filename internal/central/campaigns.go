@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,6 +155,9 @@ func (s *Server) Publish(ctx context.Context, name string, data []byte) (version
 	if err := withResponses(ctx, s.store, c); err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
 	}
+	// The kinds this central takes travel with every version, so a
+	// device offers only the flows it can deliver (whatever the file says).
+	c.Kinds = slices.Clone(s.Kinds)
 	next := 1
 	if latest := s.campaigns.newest(); latest != nil {
 		c.Version = latest.Version

@@ -275,6 +275,9 @@ func (n *Node) VerifyAudit(ctx context.Context) (AuditReport, error) {
 // Server is the ingest pipeline and device API.
 func (n *Node) Server() *Server { return n.server }
 
+// Moderation is the moderation desk's engine.
+func (n *Node) Moderation() *Moderation { return n.mod }
+
 // Handler serves the device API, the metrics and the site.
 func (n *Node) Handler() http.Handler { return n.handler }
 

@@ -1,0 +1,175 @@
+package central_test
+
+import (
+	"context"
+	"errors"
+	mrand "math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// openQueue files what has arrived, as the key worker does.
+func openQueue(t *testing.T, c *centraltest.Central) {
+	t.Helper()
+	if _, _, err := central.OpenSubmissions(context.Background(), c.Store, c.Keys.SealPublic, c.Keys.SealPrivate); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func signers(t *testing.T, c *centraltest.Central, id string) int64 {
+	t.Helper()
+	got, err := c.Store.SignerCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got[id]
+}
+
+func TestCentralPublishesTheKindsItAccepts(t *testing.T) {
+	c := centraltest.Start(t)
+	d := c.NewDevice(t, record.ModeKiosk)
+	if !d.Campaign.AcceptsKind(string(record.KindProposal)) || !d.Campaign.AcceptsKind(string(record.KindEventProposal)) {
+		t.Fatalf("the published campaign lists kinds %v, want the submission kinds", d.Campaign.Kinds)
+	}
+	// A central that stops taking submissions publishes a version that
+	// says so; a record made under it anyway is refused by name, and
+	// one made under the version before is still taken.
+	before := d.Record(t, record.KindProposal)
+	c.Server.Kinds = nil
+	v, changed, err := c.Server.PublishResponses(context.Background())
+	if err != nil || !changed {
+		t.Fatalf("publish without submissions: version %d, changed %v, %v", v, changed, err)
+	}
+	d.Campaign = d.FetchCampaign(t)
+	if len(d.Campaign.Kinds) != 0 {
+		t.Fatalf("kinds %v after turning submissions off", d.Campaign.Kinds)
+	}
+	if _, err := record.Build(d.Draft(record.KindProposal), d.Campaign, &d.Keys, time.Now()); err == nil {
+		t.Fatal("a device builds a proposal its campaign does not accept")
+	}
+	d.Campaign.Kinds = central.DefaultKinds // a device that ignores its campaign
+	after := d.Record(t, record.KindProposal)
+	br := d.Upload(t, [][]byte{before.Marshal(), after.Marshal()})
+	if br.Results[0].Status != protocol.Accepted {
+		t.Errorf("a proposal made under a version that accepted it: %+v", br.Results[0])
+	}
+	if r := br.Results[1]; r.Status != protocol.Rejected || r.Reason != protocol.ReasonKindNotAccepted {
+		t.Errorf("a proposal made under a version that does not accept it: %+v, want rejected %s", r, protocol.ReasonKindNotAccepted)
+	}
+}
+
+func TestModerationDesk(t *testing.T) {
+	ctx := context.Background()
+	c := centraltest.Start(t)
+	mod := c.Node.Moderation()
+	kiosk := c.NewDevice(t, record.ModeKiosk)
+	canvasser := c.NewDevice(t, record.ModeCanvasser)
+	target := kiosk.Campaign.Proposals[0].ID
+	other := kiosk.Campaign.Proposals[1].ID
+
+	published := kiosk.Proposal(t, "", true)
+	twice := centraltest.RandomINE(mrand.New(mrand.NewPCG(16, 16)))
+	mergedSigned := kiosk.Proposal(t, twice, false) // its author also signs target directly
+	mergedNew := kiosk.Proposal(t, "", false)       // its author never signed target
+	declined := kiosk.Proposal(t, "", false)
+	direct := kiosk.Signature(t, target, twice)
+	assembly := canvasser.Record(t, record.KindEventProposal)
+	var atAssembly [][]byte
+	for range 10 {
+		atAssembly = append(atAssembly, canvasser.SignatureAt(t, other, assembly.SubjectID).Marshal())
+	}
+	for _, br := range []*protocol.BatchResponse{
+		kiosk.Upload(t, [][]byte{published.Marshal(), mergedSigned.Marshal(), mergedNew.Marshal(), declined.Marshal(), direct.Marshal()}),
+		canvasser.Upload(t, append([][]byte{assembly.Marshal()}, atAssembly...)),
+	} {
+		for _, r := range br.Results {
+			if r.Status != protocol.Accepted {
+				t.Fatalf("upload: %+v", r)
+			}
+		}
+	}
+	openQueue(t, c)
+	openQueue(t, c) // a second pass files nothing twice
+	page, total, err := mod.Store().Submissions(ctx, central.SubmissionFilter{Status: central.SubmissionPending})
+	if err != nil || total != 5 || len(page) != 5 {
+		t.Fatalf("pending: %d of %d, %v; want 5", len(page), total, err)
+	}
+	before := signers(t, c, target)
+
+	// Publish, with an English version added.
+	edit := central.Edit{Title: map[string]string{"en": "Drinking fountains in every park"}, Text: map[string]string{"en": "Every park gets a fountain."}}
+	v, err := mod.Publish(ctx, "mod-ana", map[[16]byte]central.Edit{published.ID: edit}, published.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kiosk.Campaign = kiosk.FetchCampaign(t)
+	p := kiosk.Campaign.Proposal(published.SubjectID)
+	if kiosk.Campaign.Version != v || p == nil {
+		t.Fatalf("version %d does not list the published proposal %s", kiosk.Campaign.Version, published.SubjectID)
+	}
+	if p.Title["en"] != "Drinking fountains in every park" || p.Title["es"] == "" || p.Author == "" {
+		t.Errorf("published proposal %+v: want both languages and the named author", p)
+	}
+	if n := signers(t, c, published.SubjectID); n != 1 {
+		t.Errorf("the published proposal has %d signers, want its author's 1", n)
+	}
+	if _, err := mod.Publish(ctx, "mod-ana", nil, published.ID); !errors.Is(err, central.ErrDecided) {
+		t.Errorf("publishing twice: %v, want ErrDecided", err)
+	}
+
+	// Merge: the author who signed target directly stays one signer; the
+	// other author adds one.
+	if err := mod.Merge(ctx, "mod-ana", target, mergedSigned.ID, mergedNew.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := signers(t, c, target); n != before+1 {
+		t.Errorf("target has %d signers after two merges, want %d (one author had signed it)", n, before+1)
+	}
+	if err := mod.Merge(ctx, "mod-ana", "no-such", declined.ID); !errors.Is(err, central.ErrInvalidDecision) {
+		t.Errorf("merging into an unknown proposal: %v", err)
+	}
+
+	// Decline with a reason from the list, and only from the list.
+	if err := mod.Decline(ctx, "mod-ana", "boring", "", declined.ID); !errors.Is(err, central.ErrInvalidDecision) {
+		t.Errorf("an unknown reason: %v", err)
+	}
+	if err := mod.Decline(ctx, "mod-ana", central.DeclineOutOfScope, "Le toca a la alcaldía.", declined.ID); err != nil {
+		t.Fatal(err)
+	}
+	s, err := mod.Store().Submission(ctx, declined.ID)
+	if err != nil || s.Status != central.SubmissionDeclined || s.Reason != central.DeclineOutOfScope || s.DecidedBy != "mod-ana" || s.DecidedAt.IsZero() {
+		t.Errorf("declined: %+v, %v", s, err)
+	}
+
+	// The canvasser's impromptu assembly: published under its own id, the
+	// 10 supports collected there count under it.
+	if _, err := mod.Publish(ctx, "mod-ana", nil, assembly.ID); err != nil {
+		t.Fatal(err)
+	}
+	canvasser.Campaign = canvasser.FetchCampaign(t)
+	if canvasser.Campaign.Event(assembly.SubjectID) == nil {
+		t.Fatalf("the published campaign has no event %s", assembly.SubjectID)
+	}
+	if n, err := mod.Store().EventSupports(ctx, assembly.SubjectID); err != nil || n != 10 {
+		t.Errorf("supports under the published assembly: %d, %v; want 10", n, err)
+	}
+
+	// Every decision is audited, naming the submission, never its author.
+	actions := map[string]int{}
+	if err := c.Store.EachAudit(ctx, func(e central.AuditEntry) error {
+		if e.Actor == "mod-ana" {
+			actions[e.Action]++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if actions[central.AuditSubmissionPublished] != 2 || actions[central.AuditSubmissionMerged] != 2 || actions[central.AuditSubmissionDeclined] != 1 {
+		t.Errorf("audited decisions %v", actions)
+	}
+}

@@ -88,6 +88,9 @@ type Config struct {
 	// by voter id for ARCO, and the campaign key pair, when the server
 	// holds it, opens their records for the access report. Required.
 	Keys *central.Keys
+	// Moderation is the moderation desk's engine (central.Node.Moderation);
+	// nil leaves the desk unavailable.
+	Moderation *central.Moderation
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
 	// no wait.

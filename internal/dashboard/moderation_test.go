@@ -1,0 +1,169 @@
+package dashboard
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/voces-cdmx/voces/internal/central"
+	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/record"
+)
+
+// hostile is what a resident might type to make a moderator's browser
+// run something: it must reach the page as text.
+const hostile = `<script>alert(1)</script><img src=x onerror=alert(2)>`
+
+// submitted uploads a proposal with the given title from d and files the
+// queue, as the key worker of central serve does.
+func submitted(t *testing.T, s *site, d *centraltest.Device, title string) (*record.Record, *record.Draft) {
+	t.Helper()
+	draft := d.Draft(record.KindProposal)
+	draft.Body.Proposal.Title = title
+	draft.Body.Proposal.Text = "Primera línea " + hostile + "\nSegunda línea"
+	draft.Body.Proposal.Named = false
+	r := d.Seal(t, draft)
+	if res := d.Upload(t, [][]byte{r.Marshal()}).Results; res[0].Status != "accepted" {
+		t.Fatalf("upload: %+v", res)
+	}
+	fileQueue(t, s)
+	return r, draft
+}
+
+func fileQueue(t *testing.T, s *site) {
+	t.Helper()
+	if _, _, err := central.OpenSubmissions(context.Background(), s.central.Store, s.central.Keys.SealPublic, s.central.Keys.SealPrivate); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func idOf(r *record.Record) string { return uuid.UUID(r.ID).String() }
+
+// receiptSays checks a receipt code on the public page and returns the
+// answer.
+func receiptSays(t *testing.T, s *site, code string) string {
+	t.Helper()
+	b := s.browser(t)
+	form := b.get("/receipt")
+	p := b.post("/receipt", url.Values{"csrf": {b.csrf(form)}, "code": {code}})
+	if p.status != http.StatusOK {
+		t.Fatalf("POST /receipt = %d", p.status)
+	}
+	return p.body
+}
+
+func TestModerationDeskPages(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	c := campaignOf(t, s)
+	toPublish, draft := submitted(t, s, d, "Bebederos "+hostile)
+	toMerge, _ := submitted(t, s, d, "Agua para todos")
+	toDecline, _ := submitted(t, s, d, "Otra cosa")
+	if got := receiptSays(t, s, record.ReceiptCode(toPublish.ID)); !strings.Contains(got, es.T("receipt.st.pending")) {
+		t.Errorf("a pending proposal's receipt does not say in review:\n%s", got)
+	}
+
+	b, csrf := s.signedIn(t, "mona", central.RoleModerator)
+	q := b.get("/moderation")
+	if q.status != http.StatusOK {
+		t.Fatalf("GET /moderation = %d\n%s", q.status, q.body)
+	}
+	item := b.get("/moderation/item?id=" + idOf(toPublish))
+	for name, p := range map[string]page{"queue": q, "item": item} {
+		if strings.Contains(p.body, "<script>") || strings.Contains(p.body, "<img src=x") {
+			t.Errorf("%s renders a resident's text as HTML", name)
+		}
+		if !strings.Contains(p.body, html.EscapeString("<script>alert(1)</script>")) {
+			t.Errorf("%s does not show the resident's text as text", name)
+		}
+		for _, personal := range []string{draft.Body.Signer.Name, draft.Body.Signer.VoterID} {
+			if strings.Contains(p.body, personal) {
+				t.Errorf("%s shows the author's identity %q", name, personal)
+			}
+		}
+	}
+	for _, want := range []string{es.T("mod.reason.duplicate"), es.T("mod.reason.out_of_scope"), es.T("mod.reason.against_rights"),
+		es.T("mod.reason.offensive"), es.T("mod.reason.personal_data")} {
+		if !strings.Contains(item.body, html.EscapeString(want)) {
+			t.Errorf("the submission page does not offer the reason %q", want)
+		}
+	}
+
+	// Publish with an English title and text.
+	p := b.post("/moderation/publish", url.Values{"csrf": {csrf}, "id": {idOf(toPublish)}, "title_es": {"Bebederos en cada parque"},
+		"text_es": {"Un bebedero por parque."}, "title_en": {"Fountains in every park"}, "text_en": {"One fountain per park."},
+		"theme": {c.Themes[0].ID}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d\n%s", p.status, p.body)
+	}
+	// Merge into the campaign's first proposal; decline as out of scope.
+	if p := b.post("/moderation/merge", url.Values{"csrf": {csrf}, "id": {idOf(toMerge)}, "target": {c.Proposals[0].ID}}); p.status != http.StatusSeeOther {
+		t.Fatalf("merge: %d\n%s", p.status, p.body)
+	}
+	if p := b.post("/moderation/decline", url.Values{"csrf": {csrf}, "id": {idOf(toDecline)}, "reason": {central.DeclineOutOfScope}, "note": {"nota interna"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("decline: %d\n%s", p.status, p.body)
+	}
+	if p := b.post("/moderation/decline", url.Values{"csrf": {csrf}, "id": {idOf(toDecline)}, "reason": {central.DeclineOffensive}}); p.status != http.StatusConflict {
+		t.Errorf("deciding twice: %d, want 409", p.status)
+	}
+
+	// The author's receipt says where each stands, nothing personal and
+	// not the moderator's note.
+	newest := campaignOf(t, s)
+	for _, tc := range []struct {
+		r    *record.Record
+		want string
+	}{
+		{toPublish, es.T("receipt.st.published", "Bebederos en cada parque")},
+		{toMerge, es.T("receipt.st.merged", newest.Proposals[0].Title.Get("es"))},
+		{toDecline, es.T("receipt.st.declined", es.T("mod.reason.out_of_scope"))},
+	} {
+		got := receiptSays(t, s, record.ReceiptCode(tc.r.ID))
+		if !strings.Contains(got, html.EscapeString(tc.want)) {
+			t.Errorf("receipt of %s lacks %q:\n%s", tc.r.SubjectID, tc.want, got)
+		}
+		if strings.Contains(got, "nota interna") || strings.Contains(got, "mona") {
+			t.Errorf("receipt of %s shows the moderator's note or name", tc.r.SubjectID)
+		}
+	}
+	if newest.Proposal(toPublish.SubjectID) == nil {
+		t.Error("the published proposal is not in the newest campaign version")
+	}
+	// The queue's filters: nothing pending is left; declined lists one.
+	if p := b.get("/moderation"); !strings.Contains(p.body, es.T("mod.none")) {
+		t.Errorf("pending queue after deciding everything:\n%s", p.body)
+	}
+	if p := b.get("/moderation?status=declined"); !strings.Contains(p.body, "Otra cosa") || strings.Contains(p.body, "Agua para todos") {
+		t.Errorf("the declined filter lists the wrong submissions")
+	}
+}
+
+func TestModerationFlagsADeviceSendingTooMuch(t *testing.T) {
+	s := newSite(t)
+	s.central.Node.Moderation().AbuseThreshold = 3
+	spam := s.central.NewDevice(t, record.ModeKiosk)
+	quiet := s.central.NewDevice(t, record.ModeKiosk)
+	for range 3 {
+		submitted(t, s, spam, "Lo mismo otra vez")
+	}
+	submitted(t, s, quiet, "Una sola")
+	b, _ := s.signedIn(t, "mona", central.RoleModerator)
+	q := b.get("/moderation")
+	if !strings.Contains(q.body, `id="mod-flagged"`) || !strings.Contains(q.body, spam.ID) || strings.Contains(q.body, `device=`+quiet.ID) {
+		t.Errorf("the desk does not flag exactly the device that sent too much:\n%s", q.body)
+	}
+	if n := strings.Count(q.body, es.T("mod.flag.row")); n != 3 {
+		t.Errorf("%d rows flagged, want the spamming device's 3", n)
+	}
+	admin := s.browser(t)
+	admin.mustLogin()
+	f := admin.get("/fleet")
+	if !strings.Contains(f.body, html.EscapeString(es.T("fleet.flagged", 3))) {
+		t.Errorf("the fleet page does not flag the device:\n%s", f.body)
+	}
+}

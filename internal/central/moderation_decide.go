@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"slices"
 	"sync"
@@ -330,4 +331,17 @@ func AddCitizenContent(ctx context.Context, s *Server, props []campaign.Proposal
 		return 0, fmt.Errorf("add citizen content: %w", err)
 	}
 	return version, nil
+}
+
+// SubmissionFlags are central serve's settings for residents' submissions,
+// registered on its flag set by Register.
+type SubmissionFlags struct {
+	Off            bool // --no-submissions
+	AbuseThreshold int  // --abuse-threshold
+}
+
+// Register adds --no-submissions and --abuse-threshold to fs.
+func (f *SubmissionFlags) Register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.Off, "no-submissions", false, "refuse residents' proposals and assemblies: campaigns published list no submission kinds, so devices do not offer those flows")
+	fs.IntVar(&f.AbuseThreshold, "abuse-threshold", DefaultAbuseThreshold, "flag a device on the moderation desk and the fleet page when it sends `N` or more submissions in an hour")
 }

@@ -59,6 +59,9 @@ type Config struct {
 	// assemblies: the campaigns it publishes list no extra kinds, so
 	// devices do not offer those flows (central serve --no-submissions).
 	NoSubmissions bool
+	// AbuseThreshold is how many submissions a device may send in an
+	// hour before it is flagged; DefaultAbuseThreshold when 0.
+	AbuseThreshold int
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
 	// TLSCertFile and TLSKeyFile, when set, make Serve answer HTTPS with
@@ -120,6 +123,9 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 		n.server.Kinds = nil
 	}
 	n.mod = NewModeration(n.server, store, n.audit, keys)
+	if cfg.AbuseThreshold > 0 {
+		n.mod.AbuseThreshold = cfg.AbuseThreshold
+	}
 	if err := n.server.Open(ctx); err != nil {
 		return nil, err
 	}

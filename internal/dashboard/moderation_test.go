@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -165,5 +166,73 @@ func TestModerationFlagsADeviceSendingTooMuch(t *testing.T) {
 	f := admin.get("/fleet")
 	if !strings.Contains(f.body, html.EscapeString(es.T("fleet.flagged", 3))) {
 		t.Errorf("the fleet page does not flag the device:\n%s", f.body)
+	}
+}
+
+func TestModerationPagesAndBulkActions(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeKiosk)
+	var recs [][]byte
+	var all []*record.Record
+	for i := range ModerationPage + 5 {
+		dr := d.Draft(record.KindProposal)
+		dr.Body.Proposal.Title = "Propuesta número " + strconv.Itoa(i)
+		r := d.Seal(t, dr)
+		recs, all = append(recs, r.Marshal()), append(all, r)
+	}
+	unopened := d.Record(t, record.KindEventProposal)
+	d.Upload(t, recs)
+	fileQueue(t, s)
+	d.Upload(t, [][]byte{unopened.Marshal()})
+	if got := receiptSays(t, s, record.ReceiptCode(unopened.ID)); !strings.Contains(got, es.T("receipt.st.unopened")) {
+		t.Errorf("a submission not opened yet does not say so on its receipt:\n%s", got)
+	}
+
+	b, csrf := s.signedIn(t, "mona", central.RoleModerator)
+	first := b.get("/moderation").body
+	if !strings.Contains(first, es.T("mod.total", int64(ModerationPage+5))) || !strings.Contains(first, es.T("mod.page", 1, 2)) ||
+		strings.Count(first, `name="id"`) != ModerationPage {
+		t.Fatalf("the first page does not list %d of %d with a pager", ModerationPage, ModerationPage+5)
+	}
+	second := b.get("/moderation?page=2").body
+	if strings.Count(second, `name="id"`) != 5 || !strings.Contains(second, "número "+strconv.Itoa(ModerationPage+4)) {
+		t.Errorf("the second page does not list the last 5")
+	}
+
+	// Ticking two and declining them at once; two more published as written.
+	form := url.Values{"csrf": {csrf}, "action": {"decline"}, "reason": {central.DeclineDuplicate}, "id": {idOf(all[0]), idOf(all[1])}}
+	if p := b.post("/moderation/bulk", form); p.status != http.StatusSeeOther {
+		t.Fatalf("bulk decline: %d\n%s", p.status, p.body)
+	}
+	form = url.Values{"csrf": {csrf}, "action": {"publish"}, "id": {idOf(all[2]), idOf(all[3])}}
+	if p := b.post("/moderation/bulk", form); p.status != http.StatusSeeOther {
+		t.Fatalf("bulk publish: %d\n%s", p.status, p.body)
+	}
+	c := campaignOf(t, s)
+	for i, r := range all[:4] {
+		sub, err := s.central.Store.Submission(context.Background(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := central.SubmissionDeclined
+		if i >= 2 {
+			want = central.SubmissionPublished
+			if p := c.Proposal(r.SubjectID); p == nil || p.Title["en"] != p.Title["es"] || !sub.NeedsTranslation {
+				t.Errorf("a proposal published as written: %+v, needs translation %v; want the original in both languages, marked", p, sub.NeedsTranslation)
+			}
+		}
+		if sub.Status != want || sub.DecidedBy != "mona" {
+			t.Errorf("submission %d: %s by %q, want %s by mona", i, sub.Status, sub.DecidedBy, want)
+		}
+	}
+	if p := b.post("/moderation/bulk", url.Values{"csrf": {csrf}, "action": {"decline"}, "reason": {"boring"}, "id": {idOf(all[4])}}); p.status != http.StatusBadRequest {
+		t.Errorf("a reason not on the list: %d, want 400", p.status)
+	}
+	if p := b.post("/moderation/bulk", url.Values{"csrf": {csrf}, "action": {"publish"}}); p.status != http.StatusBadRequest {
+		t.Errorf("nothing ticked: %d, want 400", p.status)
+	}
+	// The filters: declined ones, and only proposals about one alcaldía.
+	if p := b.get("/moderation?status=declined"); strings.Count(p.body, "número ") != 2 {
+		t.Errorf("the declined filter lists %d", strings.Count(p.body, "número "))
 	}
 }

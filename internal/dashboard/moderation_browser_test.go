@@ -108,7 +108,15 @@ func TestModerationInChromium(t *testing.T) {
 
 	// Publish, with an English version.
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+"/moderation/item?id="+idOf(pub)),
+		chromedp.Navigate(base+"/lang?to=en&back=/moderation/item?id="+idOf(pub)),
+		chromedp.WaitVisible(chromedp.CSS("#mod-publish")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	axe.check(t, ctx, "desk-submission-en")
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/lang?to=es&back=/moderation/item?id="+idOf(pub)),
 		chromedp.WaitVisible(chromedp.CSS("#mod-publish")),
 	)
 	if err != nil {

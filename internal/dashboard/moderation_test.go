@@ -236,3 +236,49 @@ func TestModerationPagesAndBulkActions(t *testing.T) {
 		t.Errorf("the declined filter lists %d", strings.Count(p.body, "número "))
 	}
 }
+
+// TestModerationPublishesACanvassersAssembly: a canvasser opens an
+// assembly on the spot and collects 10 signatures under it; the desk
+// shows the assembly (not who organised it) with its 10 supports, and
+// publishing it puts it in the campaign under its own id.
+func TestModerationPublishesACanvassersAssembly(t *testing.T) {
+	s := newSite(t)
+	d := s.central.NewDevice(t, record.ModeCanvasser)
+	dr := d.Draft(record.KindEventProposal)
+	dr.Body.Assembly.Title = "Asamblea en el mercado " + hostile
+	a := d.Seal(t, dr)
+	recs := [][]byte{a.Marshal()}
+	target := campaignOf(t, s).Proposals[2].ID
+	for range 10 {
+		recs = append(recs, d.SignatureAt(t, target, a.SubjectID).Marshal())
+	}
+	for _, res := range d.Upload(t, recs).Results {
+		if res.Status != "accepted" {
+			t.Fatalf("upload: %+v", res)
+		}
+	}
+	fileQueue(t, s)
+	b, csrf := s.signedIn(t, "mona", central.RoleModerator)
+	item := b.get("/moderation/item?id=" + idOf(a))
+	if !strings.Contains(item.body, `id="sub-supports">10<`) {
+		t.Errorf("the assembly's page does not show its 10 supports:\n%s", item.body)
+	}
+	for _, personal := range []string{dr.Body.Assembly.Organiser, dr.Body.Assembly.Contact} {
+		if strings.Contains(item.body, personal) {
+			t.Errorf("the assembly's page shows its organiser's %q", personal)
+		}
+	}
+	if strings.Contains(item.body, "<script>") {
+		t.Error("the assembly's title is rendered as HTML")
+	}
+	if p := b.post("/moderation/publish", url.Values{"csrf": {csrf}, "id": {idOf(a)}, "title_es": {"Asamblea en el mercado"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d\n%s", p.status, p.body)
+	}
+	e := campaignOf(t, s).Event(a.SubjectID)
+	if e == nil || e.Title["es"] != "Asamblea en el mercado" || !e.Starts.Equal(dr.Body.Assembly.Starts) || e.Alcaldia != dr.Body.Assembly.Alcaldia {
+		t.Fatalf("the published event is %+v", e)
+	}
+	if n, err := s.central.Store.EventSupports(context.Background(), e.ID); err != nil || n != 10 {
+		t.Errorf("supports under the published event: %d, %v; want 10", n, err)
+	}
+}

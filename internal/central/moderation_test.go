@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	mrand "math/rand/v2"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
+	"github.com/voces-cdmx/voces/internal/central/sqlitestore"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
 )
@@ -171,5 +174,32 @@ func TestModerationDesk(t *testing.T) {
 	}
 	if actions[central.AuditSubmissionPublished] != 2 || actions[central.AuditSubmissionMerged] != 2 || actions[central.AuditSubmissionDeclined] != 1 {
 		t.Errorf("audited decisions %v", actions)
+	}
+}
+
+// TestNoSubmissionsPublishesNoKinds is `central serve --no-submissions`:
+// the version the node publishes lists no submission kinds.
+func TestNoSubmissionsPublishesNoKinds(t *testing.T) {
+	dir := t.TempDir()
+	node, err := central.Open(context.Background(), central.Config{
+		DataDir: dir, Init: true, NoSubmissions: true, AbuseThreshold: 7,
+		OpenStore: func(ctx context.Context) (central.OperationsStore, error) {
+			return sqlitestore.Open(ctx, filepath.Join(dir, central.DBFile))
+		},
+		Campaign: assets.DefaultCampaign, CampaignSource: "built-in campaign",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer node.Close()
+	c, err := node.Moderation().Campaign(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Kinds) != 0 || c.AcceptsKind(string(record.KindProposal)) {
+		t.Errorf("with submissions off the campaign lists kinds %v", c.Kinds)
+	}
+	if node.Moderation().AbuseThreshold != 7 {
+		t.Errorf("abuse threshold %d, want the configured 7", node.Moderation().AbuseThreshold)
 	}
 }

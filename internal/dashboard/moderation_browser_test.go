@@ -67,6 +67,9 @@ func TestModerationInChromium(t *testing.T) {
 	d.Upload(t, [][]byte{pub.Marshal(), merge.Marshal(), decline.Marshal(), direct.Marshal()})
 	fileQueue(t, s)
 	signersBefore := signerCount(t, s, target.ID)
+	// Three in an hour from one kiosk is plausible; with the threshold at
+	// three the desk flags it, so the screenshots show the flag.
+	s.central.Node.Moderation().AbuseThreshold = 3
 
 	// The moderator signs in through the form.
 	hash, err := HashPassword(testPassword)
@@ -93,6 +96,10 @@ func TestModerationInChromium(t *testing.T) {
 		}
 		shoot(t, ctx, "desk-queue-"+lang)
 		axe.check(t, ctx, "desk-queue-"+lang)
+	}
+	flag, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#mod-flagged")))
+	if err != nil || !strings.Contains(flag, d.ID) {
+		t.Errorf("the desk does not flag the device that sent 3 (%v): %q", err, flag)
 	}
 	rows, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.moderation tbody")))
 	if err != nil {

@@ -25,7 +25,22 @@ const (
 	SubmissionPublished = "published"
 	SubmissionMerged    = "merged"
 	SubmissionDeclined  = "declined"
+	// SubmissionWithdrawn: its record was cancelled at its author's
+	// request (ARCO); nothing more is decided about it.
+	SubmissionWithdrawn = "withdrawn"
 )
+
+// WithdrawSubmissionSQL is what both stores run, with the record id and
+// the time (unix ms) as arguments, in the transaction that cancels a
+// record: a cancelled proposal or assembly leaves the queue, its named
+// author's name goes, and (leaving published and merged) its author's
+// support stops counting. A record that is not a submission matches no
+// row. ph makes numbered placeholders ("?1" for SQLite, "$1" for
+// PostgreSQL): the time comes before the id in the text.
+func WithdrawSubmissionSQL(ph func(n int) string) string {
+	return `UPDATE submissions SET status = '` + SubmissionWithdrawn + `', author_name = '', decided_by = '', decided_at = ` + ph(2) +
+		` WHERE record_id = ` + ph(1)
+}
 
 // Reasons a moderator may give for declining a submission.
 const (

@@ -203,3 +203,35 @@ func TestNoSubmissionsPublishesNoKinds(t *testing.T) {
 		t.Errorf("abuse threshold %d, want the configured 7", node.Moderation().AbuseThreshold)
 	}
 }
+
+// TestARCOFindsAndWithdrawsAProposal: a person's voter id finds the
+// proposal they wrote with their supports; cancelling it withdraws it
+// from the desk and from what it counts.
+func TestARCOFindsAndWithdrawsAProposal(t *testing.T) {
+	ctx := context.Background()
+	c := centraltest.Start(t)
+	d := c.NewDevice(t, record.ModeKiosk)
+	voter := centraltest.RandomINE(mrand.New(mrand.NewPCG(3, 3)))
+	p := d.Proposal(t, voter, true)
+	sig := d.Signature(t, d.Campaign.Proposals[0].ID, voter)
+	d.Upload(t, [][]byte{p.Marshal(), sig.Marshal(), d.Proposal(t, "", false).Marshal()})
+	openQueue(t, c)
+	mod := c.Node.Moderation()
+	if _, err := mod.Publish(ctx, "mod", nil, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	found, err := central.FindByVoterID(ctx, c.Store, c.Keys.Dedupe, voter)
+	if err != nil || len(found) != 2 {
+		t.Fatalf("found %d records by voter id (%v), want the proposal and the support", len(found), err)
+	}
+	if _, err := central.Cancel(ctx, c.Store, c.Node.AuditLog(), "rosa", found, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := mod.Store().Submission(ctx, p.ID)
+	if err != nil || s.Status != central.SubmissionWithdrawn || s.AuthorName != "" {
+		t.Errorf("the cancelled proposal on the desk: %q by %q (%v), want withdrawn with no name", s.Status, s.AuthorName, err)
+	}
+	if n := signers(t, c, p.SubjectID); n != 0 {
+		t.Errorf("the withdrawn proposal still counts %d signers", n)
+	}
+}

@@ -163,7 +163,7 @@ func (h *Handler) handleModeration(w http.ResponseWriter, r *http.Request) {
 	if f.Page < v.Pages {
 		v.NextURL = f.url(f.Page + 1)
 	}
-	v.Statuses = options(l, "mod.status.", f.Status, "", central.SubmissionPending, central.SubmissionPublished, central.SubmissionMerged, central.SubmissionDeclined)
+	v.Statuses = options(l, "mod.status.", f.Status, "", central.SubmissionPending, central.SubmissionPublished, central.SubmissionMerged, central.SubmissionDeclined, central.SubmissionWithdrawn)
 	if f.Status == "" {
 		v.Statuses[0].Selected = true
 	}

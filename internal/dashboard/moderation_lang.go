@@ -29,6 +29,7 @@ var moderationMessages = map[string]msg{
 	"mod.status.pending":        {"En revisión", "In review"},
 	"mod.status.published":      {"Publicada", "Published"},
 	"mod.status.merged":         {"Fusionada", "Merged"},
+	"mod.status.withdrawn":      {"Retirada a petición de quien la escribió", "Withdrawn at its author's request"},
 	"mod.status.declined":       {"No aceptada", "Declined"},
 	"mod.kind.proposal":         {"Propuesta", "Proposal"},
 	"mod.kind.event_proposal":   {"Asamblea", "Assembly"},
@@ -109,5 +110,6 @@ var moderationMessages = map[string]msg{
 	"receipt.st.unopened":    {"Recibida; pronto pasará a revisión.", "Received; it will be reviewed soon."},
 	"receipt.st.published":   {"Publicada como «%s».", "Published as “%s”."},
 	"receipt.st.merged":      {"Unida a la propuesta «%s», que ya decía lo mismo: tu apoyo cuenta para ella.", "Merged into the proposal “%s”, which already said the same: your support counts for it."},
+	"receipt.st.withdrawn":   {"Retirada a tu petición: sus datos fueron cancelados.", "Withdrawn at your request: its data was cancelled."},
 	"receipt.st.declined":    {"No se publicó. Motivo: %s.", "It was not published. Reason: %s."},
 }

@@ -148,6 +148,8 @@ func (h *Handler) submissionStatus(ctx context.Context, l lang, cs *campaignSet,
 		return l.T("receipt.st.merged", title), nil
 	case central.SubmissionDeclined:
 		return l.T("receipt.st.declined", l.T("mod.reason."+s.Reason)), nil
+	case central.SubmissionWithdrawn:
+		return l.T("receipt.st.withdrawn"), nil
 	}
 	return l.T("receipt.st.pending"), nil
 }

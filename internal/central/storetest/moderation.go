@@ -213,3 +213,43 @@ func testModerationSupports(t *testing.T, s central.OperationsStore) {
 		t.Errorf("event supports: %d, %v; want 1", n, err)
 	}
 }
+
+func testModerationWithdrawn(t *testing.T, s central.OperationsStore) {
+	ctx := context.Background()
+	Enrolled(t, s, "dev-w", record.ModeKiosk)
+	subs := submissionRecs(t, s, "dev-w", 2, Base)
+	subs[0].Named, subs[0].AuthorName = true, "Rosa Pérez"
+	if _, err := s.FileSubmissions(ctx, subs); err != nil {
+		t.Fatal(err)
+	}
+	own := central.SignerKey{Subject: subs[0].SubjectID, Index: string(subs[0].SignerIndex)}
+	if err := s.DecideSubmission(ctx, central.Decision{RecordID: subs[0].RecordID, Status: central.SubmissionPublished,
+		Target: subs[0].SubjectID, By: "mod", At: Base, Support: &own}); err != nil {
+		t.Fatal(err)
+	}
+	// The author asks for their data to be cancelled (ARCO).
+	if n, err := s.CancelRecords(ctx, [][16]byte{subs[0].RecordID, subs[1].RecordID}, []central.SignerKey{own}, Base.Add(time.Hour)); err != nil || n != 2 {
+		t.Fatalf("cancel: %d, %v", n, err)
+	}
+	for _, sub := range subs {
+		got, err := s.Submission(ctx, sub.RecordID)
+		if err != nil || got.Status != central.SubmissionWithdrawn || got.AuthorName != "" {
+			t.Errorf("a cancelled submission: status %q, author %q, %v; want withdrawn without the name", got.Status, got.AuthorName, err)
+		}
+		if err := s.DecideSubmission(ctx, central.Decision{RecordID: sub.RecordID, Status: central.SubmissionPublished, By: "mod", At: Base}); !errors.Is(err, central.ErrDecided) {
+			t.Errorf("deciding a withdrawn submission: %v, want ErrDecided", err)
+		}
+	}
+	tl, err := s.Tallies(ctx, Base.Add(time.Hour), MexicoCity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range tl.Proposals {
+		if p.ID == subs[0].SubjectID && (p.Supports != 0 || p.UniqueSigners != 0) {
+			t.Errorf("a withdrawn proposal still counts its author: %+v", p)
+		}
+	}
+	if got, _ := s.SignerCounts(ctx); got[subs[0].SubjectID] != 0 {
+		t.Errorf("signer counts %v: the withdrawn author still counts", got)
+	}
+}

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"signer counts are unique signers per proposal across batches", testSignerCounts},
 		{"the moderation queue files submissions once, pages, filters and records decisions", testModerationQueue},
 		{"an author's support counts once for what their submission became", testModerationSupports},
+		{"a cancelled submission leaves the queue and its author's support", testModerationWithdrawn},
 		{"tier crossings keep their first time and list oldest first", testCrossings},
 		{"responses are kept per proposal and tier, a correction replacing", testResponses},
 	}

@@ -101,6 +101,15 @@ func TestModerationInChromium(t *testing.T) {
 	if err != nil || !strings.Contains(flag, d.ID) {
 		t.Errorf("the desk does not flag the device that sent 3 (%v): %q", err, flag)
 	}
+	// The fleet page flags it too, and links a moderator to what it sent.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/fleet"), chromedp.WaitVisible(chromedp.CSS("#device-"+d.ID+" a.badge.flag"))); err != nil {
+		t.Fatalf("the fleet page does not flag the device: %v", err)
+	}
+	shoot(t, ctx, "fleet-flagged-es")
+	axe.check(t, ctx, "fleet-flagged-es")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/moderation"), chromedp.WaitVisible(chromedp.CSS("#mod-bulk"))); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.moderation tbody")))
 	if err != nil {
 		t.Fatal(err)

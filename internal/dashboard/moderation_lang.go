@@ -9,6 +9,8 @@ func init() {
 }
 
 var moderationMessages = map[string]msg{
+	"kind.proposal":             {"Propuestas nuevas de la ciudadanía", "Residents' new proposals"},
+	"kind.event_proposal":       {"Asambleas propuestas", "Proposed assemblies"},
 	"nav.moderation":            {"Moderación", "Moderation"},
 	"mod.title":                 {"Propuestas y asambleas de la ciudadanía", "Residents' proposals and assemblies"},
 	"mod.intro":                 {"Lo que escribieron las personas en quioscos y asambleas, antes de publicarse. Aquí no se ve quién lo escribió.", "What people wrote at kiosks and assemblies, before it is published. Who wrote it is not shown here."},

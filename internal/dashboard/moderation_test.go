@@ -282,3 +282,15 @@ func TestModerationPublishesACanvassersAssembly(t *testing.T) {
 		t.Errorf("supports under the published event: %d, %v; want 10", n, err)
 	}
 }
+
+// TestEveryKindHasALabel: the overview, the ARCO desk and the quarantine
+// list name kinds from the catalogue, new ones included.
+func TestEveryKindHasALabel(t *testing.T) {
+	for _, k := range record.Kinds {
+		for _, l := range []lang{es, en} {
+			if id := "kind." + string(k); l.T(id) == id {
+				t.Errorf("%s has no %s label", k, l)
+			}
+		}
+	}
+}

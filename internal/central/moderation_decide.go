@@ -145,6 +145,13 @@ func (m *Moderation) Publish(ctx context.Context, actor string, edits map[[16]by
 	return version, nil
 }
 
+// The longest title and text a moderator may publish: what a campaign
+// takes for a proposal's title and summary (internal/campaign).
+const (
+	MaxPublishedTitle = 300
+	MaxPublishedText  = 2000
+)
+
 // DefaultAssemblyLength is how long a resident's assembly is announced
 // for: the form asks when it starts, not when it ends.
 const DefaultAssemblyLength = 2 * time.Hour
@@ -164,6 +171,10 @@ func bilingual(s Submission, e Edit) (title, text campaign.Text, needsTranslatio
 		}
 		if t == "" || (x == "" && record.Kind(s.Kind) == record.KindProposal) {
 			return nil, nil, false, fmt.Errorf("%w: the %s title and text go together", ErrInvalidDecision, l)
+		}
+		if utf8.RuneCountInString(t) > MaxPublishedTitle || utf8.RuneCountInString(x) > MaxPublishedText {
+			return nil, nil, false, fmt.Errorf("%w: the %s title or text is longer than a campaign takes (%d and %d characters)",
+				ErrInvalidDecision, l, MaxPublishedTitle, MaxPublishedText)
 		}
 		title[l], text[l] = t, x
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	mrand "math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,10 @@ func TestModerationDesk(t *testing.T) {
 	}
 	if n := signers(t, c, published.SubjectID); n != 1 {
 		t.Errorf("the published proposal has %d signers, want its author's 1", n)
+	}
+	long := central.Edit{Title: map[string]string{"es": strings.Repeat("a", central.MaxPublishedTitle+1)}, Text: map[string]string{"es": "x"}}
+	if _, err := mod.Publish(ctx, "mod-ana", map[[16]byte]central.Edit{declined.ID: long}, declined.ID); !errors.Is(err, central.ErrInvalidDecision) {
+		t.Errorf("publishing a title longer than a campaign takes: %v, want ErrInvalidDecision", err)
 	}
 	if _, err := mod.Publish(ctx, "mod-ana", nil, published.ID); !errors.Is(err, central.ErrDecided) {
 		t.Errorf("publishing twice: %v, want ErrDecided", err)

@@ -240,3 +240,32 @@ func TestARCOFindsAndWithdrawsAProposal(t *testing.T) {
 		t.Errorf("the withdrawn proposal still counts %d signers", n)
 	}
 }
+
+// TestRestartKeepsCitizenContent: central serve publishes its campaign
+// file on every start; the proposals and assemblies the desk published
+// stay in the campaign.
+func TestRestartKeepsCitizenContent(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "central")
+	c := centraltest.StartDir(t, dir)
+	d := c.NewDevice(t, record.ModeCanvasser)
+	p, a := d.Proposal(t, "", false), d.Record(t, record.KindEventProposal)
+	d.Upload(t, [][]byte{p.Marshal(), a.Marshal()})
+	openQueue(t, c)
+	v, err := c.Node.Moderation().Publish(ctx, "mod", nil, p.ID, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c = centraltest.StartDir(t, dir) // publishes the built-in campaign again
+	newest, err := c.Node.Moderation().Campaign(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newest.Version != v || newest.Proposal(p.SubjectID) == nil || newest.Event(a.SubjectID) == nil {
+		t.Errorf("after a restart the campaign is version %d (published %d), with the citizen proposal %v and assembly %v",
+			newest.Version, v, newest.Proposal(p.SubjectID) != nil, newest.Event(a.SubjectID) != nil)
+	}
+}

@@ -103,5 +103,5 @@ func (c *ServeCommand) Close() error {
 // URL decides its cookies' Secure flag; an empty one (http://ADDR by
 // default) is plain HTTP.
 func (c *ServeCommand) site(n *central.Node) (http.Handler, error) {
-	return dashboard.New(dashboard.Config{Store: n.Store(), Audit: n.AuditLog(), Keys: n.Keys(), Moderation: n.Moderation(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies})
+	return dashboard.New(dashboard.Config{Store: n.Store(), Audit: n.AuditLog(), Keys: n.Keys(), Moderation: n.Moderation(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies, RollKey: func() ([]byte, error) { return central.LoadRollKey(n.DataDir(), false) }})
 }

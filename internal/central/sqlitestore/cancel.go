@@ -35,6 +35,9 @@ func (s *Store) CancelRecords(ctx context.Context, ids [][16]byte, drop []centra
 			if _, err := tx.ExecContext(ctx, central.WithdrawSubmissionSQL(func(n int) string { return "?" + strconv.Itoa(n) }), id[:], at.UnixMilli()); err != nil {
 				return err
 			}
+			if err := dropSupportCheck(ctx, tx, id); err != nil {
+				return err
+			}
 			minus.Tallies[central.TallyKey{Device: device, Kind: k.Kind, Channel: k.Channel}]--
 			minus.Subjects[k]--
 			minus.Quarters[received/central.QuarterMS]--

@@ -77,6 +77,8 @@ func Run(t *testing.T, open Opener) {
 		{"supports are classified exactly as fieldsim knows them, and counted", testRollClassification},
 		{"a new roll re-classifies supports but keeps reviewer decisions", testRollReimport},
 		{"the review desk lists unverified supports and records decisions", testSupportDesk},
+		{"the review desk opens a support for a reviewer, and audits who saw it", testSupportView},
+		{"a support cancelled by its signer stops counting, and their other support counts instead", testRollCancel},
 		{"signer counts are unique signers per proposal across batches", testSignerCounts},
 		{"the moderation queue files submissions once, pages, filters and records decisions", testModerationQueue},
 		{"an author's support counts once for what their submission became", testModerationSupports},

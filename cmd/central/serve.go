@@ -20,12 +20,12 @@ type ServeCommand struct {
 	main  *Main
 	ready chan struct{} // closed once listening, for in-process tests; may be nil
 
-	db                        *backend.Flags
-	addr, publicURL, addrFile string
-	campaign                  cli.CampaignFlags // --campaign and --campaign-replace
-	tlsCert, tlsKey           string
-	trustedProxies            cli.Prefixes // from --trusted-proxy
-	node                      *central.Node
+	db                                         *backend.Flags
+	addr, publicURL, addrFile, tlsCert, tlsKey string
+	campaign                                   cli.CampaignFlags // --campaign and --campaign-replace
+	trustedProxies                             cli.Prefixes      // from --trusted-proxy
+	submissions                                central.SubmissionFlags
+	node                                       *central.Node
 }
 
 // ParseFlags reads the command line.
@@ -38,6 +38,7 @@ func (c *ServeCommand) ParseFlags(args []string) error {
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in PEM `FILE` (with --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the certificate's private key, PEM `FILE`")
+	c.submissions.Register(fs)
 	fs.Var(&c.trustedProxies, "trusted-proxy", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
 	_, err := c.db.Parse(fs, args)
 	return err
@@ -66,7 +67,7 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 	node, err := central.Open(ctx, central.Config{
 		DataDir: *c.db.Data, OpenStore: c.db.Opener(true), Init: true,
 		Campaign: content, CampaignSource: name, CampaignReplace: c.campaign.Replace, Surveys: true, Site: c.site, Logger: c.main.Logger,
-		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey,
+		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey, NoSubmissions: c.submissions.Off, AbuseThreshold: c.submissions.AbuseThreshold,
 	})
 	if err != nil {
 		return err
@@ -102,5 +103,5 @@ func (c *ServeCommand) Close() error {
 // URL decides its cookies' Secure flag; an empty one (http://ADDR by
 // default) is plain HTTP.
 func (c *ServeCommand) site(n *central.Node) (http.Handler, error) {
-	return dashboard.New(dashboard.Config{Store: n.Store(), Publisher: n.Server(), Audit: n.AuditLog(), Keys: n.Keys(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies, RollKey: func() ([]byte, error) { return central.LoadRollKey(n.DataDir(), false) }})
+	return dashboard.New(dashboard.Config{Store: n.Store(), Publisher: n.Server(), Audit: n.AuditLog(), Keys: n.Keys(), Moderation: n.Moderation(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies, RollKey: func() ([]byte, error) { return central.LoadRollKey(n.DataDir(), false) }})
 }

@@ -123,6 +123,10 @@ type Proposal struct {
 	// Responses are what the Drafting Group gave the proposal for the tiers
 	// it crossed, as central published them.
 	Responses []Response `json:"responses,omitempty"`
+	// Author is the name of the resident who wrote a citizen proposal
+	// (one whose id a device made, see record.IsSubmissionID), only when
+	// they chose to be named; "" otherwise, and for the city's own.
+	Author string `json:"author,omitempty"`
 }
 
 // Event is a Citizen Assembly people can register for and where canvassers

@@ -310,6 +310,9 @@ func (v *validator) proposal(p path, c *Campaign, pr *Proposal, seen map[string]
 	}
 	v.text(p.field("title"), pr.Title, maxLabel, true)
 	v.text(p.field("summary"), pr.Summary, maxParagraph, true)
+	if utf8.RuneCountInString(pr.Author) > maxLabel {
+		v.report(p.field("author"), "longer than %d characters", maxLabel)
+	}
 	switch {
 	case pr.Tiers != nil && pr.Threshold != 0:
 		v.report(p.field("threshold"), "a proposal with its own tiers takes no threshold; put the number in its first tier")

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/record"
 )
 
 // Operators author the campaign at central as a draft: one per central,
@@ -126,17 +127,21 @@ func ParseDraft(d Draft) (*campaign.Campaign, error) {
 	return &c, nil
 }
 
-// draftContent encodes c for the store, without responses.
+// draftContent encodes c for the store, without responses (the kinds
+// stay, so the draft's diff against its version shows none changed;
+// publishing sets them anyway).
 func draftContent(c *campaign.Campaign) ([]byte, error) {
-	c = withoutResponses(c)
-	return campaign.Marshal(c)
+	d := withoutResponses(c)
+	d.Kinds = c.Kinds
+	return campaign.Marshal(d)
 }
 
-// withoutResponses is a copy of c whose proposals carry no responses and
-// whose version is 0: the content an author writes.
+// withoutResponses is a copy of c whose proposals carry no responses,
+// whose version is 0 and that lists no record kinds (central sets them
+// at every publish): the content an author writes.
 func withoutResponses(c *campaign.Campaign) *campaign.Campaign {
 	out := *c
-	out.Version = 0
+	out.Version, out.Kinds = 0, nil
 	out.Proposals = slices.Clone(c.Proposals)
 	for i := range out.Proposals {
 		out.Proposals[i].Responses = nil
@@ -145,11 +150,29 @@ func withoutResponses(c *campaign.Campaign) *campaign.Campaign {
 }
 
 // SameContent reports whether a and b are the same campaign but for their
-// version numbers and responses: what an author changed.
+// version numbers, responses and record kinds: what an author changed.
 func SameContent(a, b *campaign.Campaign) bool {
 	x, errX := campaign.Marshal(withoutResponses(a))
 	y, errY := campaign.Marshal(withoutResponses(b))
 	return errX == nil && errY == nil && bytes.Equal(x, y)
+}
+
+// sameFileContent is SameContent without the residents' proposals and
+// assemblies the moderation desk published, which no campaign file holds
+// and every publish keeps (keepCitizenContent): whether a file says what
+// a version said.
+func sameFileContent(a, b *campaign.Campaign) bool {
+	strip := func(c *campaign.Campaign) *campaign.Campaign {
+		out := *c
+		out.Proposals = slices.DeleteFunc(slices.Clone(c.Proposals), func(p campaign.Proposal) bool {
+			return record.IsSubmissionID(record.KindProposal, p.ID)
+		})
+		out.Events = slices.DeleteFunc(slices.Clone(c.Events), func(e campaign.Event) bool {
+			return record.IsSubmissionID(record.KindEventProposal, e.ID)
+		})
+		return &out
+	}
+	return SameContent(strip(a), strip(b))
 }
 
 // publishedVersion parses one published version; nil when there is no
@@ -396,7 +419,7 @@ func (s *Server) PublishFile(ctx context.Context, name string, data []byte, repl
 	if replace || newest == nil || newest.Source != SourceDashboard {
 		return s.publish(ctx, c, name, SourceFile)
 	}
-	if SameContent(newest.campaign, c) {
+	if sameFileContent(newest.campaign, c) {
 		return newest.Version, false, nil
 	}
 	var fromFile *published
@@ -405,7 +428,7 @@ func (s *Server) PublishFile(ctx context.Context, name string, data []byte, repl
 			fromFile = p
 		}
 	}
-	if fromFile != nil && SameContent(fromFile.campaign, c) || name == BuiltInCampaign {
+	if fromFile != nil && sameFileContent(fromFile.campaign, c) || name == BuiltInCampaign {
 		s.Logger.Info("campaign file not published: a newer version was published from the dashboard",
 			"file", name, "version", newest.Version, "by", newest.PublishedBy)
 		return newest.Version, false, nil

@@ -234,3 +234,38 @@ func TestAProposalJoinsTheDraftFromElsewhere(t *testing.T) {
 		t.Errorf("version %d lacks the added proposals", got.Version)
 	}
 }
+
+// TestCitizenContentKeepsTheDashboardsVersionSafe: the moderation desk
+// publishing a resident's proposal over a dashboard version does not make
+// that version look like a file's, so serve --campaign still refuses to
+// publish a changed file over the dashboard's work.
+func TestCitizenContentKeepsTheDashboardsVersionSafe(t *testing.T) {
+	ctx := context.Background()
+	c := centraltest.Start(t)
+	audit := c.Node.AuditLog()
+	now := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
+	if _, err := central.EditDraft(ctx, c.Store, audit, "mara", "title", central.AnyRevision, now, func(camp *campaign.Campaign) error {
+		camp.Title["en"] = "From the dashboard"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Server.PublishDraft(ctx, audit, "alma", central.AnyRevision); err != nil {
+		t.Fatal(err)
+	}
+	camp := c.NewDevice(t, record.ModeKiosk).Campaign
+	p := campaign.Proposal{ID: record.NewSubmissionID(record.KindProposal), Theme: camp.Themes[0].ID,
+		Title: campaign.Text{"es": "Bebederos", "en": "Fountains"}, Summary: campaign.Text{"es": "Agua.", "en": "Water."}}
+	v, err := central.AddCitizenContent(ctx, c.Server, []campaign.Proposal{p}, nil)
+	if err != nil || v != 3 {
+		t.Fatalf("citizen content: %d %v", v, err)
+	}
+	pcs, _ := c.Store.Campaigns(ctx)
+	if pcs[2].Source != central.SourceDashboard {
+		t.Errorf("the desk's version has source %q, want the dashboard's", pcs[2].Source)
+	}
+	var fc *central.FileConflictError
+	if _, _, err := c.Server.PublishFile(ctx, "campaign.json", changedCampaign(t, "Otro archivo"), false); !errors.As(err, &fc) {
+		t.Errorf("a changed file over the dashboard's work after the desk published: %v", err)
+	}
+}

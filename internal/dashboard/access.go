@@ -50,6 +50,13 @@ func (h *Handler) routes(static http.Handler) []route {
 		{"GET /review", central.PermPersonalData, f(h.handleReview)},
 		{"POST /review/decide", central.PermPersonalData, f(h.handleReviewDecide)},
 		{"POST /review/lookup", central.PermPersonalData, f(h.handleReviewLookup)},
+		// The moderation desk (issue 16).
+		{"GET /moderation", central.PermModerate, f(h.handleModeration)},
+		{"GET /moderation/item", central.PermModerate, f(h.handleModerationItem)},
+		{"POST /moderation/publish", central.PermModerate, f(h.handleModerationPublish)},
+		{"POST /moderation/merge", central.PermModerate, f(h.handleModerationMerge)},
+		{"POST /moderation/decline", central.PermModerate, f(h.handleModerationDecline)},
+		{"POST /moderation/bulk", central.PermModerate, f(h.handleModerationBulk)},
 		// Campaign authoring, versions and the Drafting Group's
 		// responses (issue 15, authoring*.go, versions.go,
 		// obligations.go): moderators write, admins publish.

@@ -44,7 +44,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		everyone = central.Roles
 		admin    = []central.Role{central.RoleAdmin}
 		officer  = []central.Role{central.RoleDataOfficer}
-		author   = []central.Role{central.RoleModerator}
+		mod      = []central.Role{central.RoleModerator}
 		anyone   []central.Role // public: no session needed
 	)
 	matrix := map[string]struct {
@@ -77,21 +77,27 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"GET /review":                {"/review", officer},
 		"POST /review/decide":        {"/review/decide", officer},
 		"POST /review/lookup":        {"/review/lookup", officer},
-		"GET /draft":                 {"/draft", author},
-		"POST /draft/start":          {"/draft/start", author},
-		"POST /draft/discard":        {"/draft/discard", author},
-		"POST /draft/rebase":         {"/draft/rebase", author},
-		"GET /draft/edit":            {"/draft/edit?kind=general", author},
-		"POST /draft/edit":           {"/draft/edit", author},
-		"POST /draft/remove":         {"/draft/remove", author},
-		"POST /draft/close":          {"/draft/close", author},
+		"GET /moderation":            {"/moderation", mod},
+		"GET /moderation/item":       {"/moderation/item?id=none", mod},
+		"POST /moderation/publish":   {"/moderation/publish", mod},
+		"POST /moderation/merge":     {"/moderation/merge", mod},
+		"POST /moderation/decline":   {"/moderation/decline", mod},
+		"POST /moderation/bulk":      {"/moderation/bulk", mod},
+		"GET /draft":                 {"/draft", mod},
+		"POST /draft/start":          {"/draft/start", mod},
+		"POST /draft/discard":        {"/draft/discard", mod},
+		"POST /draft/rebase":         {"/draft/rebase", mod},
+		"GET /draft/edit":            {"/draft/edit?kind=general", mod},
+		"POST /draft/edit":           {"/draft/edit", mod},
+		"POST /draft/remove":         {"/draft/remove", mod},
+		"POST /draft/close":          {"/draft/close", mod},
 		"GET /draft/publish":         {"/draft/publish", admin},
 		"POST /draft/publish":        {"/draft/publish", admin},
 		"GET /versions":              {"/versions", everyone},
 		"GET /versions/{n}":          {"/versions/1", everyone},
 		"GET /obligations":           {"/obligations", everyone},
-		"GET /obligations/answer":    {"/obligations/answer?proposal=x&tier=answer", author},
-		"POST /obligations/answer":   {"/obligations/answer", author},
+		"GET /obligations/answer":    {"/obligations/answer?proposal=x&tier=answer", mod},
+		"POST /obligations/answer":   {"/obligations/answer", mod},
 		"POST /obligations/publish":  {"/obligations/publish", admin},
 	}
 	s := newSite(t)

@@ -96,6 +96,9 @@ type Config struct {
 	// the review desk to look up the clave of a credential a signer
 	// showed. nil: the desk offers no lookup.
 	RollKey func() ([]byte, error)
+	// Moderation is the moderation desk's engine (central.Node.Moderation);
+	// nil leaves the desk unavailable.
+	Moderation *central.Moderation
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
 	// no wait.

@@ -115,9 +115,18 @@ type Proposal struct {
 	Summary   Text   `json:"summary"`
 	Threshold int    `json:"threshold,omitzero"` // format 1 before tiers: supports for a written answer; see TiersOf
 	Tiers     []Tier `json:"tiers,omitempty"`    // this proposal's own ladder, replacing the campaign's
+	// Closed proposals take no new supports (devices refuse to record
+	// them) but stay in the campaign, so the supports they have keep
+	// counting and keep their title. An author closes a proposal that has
+	// supports instead of removing it.
+	Closed bool `json:"closed,omitzero"`
 	// Responses are what the Drafting Group gave the proposal for the tiers
 	// it crossed, as central published them.
 	Responses []Response `json:"responses,omitempty"`
+	// Author is the name of the resident who wrote a citizen proposal
+	// (one whose id a device made, see record.IsSubmissionID), only when
+	// they chose to be named; "" otherwise, and for the city's own.
+	Author string `json:"author,omitempty"`
 }
 
 // Event is a Citizen Assembly people can register for and where canvassers

@@ -383,6 +383,7 @@ type deviceView struct {
 	Campaign              int
 	LastError             string
 	RevokedAt             string
+	Flagged               int64 // submissions in the last hour, when that is too many (moderation.go)
 }
 
 func (h *Handler) handleFleet(w http.ResponseWriter, r *http.Request) {
@@ -421,6 +422,10 @@ func (h *Handler) fleet(r *http.Request) (*fleetView, error) {
 	if err != nil {
 		return nil, err
 	}
+	flagged, err := central.FlaggedDevices(r.Context(), h.cfg.Store, now, h.threshold())
+	if err != nil {
+		return nil, err
+	}
 	v := &fleetView{StaleMinutes: int(central.StaleAfter / time.Minute), Quarantined: central.QuarantineTotal(quarantined)}
 	if err := h.quarantine(r, v); err != nil {
 		return nil, err
@@ -429,7 +434,7 @@ func (h *Handler) fleet(r *http.Request) (*fleetView, error) {
 		d := &devices[i]
 		dv := deviceView{
 			ID: d.ID, Name: d.Name, Mode: d.Mode, State: central.FleetState(&d.Device, now),
-			Records: d.Records, Gaps: gaps[d.ID], Quarantined: quarantined[d.ID], App: d.AppVersion,
+			Records: d.Records, Gaps: gaps[d.ID], Quarantined: quarantined[d.ID], App: d.AppVersion, Flagged: flagged[d.ID],
 			Pending: l.T("fleet.unknown"), Dead: l.T("fleet.unknown"), Oldest: l.T("fleet.unknown"),
 			LastSeen: l.T("fleet.never"),
 		}

@@ -281,6 +281,14 @@ func subjectTitle(cs []*campaign.Campaign, kind, subjectID string) string {
 			if c.Survey.ID == subjectID {
 				return c.Survey.Title.Get("es")
 			}
+		case record.KindProposal, record.KindEventProposal:
+			// The title it was published under, once a moderator has.
+			if p := c.Proposal(subjectID); p != nil {
+				return p.Title.Get("es")
+			}
+			if e := c.Event(subjectID); e != nil {
+				return e.Title.Get("es")
+			}
 		}
 	}
 	return ""

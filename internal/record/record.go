@@ -33,7 +33,7 @@ const (
 )
 
 // Kinds lists every kind, in the order screens and reports show them.
-var Kinds = []Kind{KindSurvey, KindSignature, KindEvent, KindComment}
+var Kinds = []Kind{KindSurvey, KindSignature, KindEvent, KindComment, KindProposal, KindEventProposal}
 
 // SubmissionKinds are the kinds whose subject is made on the device (see
 // NewSubmissionID) rather than taken from the campaign.

@@ -32,6 +32,9 @@ func (s *Store) CancelRecords(ctx context.Context, ids [][16]byte, drop []centra
 			if err != nil {
 				return err
 			}
+			if _, err := tx.Exec(ctx, central.WithdrawSubmissionSQL(dollar), id[:], at.UnixMilli()); err != nil {
+				return err
+			}
 			if err := dropSupportCheck(ctx, tx, id); err != nil {
 				return err
 			}

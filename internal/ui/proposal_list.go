@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/voces-cdmx/voces/internal/campaign"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
+)
+
+// proposalList shows a list of proposals as tiles, virtualised: only the
+// tiles in view exist, so a 400-proposal campaign costs what one screen
+// of tiles costs to draw, on every key press of a search. It scrolls in
+// the kiosk's own Scroller, which follows a finger (Fyne's widget.List
+// scrolls by finger on phones only). Rows have the height their title
+// needs at the list's width, measured once per proposal, width and text
+// size, and kept for the whole campaign (rowHeights).
+type proposalList struct {
+	k      *Kiosk
+	items  []*campaign.Proposal
+	open   func(p *campaign.Proposal)
+	scroll *widgets.Scroller
+	box    *fyne.Container // the scroller's content; its layout is the list
+
+	pool  []*widgets.Tile // tiles in view, reused as rows scroll past
+	rows  []int           // item shown by each tile of pool
+	tops  []float32       // each item's top, and the total height at the end
+	width float32         // width tops were worked out for
+	text  float32         // text size they were worked out for
+	minW  float32         // a tile's narrowest width
+}
+
+// rowGap is the space between two tiles.
+const rowGap = 8
+
+func (k *Kiosk) proposalList(items []*campaign.Proposal, open func(*campaign.Proposal)) *proposalList {
+	l := &proposalList{k: k, items: items, open: open}
+	l.box = &fyne.Container{Layout: l}
+	l.scroll = k.scroll(l.box)
+	l.scroll.OnScrolled = func() {
+		k.Touch()
+		l.place(l.box.Size())
+	}
+	k.addWiper(func() {
+		for _, t := range l.pool {
+			t.OnTapped = nil
+			t.Title, t.Detail = "", ""
+		}
+		l.items, l.open = nil, nil
+	})
+	return l
+}
+
+// setItems shows other proposals, from the top: a search's new results.
+func (l *proposalList) setItems(items []*campaign.Proposal) {
+	l.items = items
+	l.tops = nil
+	l.scroll.ScrollTo(0)
+	l.scroll.Refresh()
+}
+
+// measure works out each item's top at width w.
+func (l *proposalList) measure(w float32) {
+	ts := theme.TextSize()
+	if l.tops != nil && w == l.width && ts == l.text {
+		return
+	}
+	l.width, l.text = w, ts
+	hs := l.k.rowHeights(w)
+	l.tops = make([]float32, len(l.items)+1)
+	var y float32
+	for i, p := range l.items {
+		l.tops[i] = y
+		y += hs.of(l.k, p) + rowGap
+	}
+	l.tops[len(l.items)] = max(y-rowGap, 0)
+}
+
+// Layout implements fyne.Layout for the scroller's content.
+func (l *proposalList) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	before := l.total()
+	l.measure(size.Width)
+	l.place(size)
+	if l.total() != before {
+		// The rows found their heights at this width: the scroller's
+		// range changes with them.
+		l.scroll.Refresh()
+	}
+}
+
+func (l *proposalList) total() float32 {
+	if len(l.tops) == 0 {
+		return 0
+	}
+	return l.tops[len(l.tops)-1]
+}
+
+// MinSize implements fyne.Layout: as wide as a tile, as tall as the rows
+// at the last width (an estimate before the first layout).
+func (l *proposalList) MinSize([]fyne.CanvasObject) fyne.Size {
+	if l.minW == 0 {
+		l.minW = widgets.NewTile("", "", widgets.Arrow, nil).MinSize().Width
+	}
+	w := l.minW
+	if l.tops == nil {
+		return fyne.NewSize(w, float32(len(l.items))*(widgets.TouchMin+rowGap))
+	}
+	return fyne.NewSize(w, l.total())
+}
+
+// place puts tiles on the rows in view (and one screen above and below,
+// so a quick drag never shows a gap) and drops the others.
+func (l *proposalList) place(size fyne.Size) {
+	if l.tops == nil {
+		l.measure(size.Width)
+	}
+	view := l.scroll.Size().Height
+	top := l.scroll.Offset() - view
+	bottom := l.scroll.Offset() + 2*view
+	first := sort.Search(len(l.items), func(i int) bool { return l.tops[i+1] > top })
+	last := sort.Search(len(l.items), func(i int) bool { return l.tops[i] >= bottom })
+	n := last - first
+	for len(l.pool) < n {
+		t := widgets.NewTile("", "", widgets.Arrow, nil)
+		l.pool = append(l.pool, t)
+	}
+	objs := make([]fyne.CanvasObject, 0, n)
+	l.rows = l.rows[:0]
+	for j := range n {
+		i := first + j
+		t := l.pool[j]
+		p := l.items[i]
+		title, detail := l.k.text(p.Title), l.k.proposalLine(p)
+		if t.Title != title || t.Detail != detail {
+			t.Title, t.Detail = title, detail
+			t.Refresh()
+		}
+		t.OnTapped = func() {
+			l.k.Touch()
+			if l.open != nil {
+				l.open(p)
+			}
+		}
+		t.Move(fyne.NewPos(0, l.tops[i]))
+		t.Resize(fyne.NewSize(size.Width, l.tops[i+1]-l.tops[i]-rowGap))
+		objs = append(objs, t)
+		l.rows = append(l.rows, i)
+	}
+	l.box.Objects = objs
+}
+
+// tiles are the tiles on screen, for tests.
+func (l *proposalList) tiles() []*widgets.Tile { return l.pool[:len(l.rows)] }
+
+// rowHeights are the heights of proposal tiles at one width and text
+// size, by proposal and language, measured as rows first show.
+type rowHeights struct {
+	width, text float32
+	h           map[rowKey]float32
+	probe       *widgets.Tile
+}
+
+type rowKey struct {
+	id, lang string
+}
+
+// rowHeights returns the kiosk's cache of tile heights at width w in the
+// current text size, starting a new one when either changed.
+func (k *Kiosk) rowHeights(w float32) *rowHeights {
+	ts := theme.TextSize()
+	hs := k.pub.rows
+	if hs == nil || hs.width != w || hs.text != ts || k.pub.rowsOf != k.camp {
+		hs = &rowHeights{width: w, text: ts, h: make(map[rowKey]float32), probe: widgets.NewTile("", "", widgets.Arrow, nil)}
+		k.pub.rows, k.pub.rowsOf = hs, k.camp
+	}
+	return hs
+}
+
+// of is p's tile height: its title and line wrapped at the width.
+func (hs *rowHeights) of(k *Kiosk, p *campaign.Proposal) float32 {
+	key := rowKey{p.ID, string(k.lang())}
+	if h, ok := hs.h[key]; ok {
+		return h
+	}
+	t := hs.probe
+	t.Title, t.Detail = k.text(p.Title), k.proposalLine(p)
+	t.Refresh()
+	t.Resize(fyne.NewSize(hs.width, widgets.TouchMin))
+	h := t.MinSize().Height
+	hs.h[key] = h
+	return h
+}

@@ -35,7 +35,7 @@ func answered(t *testing.T, r *rig) *campaign.Proposal {
 
 func TestProposalPageShowsTheAnswerTierAndCityWideCount(t *testing.T) {
 	for _, tc := range []struct {
-		lang               i18n.Lang
+		lang              i18n.Lang
 		count, head, meta string
 	}{
 		{i18n.Spanish, "12,480 apoyos en toda la ciudad · faltan 2,520 para una respuesta por escrito del Grupo Redactor",

@@ -38,7 +38,6 @@ var publishMessages = map[string]msg{
 	"attract.answered": {"Respondida esta semana", "Answered this week"},
 
 	// Search as you type.
-	"search.live.help":  {"Escribe y la lista cambia con cada letra. Toca una propuesta para verla.", "Type and the list changes with each letter. Touch a proposal to see it."},
 	"search.show.one":   {"Ver %d propuesta", "See %d proposal"},
 	"search.show.other": {"Ver %d propuestas", "See %d proposals"},
 }

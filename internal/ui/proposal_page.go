@@ -40,7 +40,9 @@ func (s *proposalScreen) view() *view {
 	objs := k.plainFirst(p.Plain, &s.full, func() []fyne.CanvasObject {
 		return []fyne.CanvasObject{para(k.text(p.Summary))}
 	})
-	objs = append(objs, caption(k.proposalLine(p)))
+	objs = append(objs, caption(k.proposalLine(p)), widget.NewSeparator())
+	// The count comes before the answers: short, and the reason to sign.
+	objs = append(objs, s.countLines(p)...)
 	for _, r := range responsesNewestFirst(p) {
 		card, answer := k.responseCard(p, r)
 		objs = append(objs, card)
@@ -48,8 +50,6 @@ func (s *proposalScreen) view() *view {
 			s.answers = append(s.answers, answer)
 		}
 	}
-	objs = append(objs, widget.NewSeparator())
-	objs = append(objs, s.countLines(p)...)
 	return &view{
 		kicker: k.T("proposal.kicker"),
 		title:  k.text(p.Title),

@@ -38,7 +38,7 @@ func (s *searchScreen) kind() screenKind { return kindSearch }
 
 func (s *searchScreen) view() *view {
 	k := s.k
-	s.input = k.entry(k.sess.query, "", false, func(text string) {
+	s.input = k.entry(k.sess.query, k.T("search.help"), false, func(text string) {
 		k.sess.query = text
 		s.refresh()
 	})
@@ -46,7 +46,7 @@ func (s *searchScreen) view() *view {
 	s.count = caption("")
 	s.count.TextStyle = fyne.TextStyle{Bold: true}
 	s.tiles = make([]*widgets.Tile, searchShown)
-	objs := []fyne.CanvasObject{para(k.T("search.live.help")), s.count}
+	objs := []fyne.CanvasObject{s.count}
 	for i := range s.tiles {
 		s.tiles[i] = k.tile("", "", widgets.Arrow, false, func() {
 			if i < len(s.shown) {
@@ -54,11 +54,14 @@ func (s *searchScreen) view() *view {
 				k.show(&proposalScreen{k: k, id: s.shown[i].ID})
 			}
 		})
+		// One line a match: above the keyboard, room is short.
+		s.tiles[i].Inline = true
 		objs = append(objs, s.tiles[i])
 	}
 	s.box = container.NewVBox(objs...)
 	v := &view{
-		title:    k.T("search.title"),
+		// A small heading: every line above the keyboard is a match less.
+		kicker:   k.T("search.title"),
 		body:     s.box,
 		field:    field(s.input),
 		keyboard: s.kb, focus: s.input,

@@ -267,6 +267,18 @@ func TestBigCampaignBrowsesWithATileForEachRowInView(t *testing.T) {
 				t.Fatalf("after %q match %d shows %q, want %q", typed, i, s.tiles[i].Title, p.Title.Get("es"))
 			}
 		}
+		// Laid out at once: the matches stack without overlapping, and
+		// the scroller around them has their height.
+		var bottom float32
+		for _, tile := range s.tiles[:min(len(want), searchShown)] {
+			if tile.Position().Y < bottom || tile.Size().Height < tile.MinSize().Height {
+				t.Fatalf("after %q %q is at %v, size %v, over the match above (ending at %g)", typed, tile.Title, tile.Position(), tile.Size(), bottom)
+			}
+			bottom = tile.Position().Y + tile.Size().Height
+		}
+		if sc := scrollerOf(r.k.fr.page, s.box); sc == nil || sc.Content.Size().Height < s.box.MinSize().Height {
+			t.Fatalf("after %q the scroller around the matches is too short", typed)
+		}
 		for _, tile := range s.tiles[min(len(want), searchShown):] {
 			if tile.Visible() {
 				t.Fatalf("after %q a tile beyond the %d matches shows", typed, len(want))

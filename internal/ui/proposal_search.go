@@ -28,6 +28,8 @@ type searchScreen struct {
 	tiles []*widgets.Tile // the first searchShown matches
 	shown []*campaign.Proposal
 	box   *fyne.Container
+	// scroller holds box on screen, found at the first key press.
+	scroller *widgets.Scroller
 }
 
 func newSearchScreen(k *Kiosk) *searchScreen {
@@ -59,6 +61,7 @@ func (s *searchScreen) view() *view {
 		objs = append(objs, s.tiles[i])
 	}
 	s.box = container.NewVBox(objs...)
+	s.scroller = nil
 	v := &view{
 		// A small heading: every line above the keyboard is a match less.
 		kicker:   k.T("search.title"),
@@ -111,7 +114,43 @@ func (s *searchScreen) refresh() {
 	if k.fr.next != nil {
 		k.fr.next.SetText(k.lang().N("search.show", n))
 	}
-	// Matches change height with their titles: the page lays out again,
-	// as after any change of content.
-	k.fr.page.Refresh()
+	// Only the matches are laid out again, and the scroller that holds
+	// them takes their new height: refreshing the page would measure the
+	// whole keyboard's text again on every key.
+	s.box.Refresh()
+	if s.scroller == nil {
+		s.scroller = scrollerOf(k.fr.page, s.box)
+	}
+	if s.scroller != nil {
+		s.scroller.Refresh()
+	} else {
+		k.fr.page.Refresh()
+	}
+}
+
+// scrollerOf finds the scroller around target under o, or nil.
+func scrollerOf(o fyne.CanvasObject, target fyne.CanvasObject) *widgets.Scroller {
+	var found *widgets.Scroller
+	var walk func(o fyne.CanvasObject, in *widgets.Scroller) bool
+	walk = func(o fyne.CanvasObject, in *widgets.Scroller) bool {
+		if o == target {
+			found = in
+			return true
+		}
+		switch w := o.(type) {
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				if walk(c, in) {
+					return true
+				}
+			}
+		case *widgets.Scroller:
+			return walk(w.Content, w)
+		case *container.ThemeOverride:
+			return walk(w.Content, in)
+		}
+		return false
+	}
+	walk(o, nil)
+	return found
 }

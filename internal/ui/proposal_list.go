@@ -53,14 +53,6 @@ func (k *Kiosk) proposalList(items []*campaign.Proposal, open func(*campaign.Pro
 	return l
 }
 
-// setItems shows other proposals, from the top: a search's new results.
-func (l *proposalList) setItems(items []*campaign.Proposal) {
-	l.items = items
-	l.tops = nil
-	l.scroll.ScrollTo(0)
-	l.scroll.Refresh()
-}
-
 // measure works out each item's top at width w.
 func (l *proposalList) measure(w float32) {
 	ts := theme.TextSize()

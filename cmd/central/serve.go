@@ -24,6 +24,7 @@ type ServeCommand struct {
 	addr, publicURL, campaign, addrFile string
 	tlsCert, tlsKey                     string
 	trustedProxies                      cli.Prefixes // from --trusted-proxy
+	submissions                         central.SubmissionFlags
 	node                                *central.Node
 }
 
@@ -37,6 +38,7 @@ func (c *ServeCommand) ParseFlags(args []string) error {
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in PEM `FILE` (with --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the certificate's private key, PEM `FILE`")
+	c.submissions.Register(fs)
 	fs.Var(&c.trustedProxies, "trusted-proxy", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
 	_, err := c.db.Parse(fs, args)
 	return err
@@ -65,7 +67,7 @@ func (c *ServeCommand) Serve(ctx context.Context) error {
 	node, err := central.Open(ctx, central.Config{
 		DataDir: *c.db.Data, OpenStore: c.db.Opener(true), Init: true,
 		Campaign: content, CampaignSource: name, Surveys: true, Site: c.site, Logger: c.main.Logger,
-		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey,
+		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey, NoSubmissions: c.submissions.Off, AbuseThreshold: c.submissions.AbuseThreshold,
 	})
 	if err != nil {
 		return err
@@ -101,5 +103,5 @@ func (c *ServeCommand) Close() error {
 // URL decides its cookies' Secure flag; an empty one (http://ADDR by
 // default) is plain HTTP.
 func (c *ServeCommand) site(n *central.Node) (http.Handler, error) {
-	return dashboard.New(dashboard.Config{Store: n.Store(), Audit: n.AuditLog(), Keys: n.Keys(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies})
+	return dashboard.New(dashboard.Config{Store: n.Store(), Audit: n.AuditLog(), Keys: n.Keys(), Moderation: n.Moderation(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies, RollKey: func() ([]byte, error) { return central.LoadRollKey(n.DataDir(), false) }})
 }

@@ -15,6 +15,7 @@ import (
 // exhausting memory or producing screens nobody can use.
 const (
 	maxThemes         = 100
+	maxKinds          = 20
 	maxQuestions      = 200
 	maxOptions        = 100
 	maxProposals      = 5000
@@ -84,6 +85,7 @@ func (v *validator) campaign(c *Campaign) {
 	if c.Tiers != nil {
 		v.tiers(root.field("tiers"), c.Tiers)
 	}
+	v.kinds(root.field("kinds"), c.Kinds)
 
 	themes := make(map[string]bool)
 	if v.count(root.field("themes"), "themes", len(c.Themes), maxThemes) {
@@ -300,6 +302,9 @@ func (v *validator) proposal(p path, c *Campaign, pr *Proposal, seen map[string]
 	v.text(p.field("title"), pr.Title, maxLabel, true)
 	v.text(p.field("summary"), pr.Summary, maxParagraph, true)
 	v.plain(p.field("plain"), pr.Plain)
+	if utf8.RuneCountInString(pr.Author) > maxLabel {
+		v.report(p.field("author"), "longer than %d characters", maxLabel)
+	}
 	switch {
 	case pr.Tiers != nil && pr.Threshold != 0:
 		v.report(p.field("threshold"), "a proposal with its own tiers takes no threshold; put the number in its first tier")
@@ -430,6 +435,26 @@ func (v *validator) uniqueID(p path, id string, seen map[string]path) {
 		return
 	}
 	seen[id] = p[:len(p)-1]
+}
+
+// kinds checks the extra record kinds a campaign says central accepts:
+// usable names, each once. A name this program does not know is not an
+// error: a newer central may accept kinds an older device cannot make,
+// and such a device simply does not offer them.
+func (v *validator) kinds(p path, kinds []string) {
+	if !v.count(p, "kinds", len(kinds), maxKinds) {
+		return
+	}
+	for i, k := range kinds {
+		switch {
+		case slices.Contains(BaseKinds, k):
+			v.report(p.at(i), "%q is accepted by every central and need not be listed", k)
+		case slices.Contains(kinds[:i], k):
+			v.report(p.at(i), "kind %q is listed twice", k)
+		default:
+			v.id(p.at(i), k)
+		}
+	}
 }
 
 // id checks that an id is usable in records, URLs and file names: short

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
 )
 
 // published is one campaign version as the server holds it in memory:
@@ -151,9 +153,15 @@ func (s *Server) Publish(ctx context.Context, name string, data []byte) (version
 	if err := s.refreshCampaigns(ctx); err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
 	}
+	if latest := s.campaigns.newest(); latest != nil {
+		keepCitizenContent(c, latest.campaign)
+	}
 	if err := withResponses(ctx, s.store, c); err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
 	}
+	// The kinds this central takes travel with every version, so a
+	// device offers only the flows it can deliver (whatever the file says).
+	c.Kinds = slices.Clone(s.Kinds)
 	next := 1
 	if latest := s.campaigns.newest(); latest != nil {
 		c.Version = latest.Version
@@ -342,4 +350,28 @@ func CampaignFile(file string) (source string, content []byte, err error) {
 		return "", nil, fmt.Errorf("read campaign: %w", err)
 	}
 	return file, content, nil
+}
+
+// keepCitizenContent adds to c the residents' proposals and assemblies the
+// moderation desk published into newest (their ids are device-made, see
+// record.IsSubmissionID) that c lacks. A campaign file knows nothing of
+// them, so without this, `central serve` publishing its file again on a
+// restart would unpublish every one.
+func keepCitizenContent(c, newest *campaign.Campaign) {
+	for _, p := range newest.Proposals {
+		if record.IsSubmissionID(record.KindProposal, p.ID) && c.Proposal(p.ID) == nil {
+			p.Responses = nil // withResponses puts the stored ones back
+			if c.Theme(p.Theme) == nil && len(c.Themes) > 0 {
+				// The file dropped its theme: it stays published, under
+				// the file's first theme, rather than stop central.
+				p.Theme = c.Themes[0].ID
+			}
+			c.Proposals = append(c.Proposals, p)
+		}
+	}
+	for _, e := range newest.Events {
+		if record.IsSubmissionID(record.KindEventProposal, e.ID) && c.Event(e.ID) == nil {
+			c.Events = append(c.Events, e)
+		}
+	}
 }

@@ -83,7 +83,7 @@ func checkTiers(ctx context.Context, s Store, now time.Time) (*campaign.Campaign
 	if err != nil || c == nil {
 		return nil, nil, err
 	}
-	counts, err := s.SignerCounts(ctx)
+	counts, _, err := TierCounts(ctx, s) // verified supports once a roll is imported (rolldesk.go)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -44,6 +44,19 @@ func (h *Handler) routes(static http.Handler) []route {
 		{"POST /arco/cancel", central.PermPersonalData, f(h.handleArcoCancel)},
 		{"POST /arco/requests", central.PermPersonalData, f(h.handleArcoRequest)},
 		{"POST /arco/requests/answer", central.PermPersonalData, f(h.handleArcoAnswer)},
+		// The roll check (issue 17): counts for everyone, the review desk
+		// for whoever may see personal data.
+		{"GET /roll", central.PermViewCounts, f(h.handleRollCounts)},
+		{"GET /review", central.PermPersonalData, f(h.handleReview)},
+		{"POST /review/decide", central.PermPersonalData, f(h.handleReviewDecide)},
+		{"POST /review/lookup", central.PermPersonalData, f(h.handleReviewLookup)},
+		// The moderation desk (issue 16).
+		{"GET /moderation", central.PermModerate, f(h.handleModeration)},
+		{"GET /moderation/item", central.PermModerate, f(h.handleModerationItem)},
+		{"POST /moderation/publish", central.PermModerate, f(h.handleModerationPublish)},
+		{"POST /moderation/merge", central.PermModerate, f(h.handleModerationMerge)},
+		{"POST /moderation/decline", central.PermModerate, f(h.handleModerationDecline)},
+		{"POST /moderation/bulk", central.PermModerate, f(h.handleModerationBulk)},
 		{"/", public, f(h.handleNotFound)},
 	}
 }

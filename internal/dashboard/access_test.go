@@ -44,6 +44,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		everyone = central.Roles
 		admin    = []central.Role{central.RoleAdmin}
 		officer  = []central.Role{central.RoleDataOfficer}
+		mod      = []central.Role{central.RoleModerator}
 		anyone   []central.Role // public: no session needed
 	)
 	matrix := map[string]struct {
@@ -72,6 +73,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /arco/cancel":          {"/arco/cancel", officer},
 		"POST /arco/requests":        {"/arco/requests", officer},
 		"POST /arco/requests/answer": {"/arco/requests/answer", officer},
+		"GET /roll":                  {"/roll", everyone},
+		"GET /review":                {"/review", officer},
+		"POST /review/decide":        {"/review/decide", officer},
+		"POST /review/lookup":        {"/review/lookup", officer},
+		"GET /moderation":            {"/moderation", mod},
+		"GET /moderation/item":       {"/moderation/item?id=none", mod},
+		"POST /moderation/publish":   {"/moderation/publish", mod},
+		"POST /moderation/merge":     {"/moderation/merge", mod},
+		"POST /moderation/decline":   {"/moderation/decline", mod},
+		"POST /moderation/bulk":      {"/moderation/bulk", mod},
 	}
 	s := newSite(t)
 	served := map[string]bool{}

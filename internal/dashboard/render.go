@@ -12,7 +12,8 @@ import (
 )
 
 // pageNames are the templates that render a whole page inside layout.html.
-var pageNames = []string{"login", "overview", "proposals", "survey", "participation", "fleet", "revoke", "audit", "arco", "receipt", "error"}
+var pageNames = []string{"login", "overview", "proposals", "survey", "participation", "fleet", "revoke", "audit", "arco", "receipt", "error", "review", "reviewcounts",
+	"moderation", "moderation_item"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{

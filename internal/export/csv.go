@@ -38,6 +38,10 @@ var CSVColumns = []string{
 	"registrant_name", "registrant_contact",
 	"comment_text", "comment_name", "comment_alcaldia",
 	"canvasser", "signature_file",
+	// Residents' proposals (their author in the signer columns, their
+	// signature in signature_file) and assemblies.
+	"submission_title", "submission_text", "submission_theme", "submission_lang", "submission_named",
+	"assembly_starts", "assembly_venue", "assembly_organiser", "assembly_contact",
 }
 
 // utf8BOM makes Excel read the file as UTF-8 instead of the system code
@@ -202,6 +206,16 @@ func csvRow(row []string, o *openedRecord, cs []*campaign.Campaign, questions *q
 	}
 	row[23] = safeCell(b.Canvasser)
 	row[24] = sigFile
+	if p := b.Proposal; p != nil {
+		row[25], row[26], row[27], row[28] = safeCell(p.Title), safeCell(p.Text), safeCell(p.Theme), safeCell(p.Lang)
+		row[29] = strconv.FormatBool(p.Named)
+	}
+	if a := b.Assembly; a != nil {
+		row[25], row[26], row[28] = safeCell(a.Title), safeCell(a.About), safeCell(a.Lang)
+		row[30] = a.Starts.In(loc).Format(TimeLayout)
+		row[31], row[32], row[33] = safeCell(a.Venue), safeCell(a.Organiser), safeCell(a.Contact)
+		row[17] = safeCell(a.ConsentVersion)
+	}
 	n := len(CSVColumns)
 	for id, a := range b.Answers {
 		if i, found := questions.index[id]; found {

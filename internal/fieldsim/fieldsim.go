@@ -23,7 +23,10 @@ type Mix map[record.Kind]int
 
 // DefaultMix is about half signatures, as at a Citizen Assembly, with the
 // rest mostly survey responses.
-var DefaultMix = Mix{record.KindSignature: 8, record.KindSurvey: 4, record.KindEvent: 2, record.KindComment: 2}
+// Residents' own proposals and assemblies are rare next to supports: a
+// proposal takes minutes to write on a kiosk.
+var DefaultMix = Mix{record.KindSignature: 8, record.KindSurvey: 4, record.KindEvent: 2, record.KindComment: 2,
+	record.KindProposal: 1, record.KindEventProposal: 1}
 
 // The crowd is a population every simulated device shares, whatever its
 // seed: the same person signing the same proposal on two devices is what
@@ -50,6 +53,7 @@ type Generator struct {
 	c         *campaign.Campaign
 	mode      string
 	event     *campaign.Event // canvasser mode: the assembly being worked
+	impromptu string          // canvasser mode: the id of an assembly opened on the spot, once one is
 	canvasser string          // canvasser mode: who is collecting
 	crowd     []crowdMember
 
@@ -122,6 +126,9 @@ func (g *Generator) possible(k record.Kind) bool {
 		return len(g.c.Events) > 0
 	case record.KindComment:
 		return len(g.c.Articles) > 0
+	case record.KindProposal, record.KindEventProposal:
+		// Only what the campaign says central accepts (see Kinds).
+		return g.c.AcceptsKind(string(k))
 	}
 	return false
 }
@@ -151,6 +158,10 @@ func (g *Generator) Next() (d *record.Draft, crowd bool) {
 		return g.Registration(), false
 	case record.KindComment:
 		return g.Comment(), false
+	case record.KindProposal:
+		return g.Proposal(), false
+	case record.KindEventProposal:
+		return g.Assembly(), false
 	}
 	return g.Survey(), false
 }
@@ -162,6 +173,9 @@ func (g *Generator) draft(k record.Kind, subject string) *record.Draft {
 	if g.event != nil {
 		d.EventID = g.event.ID
 		d.Body.Canvasser = g.canvasser
+	}
+	if g.impromptu != "" {
+		d.EventID = g.impromptu
 	}
 	return d
 }

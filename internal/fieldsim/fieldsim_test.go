@@ -44,6 +44,7 @@ func TestIDLettersDropAccentsAndWriteÑAsX(t *testing.T) {
 
 func TestDraftsPassValidation(t *testing.T) {
 	c := defaultCampaign(t)
+	c.Kinds = []string{string(record.KindProposal), string(record.KindEventProposal)} // as central publishes it
 	for _, mode := range []string{record.ModeKiosk, record.ModeCanvasser} {
 		t.Run(mode, func(t *testing.T) {
 			g := New(c, mode, 7)
@@ -162,4 +163,36 @@ func defaultCampaign(t *testing.T) *campaign.Campaign {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestNoSubmissionsWhereCentralTakesNone: a campaign that lists no
+// submission kinds gets none, as a kiosk offers none.
+func TestNoSubmissionsWhereCentralTakesNone(t *testing.T) {
+	c := defaultCampaign(t)
+	g := New(c, record.ModeCanvasser, 7)
+	for i := range 600 {
+		d, _ := g.Next()
+		if d.Kind == record.KindProposal || d.Kind == record.KindEventProposal {
+			t.Fatalf("draft %d is a %s, which the campaign does not accept", i, d.Kind)
+		}
+	}
+}
+
+// TestImpromptuAssemblyCollectsSignatures: in canvasser mode, the
+// signatures after an assembly opened on the spot carry its id.
+func TestImpromptuAssemblyCollectsSignatures(t *testing.T) {
+	c := defaultCampaign(t)
+	c.Kinds = []string{string(record.KindEventProposal)}
+	g := New(c, record.ModeCanvasser, 7)
+	a := g.Assembly()
+	if err := a.Validate(c); err != nil {
+		t.Fatal(err)
+	}
+	s := g.Signature()
+	if s.EventID != a.SubjectID {
+		t.Fatalf("the next signature's event is %q, want the impromptu assembly %q", s.EventID, a.SubjectID)
+	}
+	if err := s.Validate(c); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -177,9 +177,12 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 			return fmt.Errorf("count devices: %w", err)
 		}
 		// From the counters, not a DISTINCT over every signature.
+		// A published or merged proposal's author is one more support.
 		if err := eachRow(ctx, tx, `SELECT s.subject_id, sum(s.records), coalesce(max(g.signers), 0)
-			FROM subject_counts s LEFT JOIN signer_counts g ON g.subject_id = s.subject_id
-			WHERE s.kind = 'signature' GROUP BY s.subject_id ORDER BY s.subject_id`, func(rows *sql.Rows) error {
+			FROM (SELECT subject_id, records FROM subject_counts WHERE kind = 'signature'
+				UNION ALL SELECT target, 1 FROM submissions WHERE kind = 'proposal' AND status IN ('published', 'merged')) s
+			LEFT JOIN signer_counts g ON g.subject_id = s.subject_id
+			GROUP BY s.subject_id ORDER BY s.subject_id`, func(rows *sql.Rows) error {
 			var id string
 			var supports, signers int64
 			if err := rows.Scan(&id, &supports, &signers); err != nil {

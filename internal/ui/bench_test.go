@@ -166,6 +166,17 @@ func BenchmarkBigBrowseFilter(b *testing.B) {
 	}
 }
 
+// BenchmarkBigBrowseFirstShow is the browse list's first showing after a
+// new campaign version or a text-size switch: every row's height is
+// measured again.
+func BenchmarkBigBrowseFirstShow(b *testing.B) {
+	r := bigRig(b)
+	for b.Loop() {
+		r.k.pub.rows = nil
+		r.k.show(&browseScreen{k: r.k})
+	}
+}
+
 // BenchmarkBigCampaignMemory walks the big campaign as a long day's
 // visitors would (every theme, every alcaldía, searches, fifty proposal
 // pages) and reports this process's memory after a collection: the Go

@@ -22,9 +22,9 @@ const staleAfter = 15 * time.Minute
 // between screens: the search index of the campaign in use and the last
 // city-wide count it showed.
 type publishState struct {
-	index  *proposalIndex     // of k.camp; rebuilt when the campaign changes
-	rows   *rowHeights        // proposal tile heights at the list's width
-	rowsOf *campaign.Campaign // the campaign rows were measured for
+	index  *proposalIndex             // of k.camp; rebuilt when the campaign changes
+	rows   map[[2]float32]*rowHeights // proposal tile heights by list width and text size
+	rowsOf *campaign.Campaign         // the campaign rows were measured for
 
 	shown      *protocol.Progress // the last document that passed checkProgress
 	receivedAt time.Time          // when syncd received it, on this device's clock

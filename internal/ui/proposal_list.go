@@ -53,19 +53,29 @@ func (k *Kiosk) proposalList(items []*campaign.Proposal, open func(*campaign.Pro
 	return l
 }
 
-// measure works out each item's top at width w.
+// measure works out each item's top at width w: with the height measured
+// for rows shown before, and a one-line estimate for the others, which
+// place measures as they come into view. A first showing of 400
+// proposals thus measures a screenful, not the whole campaign.
 func (l *proposalList) measure(w float32) {
 	ts := theme.TextSize()
 	if l.tops != nil && w == l.width && ts == l.text {
 		return
 	}
 	l.width, l.text = w, ts
-	hs := l.k.rowHeights(w)
-	l.tops = make([]float32, len(l.items)+1)
+	l.retop()
+}
+
+// retop works out the tops from the heights known now.
+func (l *proposalList) retop() {
+	hs := l.k.rowHeights(l.width)
+	if len(l.tops) != len(l.items)+1 {
+		l.tops = make([]float32, len(l.items)+1)
+	}
 	var y float32
 	for i, p := range l.items {
 		l.tops[i] = y
-		y += hs.of(l.k, p) + rowGap
+		y += hs.guess(l.k, p) + rowGap
 	}
 	l.tops[len(l.items)] = max(y-rowGap, 0)
 }
@@ -103,16 +113,37 @@ func (l *proposalList) MinSize([]fyne.CanvasObject) fyne.Size {
 }
 
 // place puts tiles on the rows in view (and one screen above and below,
-// so a quick drag never shows a gap) and drops the others.
+// so a quick drag never shows a gap) and drops the others. Rows coming
+// into view for the first time are measured; when one differs from its
+// estimate the tops move and the rows are placed again.
 func (l *proposalList) place(size fyne.Size) {
 	if l.tops == nil {
 		l.measure(size.Width)
 	}
+	hs := l.k.rowHeights(l.width)
 	view := l.scroll.Size().Height
-	top := l.scroll.Offset() - view
-	bottom := l.scroll.Offset() + 2*view
-	first := sort.Search(len(l.items), func(i int) bool { return l.tops[i+1] > top })
-	last := sort.Search(len(l.items), func(i int) bool { return l.tops[i] >= bottom })
+	var first, last int
+	for range 4 {
+		top := l.scroll.Offset() - view
+		bottom := l.scroll.Offset() + 2*view
+		first = sort.Search(len(l.items), func(i int) bool { return l.tops[i+1] > top })
+		last = sort.Search(len(l.items), func(i int) bool { return l.tops[i] >= bottom })
+		moved := false
+		for i := first; i < last; i++ {
+			if !hs.known(l.k, l.items[i]) {
+				hs.of(l.k, l.items[i])
+				moved = true
+			}
+		}
+		if !moved {
+			break
+		}
+		before := l.total()
+		l.retop()
+		if l.total() != before {
+			defer l.scroll.Refresh()
+		}
+	}
 	n := last - first
 	for len(l.pool) < n {
 		t := widgets.NewTile("", "", widgets.Arrow, nil)
@@ -152,6 +183,7 @@ type rowHeights struct {
 	width, text float32
 	h           map[rowKey]float32
 	probe       *widgets.Tile
+	oneLine     float32 // a tile of one line of title and one of detail
 }
 
 type rowKey struct {
@@ -159,16 +191,28 @@ type rowKey struct {
 }
 
 // rowHeights returns the kiosk's cache of tile heights at width w in the
-// current text size, starting a new one when either changed.
+// current text size. One is kept for each width and text size seen with
+// the campaign in use (a person switching large text on and off measures
+// each once), and all are dropped when a new version is applied.
 func (k *Kiosk) rowHeights(w float32) *rowHeights {
 	ts := theme.TextSize()
-	hs := k.pub.rows
-	if hs == nil || hs.width != w || hs.text != ts || k.pub.rowsOf != k.camp {
+	if k.pub.rowsOf != k.camp || len(k.pub.rows) > maxRowCaches {
+		k.pub.rows, k.pub.rowsOf = nil, k.camp
+	}
+	key := [2]float32{w, ts}
+	hs := k.pub.rows[key]
+	if hs == nil {
 		hs = &rowHeights{width: w, text: ts, h: make(map[rowKey]float32), probe: widgets.NewTile("", "", widgets.Arrow, nil)}
-		k.pub.rows, k.pub.rowsOf = hs, k.camp
+		if k.pub.rows == nil {
+			k.pub.rows = make(map[[2]float32]*rowHeights)
+		}
+		k.pub.rows[key] = hs
 	}
 	return hs
 }
+
+// maxRowCaches bounds the caches kept: a window is resized rarely.
+const maxRowCaches = 8
 
 // of is p's tile height: its title and line wrapped at the width.
 func (hs *rowHeights) of(k *Kiosk, p *campaign.Proposal) float32 {
@@ -176,11 +220,33 @@ func (hs *rowHeights) of(k *Kiosk, p *campaign.Proposal) float32 {
 	if h, ok := hs.h[key]; ok {
 		return h
 	}
-	t := hs.probe
-	t.Title, t.Detail = k.text(p.Title), k.proposalLine(p)
-	t.Refresh()
-	t.Resize(fyne.NewSize(hs.width, widgets.TouchMin))
-	h := t.MinSize().Height
+	h := hs.measure(k.text(p.Title), k.proposalLine(p))
 	hs.h[key] = h
 	return h
+}
+
+// known reports whether p's height was measured.
+func (hs *rowHeights) known(k *Kiosk, p *campaign.Proposal) bool {
+	_, ok := hs.h[rowKey{p.ID, string(k.lang())}]
+	return ok
+}
+
+// guess is p's height if measured, else that of a tile whose title and
+// line take one line each.
+func (hs *rowHeights) guess(k *Kiosk, p *campaign.Proposal) float32 {
+	if h, ok := hs.h[rowKey{p.ID, string(k.lang())}]; ok {
+		return h
+	}
+	if hs.oneLine == 0 {
+		hs.oneLine = hs.measure("M", "M")
+	}
+	return hs.oneLine
+}
+
+func (hs *rowHeights) measure(title, detail string) float32 {
+	t := hs.probe
+	t.Title, t.Detail = title, detail
+	t.Refresh()
+	t.Resize(fyne.NewSize(hs.width, widgets.TouchMin))
+	return t.MinSize().Height
 }

@@ -123,6 +123,11 @@ type Proposal struct {
 	Plain     Text   `json:"plain,omitempty"`
 	Threshold int    `json:"threshold,omitzero"` // format 1 before tiers: supports for a written answer; see TiersOf
 	Tiers     []Tier `json:"tiers,omitempty"`    // this proposal's own ladder, replacing the campaign's
+	// Closed proposals take no new supports (devices refuse to record
+	// them) but stay in the campaign, so the supports they have keep
+	// counting and keep their title. An author closes a proposal that has
+	// supports instead of removing it.
+	Closed bool `json:"closed,omitzero"`
 	// Responses are what the Drafting Group gave the proposal for the tiers
 	// it crossed, as central published them.
 	Responses []Response `json:"responses,omitempty"`

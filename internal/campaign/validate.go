@@ -52,17 +52,31 @@ func (c *Campaign) Validate() error {
 }
 
 func (c *Campaign) problems() []*ParseError {
-	var v validator
+	v := validator{limit: maxProblems}
+	v.campaign(c)
+	return v.problems
+}
+
+// maxFormProblems caps Problems: a form shows each problem next to its
+// field, so it can show many more than an error message can.
+const maxFormProblems = 500
+
+// Problems is Validate's checks as a list, for an editor that shows each
+// problem next to its field (Path says which); nil when the campaign is
+// valid. Unlike Validate's error it is not cut at ten.
+func (c *Campaign) Problems() []*ParseError {
+	v := validator{limit: maxFormProblems}
 	v.campaign(c)
 	return v.problems
 }
 
 type validator struct {
 	problems []*ParseError
+	limit    int // problems kept; the rest are dropped
 }
 
 func (v *validator) report(p path, format string, args ...any) {
-	if len(v.problems) < maxProblems {
+	if len(v.problems) < v.limit {
 		v.problems = append(v.problems, &ParseError{Path: p.String(), Problem: fmt.Sprintf(format, args...), at: p})
 	}
 }

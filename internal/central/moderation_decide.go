@@ -1,6 +1,7 @@
 package central
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -332,12 +333,11 @@ func AddCitizenContent(ctx context.Context, s *Server, props []campaign.Proposal
 			c.Events = append(c.Events, e)
 		}
 	}
-	data, err := campaign.Marshal(c)
-	if err != nil {
-		return 0, fmt.Errorf("add citizen content: %w", err)
-	}
 	name := "campaign version " + fmt.Sprint(latest.Version) + " with citizen content"
-	version, _, err := s.Publish(ctx, name, data)
+	// The new version keeps the newest one's source, as answers do: were
+	// it marked a file's, `serve --campaign` would take it for its own
+	// and publish a file over the dashboard's work (drafts.go).
+	version, _, err := s.publish(ctx, c, name, cmp.Or(latest.Source, SourceFile))
 	if err != nil {
 		return 0, fmt.Errorf("add citizen content: %w", err)
 	}

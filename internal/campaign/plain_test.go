@@ -87,6 +87,24 @@ func TestPlainSummaries(t *testing.T) {
 	})
 }
 
+func TestDiffShowsPlainSummaries(t *testing.T) {
+	old := validCampaign()
+	next := validCampaign()
+	next.Proposals[0].Plain = tx("Ríos limpios.", "Clean rivers.")
+	next.Articles[0].Plain = tx("Aire limpio.", "Clean air.")
+	var got []string
+	for _, c := range Diff(old, next) {
+		got = append(got, c.String())
+	}
+	want := []string{
+		`proposal changed rios "Rivers": plain`,
+		`article changed ` + next.Articles[0].ID + ` "` + next.Articles[0].Title.Get("en") + `": plain`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("diff %q\nwant %q", got, want)
+	}
+}
+
 func TestSentences(t *testing.T) {
 	got := Sentences("Más agua. ¿Para quién? Para 3.5 millones de personas!\nY parques")
 	want := []string{"Más agua.", "¿Para quién?", "Para 3.5 millones de personas!", "Y parques"}

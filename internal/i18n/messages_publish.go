@@ -35,6 +35,8 @@ var publishMessages = map[string]msg{
 	"response.signed":  {"%s · firmada por %s", "%s · signed by %s"},
 	"response.place":   {"%s · %s", "%s · %s"},
 	"browse.answered":  {"Con respuesta", "Answered"},
+	"browse.closed":    {"Cerrada", "Closed"},
+	"proposal.closed":  {"Esta propuesta ya no recibe apoyos. Los que reunió siguen contando.", "This proposal no longer takes supports. Those it gathered still count."},
 	"attract.answered": {"Respondida esta semana", "Answered this week"},
 
 	// Search as you type.

@@ -29,6 +29,7 @@ type proposalScreen struct {
 	asOf      *widget.Label // when the city-wide count is from, when it is old; nil otherwise
 	uncounted *widget.Label // this kiosk's supports the count has not seen; nil when none
 	answers   []*widget.Label
+	closed    *widget.Label // says the proposal takes no new supports; nil when open
 }
 
 func (s *proposalScreen) kind() screenKind { return kindProposal }
@@ -36,10 +37,17 @@ func (s *proposalScreen) kind() screenKind { return kindProposal }
 func (s *proposalScreen) view() *view {
 	k := s.k
 	p := k.camp.Proposal(s.id)
-	s.count, s.asOf, s.uncounted, s.answers = nil, nil, nil, nil
+	s.count, s.asOf, s.uncounted, s.answers, s.closed = nil, nil, nil, nil, nil
 	objs := k.plainFirst(p.Plain, &s.full, func() []fyne.CanvasObject {
 		return []fyne.CanvasObject{para(k.text(p.Summary))}
 	})
+	if p.Closed {
+		// Closed: no new supports (the outbox would refuse them), the
+		// count and the answers as before.
+		s.closed = para(k.T("proposal.closed"))
+		s.closed.TextStyle = fyne.TextStyle{Bold: true}
+		objs = append(objs, s.closed)
+	}
 	objs = append(objs, caption(k.proposalLine(p)), widget.NewSeparator())
 	// The count comes before the answers: short, and the reason to sign.
 	objs = append(objs, s.countLines(p)...)
@@ -50,19 +58,22 @@ func (s *proposalScreen) view() *view {
 			s.answers = append(s.answers, answer)
 		}
 	}
-	return &view{
+	v := &view{
 		kicker: k.T("proposal.kicker"),
 		title:  k.text(p.Title),
 		body:   k.scroll(container.NewVBox(objs...)),
 		back:   func() { k.show(&browseScreen{k: k}) },
-		next: &action{label: k.T("proposal.support"), run: func() {
+	}
+	if !p.Closed {
+		v.next = &action{label: k.T("proposal.support"), run: func() {
 			if k.sess.sign.proposal != s.id {
 				k.sess.sign.wipe()
 				k.sess.sign.proposal = s.id
 			}
 			k.kioskSigning().start()
-		}},
+		}}
 	}
+	return v
 }
 
 // countLines say where the proposal stands: city-wide from central's

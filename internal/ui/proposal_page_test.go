@@ -385,3 +385,39 @@ func TestNewVersionShowsOnlyAfterThePersonFinishes(t *testing.T) {
 		t.Fatalf("answers on the page %v", s.answers)
 	}
 }
+
+func TestClosedProposalShowsClosedWithoutASignButton(t *testing.T) {
+	r := newRig(t, Config{})
+	publish(t, r, func(c *campaign.Campaign) {
+		c.Proposals[2].Closed = true
+		c.Proposals[2].Responses = []campaign.Response{sampleResponse(testNow.Add(-time.Hour))}
+	})
+	r.tick(campaignEvery)
+	p := &r.k.camp.Proposals[2]
+	for _, h := range screenAs[*attractScreen](r).items {
+		if h.kind == "attract.proposal" && h.title.Get("es") == p.Title.Get("es") {
+			t.Fatal("the attract screen invites people to support a closed proposal")
+		}
+	}
+	receiveProgress(t, r, progressDoc(r, 1, testNow, p.ID, 7_000), testNow)
+	r.begin(i18n.Spanish)
+	r.tapText(i18n.Spanish.T("home.proposals"))
+	if _, ok := textsOn(r.k.win.Canvas())[p.Title.Get("es")+"\n"+"Buen gobierno y transparencia · Toda la Ciudad · Con respuesta · Cerrada"]; !ok {
+		t.Errorf("the list does not mark it closed: %v", r.k.proposalLine(p))
+	}
+	r.tapText(p.Title.Get("es"))
+	s := screenAs[*proposalScreen](r)
+	if r.k.fr.next != nil {
+		t.Fatalf("a closed proposal offers %q", r.k.fr.next.Text)
+	}
+	if s.closed == nil || s.closed.Text != "Esta propuesta ya no recibe apoyos. Los que reunió siguen contando." {
+		t.Fatalf("closed notice %v", s.closed)
+	}
+	if !strings.HasPrefix(s.count.Text, "7,000 apoyos en toda la ciudad") || len(s.answers) != 1 {
+		t.Fatalf("its count and answer are not kept: %q, %d answers", s.count.Text, len(s.answers))
+	}
+	r.k.show(&proposalScreen{k: r.k, id: r.k.camp.Proposals[0].ID})
+	if r.k.fr.next == nil || r.k.fr.next.Text != "Apoyar esta propuesta" {
+		t.Fatal("an open proposal lost its sign button")
+	}
+}

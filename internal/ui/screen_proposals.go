@@ -75,8 +75,8 @@ func (s *browseScreen) view() *view {
 	}
 }
 
-// proposalLine says a proposal's theme, where it applies, and whether the
-// Drafting Group answered it.
+// proposalLine says a proposal's theme, where it applies, whether the
+// Drafting Group answered it and whether it is closed.
 func (k *Kiosk) proposalLine(p *campaign.Proposal) string {
 	var parts []string
 	if t := k.camp.Theme(p.Theme); t != nil {
@@ -89,6 +89,9 @@ func (k *Kiosk) proposalLine(p *campaign.Proposal) string {
 	}
 	if len(p.Responses) > 0 {
 		parts = append(parts, k.T("browse.answered"))
+	}
+	if p.Closed {
+		parts = append(parts, k.T("browse.closed"))
 	}
 	return strings.Join(parts, " · ")
 }

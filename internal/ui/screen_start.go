@@ -57,7 +57,7 @@ func newAttract(k *Kiosk) *attractScreen {
 	evs := c.UpcomingEvents(k.now())
 	// Alternate proposals and assemblies, so both show within a minute.
 	for i := 0; i < max(len(c.Proposals), len(evs)); i++ {
-		if i < len(c.Proposals) {
+		if i < len(c.Proposals) && !c.Proposals[i].Closed {
 			p := &c.Proposals[i]
 			detail := p.Summary
 			if p.Plain != nil {

@@ -421,3 +421,21 @@ func TestClosedProposalShowsClosedWithoutASignButton(t *testing.T) {
 		t.Fatal("an open proposal lost its sign button")
 	}
 }
+
+func TestCanvasserIsNotOfferedClosedProposals(t *testing.T) {
+	c := defaultCampaign(t)
+	c.Proposals[1].Closed = true
+	for _, event := range []string{"", c.Events[0].ID} {
+		e := c.Event(event)
+		if e != nil {
+			e.Proposals = []string{c.Proposals[0].ID, c.Proposals[1].ID}
+		}
+		got := eventProposals(c, event)
+		if len(got) == 0 || slices.ContainsFunc(got, func(p campaign.Proposal) bool { return p.Closed }) {
+			t.Errorf("event %q offers %d proposals, a closed one among them", event, len(got))
+		}
+		if e != nil && (len(got) != 1 || got[0].ID != c.Proposals[0].ID) {
+			t.Errorf("event %q offers %v", event, got)
+		}
+	}
+}

@@ -293,9 +293,21 @@ func (h *Handler) attachProblems(l lang, c *campaign.Campaign, ps []*campaign.Pa
 			v.Other = append(v.Other, problemView{Where: loc.where(l, c), Message: msg})
 			continue
 		}
-		if v.Fields[i].Kind == "paras" || v.Fields[i].Kind == "options" || v.Fields[i].Kind == "tiers" {
+		switch v.Fields[i].Kind {
+		case "paras", "options", "tiers":
 			// Say which paragraph or option: the path has it.
 			msg = p.Path + ": " + msg
+		case "text", "area":
+			// A problem of one language's text (too long, a long
+			// sentence) says which of the field's two inputs it is in.
+			if s := p.Steps(); len(s) > 0 {
+				switch s[len(s)-1].Name {
+				case "es":
+					msg = l.T("edit.es") + ": " + msg
+				case "en":
+					msg = l.T("edit.en") + ": " + msg
+				}
+			}
 		}
 		v.Fields[i].Errors = append(v.Fields[i].Errors, msg)
 	}
@@ -429,7 +441,9 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 			threshold.Value = form.Get("threshold")
 		}
 		threshold.Help = l.T("help.threshold")
-		v.Fields = []formField{txt("title", "text", p.Title), txt("summary", "area", p.Summary), theme,
+		plain := txt("plain", "area", p.Plain)
+		plain.Help = l.T("help.plain")
+		v.Fields = []formField{txt("title", "text", p.Title), txt("summary", "area", p.Summary), plain, theme,
 			alcaldias(l, one("alcaldia", "select", p.Alcaldia), l.T("edit.wholecity")), threshold}
 	case kindEvent:
 		e := &campaign.Event{}
@@ -475,7 +489,9 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 			}
 			text.Paras = append(text.Paras, p)
 		}
-		v.Fields = []formField{one("number", "line", a.Number), txt("title", "text", a.Title), text}
+		plain := txt("plain", "area", a.Plain)
+		plain.Help = l.T("help.plain")
+		v.Fields = []formField{one("number", "line", a.Number), txt("title", "text", a.Title), text, plain}
 	default:
 		return v, false
 	}
@@ -668,7 +684,7 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 		}
 		// Ids, tiers and the closed flag stay as they are: this form does
 		// not show them.
-		p.Title, p.Summary, p.Theme, p.Alcaldia, p.Threshold = text("title"), text("summary"), form.Get("theme"), form.Get("alcaldia"), threshold
+		p.Title, p.Summary, p.Plain, p.Theme, p.Alcaldia, p.Threshold = text("title"), text("summary"), text("plain"), form.Get("theme"), form.Get("alcaldia"), threshold
 	case kindEvent:
 		starts, err1 := h.readTime(form.Get("starts"))
 		ends, err2 := h.readTime(form.Get("ends"))
@@ -723,7 +739,7 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 		if a == nil {
 			return central.ErrNotFound
 		}
-		a.Number, a.Title, a.Text = strings.TrimSpace(form.Get("number")), text("title"), t
+		a.Number, a.Title, a.Text, a.Plain = strings.TrimSpace(form.Get("number")), text("title"), t, text("plain")
 	default:
 		return central.ErrNotFound
 	}

@@ -107,6 +107,7 @@ var authoringMessages = map[string]msg{
 	"help.privacyversion": {"Cada registro guarda la versión que la persona aceptó: cámbiela cuando cambie el texto.", "Every record keeps the version the person accepted: change it when the text changes."},
 	"help.threshold":      {"Vacío: se aplican los niveles de la campaña.", "Empty: the campaign's tiers apply."},
 	"help.time":           {"Hora de %s.", "Time in %s."},
+	"help.plain":          {"Opcional: el texto con palabras de todos los días, en oraciones cortas (20 palabras o menos cada una), hasta 600 caracteres. El quiosco lo ofrece primero y lo lee en voz alta. Si lo escribe, escríbalo en español y en inglés.", "Optional: the text in everyday words, in short sentences (20 words or fewer each), up to 600 characters. The kiosk offers it first and reads it aloud. If you write it, write it in Spanish and in English."},
 	"help.paragraphs":     {"Un párrafo numerado por casilla; deje vacía una casilla para quitar el párrafo. La última casilla vacía añade uno.", "One numbered paragraph per box; empty a box to remove its paragraph. The last empty box adds one."},
 
 	"field.title":              {"Título", "Title"},
@@ -120,6 +121,7 @@ var authoringMessages = map[string]msg{
 	"field.questions":          {"Preguntas", "Questions"},
 	"field.label":              {"Nombre", "Name"},
 	"field.summary":            {"Resumen", "Summary"},
+	"field.plain":              {"En lenguaje sencillo", "In plain language"},
 	"field.theme":              {"Tema", "Theme"},
 	"field.alcaldia":           {"Alcaldía", "Alcaldía"},
 	"field.threshold":          {"Meta propia (firmantes únicos)", "Own goal (unique signers)"},

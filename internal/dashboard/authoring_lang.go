@@ -105,7 +105,8 @@ var authoringMessages = map[string]msg{
 	"edit.kind.article":  {"Artículo", "Article"},
 
 	"help.privacyversion": {"Cada registro guarda la versión que la persona aceptó: cámbiela cuando cambie el texto.", "Every record keeps the version the person accepted: change it when the text changes."},
-	"help.threshold":      {"Vacío: se aplican los niveles de la campaña.", "Empty: the campaign's tiers apply."},
+	"help.threshold":      {"Vacío: se aplican los niveles de la campaña, o los propios de la propuesta (abajo).", "Empty: the campaign's tiers apply, or the proposal's own (below)."},
+	"help.proposaltiers":  {"Solo si esta propuesta tiene niveles distintos de los de la campaña: de menor a mayor, cada uno con lo que gana (en español e inglés). Con niveles propios la meta va en el primer nivel y la meta propia de arriba queda vacía. Sin filas se aplican los de la campaña. Vacíe una fila para quitar un nivel; la última fila vacía añade uno.", "Only if this proposal has tiers other than the campaign's: from the lowest, each with what it earns (in Spanish and English). With tiers of its own the goal is the first tier's and the own goal above stays empty. Without rows the campaign's apply. Empty a row to remove a tier; the last empty row adds one."},
 	"help.time":           {"Hora de %s.", "Time in %s."},
 	"help.plain":          {"Opcional: el texto con palabras de todos los días, en oraciones cortas (20 palabras o menos cada una), hasta 600 caracteres. El quiosco lo ofrece primero y lo lee en voz alta. Si lo escribe, escríbalo en español y en inglés.", "Optional: the text in everyday words, in short sentences (20 words or fewer each), up to 600 characters. The kiosk offers it first and reads it aloud. If you write it, write it in Spanish and in English."},
 	"help.paragraphs":     {"Un párrafo numerado por casilla; deje vacía una casilla para quitar el párrafo. La última casilla vacía añade uno.", "One numbered paragraph per box; empty a box to remove its paragraph. The last empty box adds one."},
@@ -114,6 +115,7 @@ var authoringMessages = map[string]msg{
 	"field.subtitle":           {"Subtítulo", "Subtitle"},
 	"field.id_types":           {"Identificaciones aceptadas", "Accepted voter ids"},
 	"field.tiers":              {"Niveles de apoyo", "Support tiers"},
+	"field.proposal.tiers":     {"Niveles propios de la propuesta", "The proposal's own tiers"},
 	"field.kinds":              {"Tipos de registro aceptados", "Record kinds accepted"},
 	"field.version":            {"Versión", "Version"},
 	"field.text":               {"Texto", "Text"},

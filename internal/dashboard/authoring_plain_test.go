@@ -97,7 +97,8 @@ func TestPlainSummariesAreEditedInTheProposalAndArticleForms(t *testing.T) {
 }
 
 // TestPlainSummaryFormsInChromium runs axe-core over the proposal and
-// article forms with a plain summary's problem at its field.
+// article forms with a plain summary's problem at its field (and, on the
+// proposal, one at its own tiers).
 func TestPlainSummaryFormsInChromium(t *testing.T) {
 	ctx := browserCtx(t)
 	axe := newAxeChecker(t)
@@ -109,7 +110,9 @@ func TestPlainSummaryFormsInChromium(t *testing.T) {
 	form := mod.get("/draft/edit?kind=proposal&id=" + pr.ID)
 	mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, form)}, "kind": {"proposal"}, "id": {pr.ID},
 		"title.es": {pr.Title["es"]}, "title.en": {pr.Title["en"]}, "summary.es": {pr.Summary["es"]}, "summary.en": {pr.Summary["en"]},
-		"theme": {pr.Theme}, "alcaldia": {pr.Alcaldia}, "plain.es": {longSentence}, "plain.en": {"Short."}})
+		"theme": {pr.Theme}, "alcaldia": {pr.Alcaldia}, "plain.es": {longSentence}, "plain.en": {"Short."},
+		// and its own tiers out of order, so the tier rows show a problem too
+		"tiers.id[]": {"", ""}, "tiers.signers[]": {"300", "200"}, "tiers.es[]": {"una respuesta", "una reunión"}, "tiers.en[]": {"an answer", "a meeting"}})
 	signInModerator(t, ctx, s, "rita")
 	for _, lang := range []string{"es", "en"} {
 		for name, path := range map[string]string{"proposal": "/draft/edit?kind=proposal&id=" + pr.ID, "article": "/draft/edit?kind=article&id=" + c.Articles[0].ID} {
@@ -123,6 +126,9 @@ func TestPlainSummaryFormsInChromium(t *testing.T) {
 			if name == "proposal" {
 				if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#f-plain.invalid #f-plain-err p').length`)); err != nil || n != 1 {
 					t.Errorf("%s: %d problems at the plain summary (%v)", lang, n, err)
+				}
+				if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#f-tiers.invalid #f-tiers-err p').length`)); err != nil || n != 1 {
+					t.Errorf("%s: %d problems at the proposal's tiers (%v)", lang, n, err)
 				}
 			}
 			axe.check(t, ctx, name+"-plain-"+lang)

@@ -150,7 +150,8 @@ func fieldLabel(l lang, field string) string {
 }
 
 // problemWords are the validator's most common problems in the
-// operator's language; the rest show as the validator says them.
+// operator's language, in words of their own; the rest are translated by
+// their format (authoring_problems.go).
 var problemWords = []struct {
 	re *regexp.Regexp
 	id string
@@ -177,10 +178,18 @@ var problemWords = []struct {
 	{regexp.MustCompile(`^a scale runs from min to max`), "problem.scale"},
 }
 
+// problemText is a validator problem in the operator's language: the
+// words above for the commonest, and on the Spanish dashboard every other
+// one by its format (problemSpanish).
 func problemText(l lang, problem string) string {
 	for _, w := range problemWords {
 		if w.re.MatchString(problem) {
 			return l.T(w.id)
+		}
+	}
+	if l == es {
+		if s, ok := spanishProblem(problem); ok {
+			return s
 		}
 	}
 	return problem

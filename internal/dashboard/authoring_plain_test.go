@@ -39,7 +39,7 @@ func TestPlainSummariesAreEditedInTheProposalAndArticleForms(t *testing.T) {
 	}
 	form = mod.get(p.header.Get("Location"))
 	f := section(t, form.body, "f-plain")
-	if !strings.Contains(f, `class="field invalid"`) || !strings.Contains(f, "Español: ") || !strings.Contains(f, "25") || !strings.Contains(f, `aria-invalid="true"`) {
+	if !strings.Contains(f, `class="field invalid"`) || !strings.Contains(f, "Español: La oración 2 tiene 25 palabras") || !strings.Contains(f, `aria-invalid="true"`) {
 		t.Errorf("the long sentence is not shown at the plain summary field:\n%s", f)
 	}
 	if strings.Contains(section(t, form.body, "f-summary"), "invalid") {
@@ -59,7 +59,7 @@ func TestPlainSummariesAreEditedInTheProposalAndArticleForms(t *testing.T) {
 	fields.Set("plain.en", strings.Repeat("Short one. ", 60))
 	p = mod.post("/draft/edit", fields)
 	form = mod.get(p.header.Get("Location"))
-	if f := section(t, form.body, "f-plain"); !strings.Contains(f, "Inglés: ") || !strings.Contains(f, "600") || strings.Contains(f, "Español: ") {
+	if f := section(t, form.body, "f-plain"); !strings.Contains(f, "Inglés: Tiene más de 600 caracteres.") || strings.Contains(f, "Español: ") {
 		t.Errorf("the too long English summary at the field:\n%s", f)
 	}
 	// Emptied in both languages, the summary is gone (it is optional).

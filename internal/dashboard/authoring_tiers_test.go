@@ -69,7 +69,7 @@ func TestAProposalsOwnTiersAreEditedInItsForm(t *testing.T) {
 	if p := post("50", [3]string{"300", "una respuesta", "an answer"}, [3]string{"2000", "una reunión", "a meeting"}); p.status != http.StatusSeeOther {
 		t.Fatalf("save tiers and a threshold: %d", p.status)
 	}
-	if f := section(t, form.body, "f-threshold"); !strings.Contains(f, `class="field invalid"`) {
+	if f := section(t, form.body, "f-threshold"); !strings.Contains(f, `class="field invalid"`) || !strings.Contains(f, "Una propuesta con niveles propios no lleva meta propia") {
 		t.Errorf("the threshold field with tiers of the proposal's own:\n%s", f)
 	}
 	if strings.Contains(section(t, form.body, "f-tiers"), "invalid") {

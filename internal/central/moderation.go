@@ -89,6 +89,10 @@ type Submission struct {
 	NeedsTranslation bool
 	DecidedBy        string
 	DecidedAt        time.Time
+	// SupportIndex is the author's blind index for Target once published
+	// or merged (Decision.Support): their support, as the roll check files
+	// it and a cancellation takes it back.
+	SupportIndex []byte
 }
 
 // SubmissionFilter selects a page of the queue. Empty fields match all.
@@ -274,13 +278,13 @@ func FlaggedDevices(ctx context.Context, store ModerationStore, now time.Time, t
 // SubmissionColumns are the columns ScanSubmission reads, in its order.
 const SubmissionColumns = `record_id, kind, subject_id, device_id, channel, alcaldia, theme, lang, title, body, venue, starts,
 	named, author_name, author_alcaldia, signer_index, device_time, received_at, status, target, reason, note,
-	needs_translation, decided_by, decided_at`
+	needs_translation, decided_by, decided_at, support_index`
 
 // SubmissionArgs are the values of SubmissionColumns for an insert.
 func SubmissionArgs(s *Submission) []any {
 	return []any{s.RecordID[:], s.Kind, s.SubjectID, s.DeviceID, s.Channel, s.Alcaldia, s.Theme, s.Lang, s.Title, s.Text, s.Venue,
 		unixMS(s.Starts), boolInt(s.Named), s.AuthorName, s.AuthorArea, s.SignerIndex, unixMS(s.DeviceTime), unixMS(s.ReceivedAt),
-		s.Status, s.Target, s.Reason, s.Note, boolInt(s.NeedsTranslation), s.DecidedBy, unixMS(s.DecidedAt)}
+		s.Status, s.Target, s.Reason, s.Note, boolInt(s.NeedsTranslation), s.DecidedBy, unixMS(s.DecidedAt), s.SupportIndex}
 }
 
 // ScanSubmission reads one row of SubmissionColumns.
@@ -293,7 +297,7 @@ func ScanSubmission(row Scanner) (Submission, error) {
 	)
 	if err := row.Scan(&id, &s.Kind, &s.SubjectID, &s.DeviceID, &s.Channel, &s.Alcaldia, &s.Theme, &s.Lang, &s.Title, &s.Text,
 		&s.Venue, &starts, &named, &s.AuthorName, &s.AuthorArea, &s.SignerIndex, &dt, &recvd, &s.Status, &s.Target, &s.Reason,
-		&s.Note, &needs, &s.DecidedBy, &decided); err != nil {
+		&s.Note, &needs, &s.DecidedBy, &decided, &s.SupportIndex); err != nil {
 		return s, err
 	}
 	if len(id) != len(s.RecordID) {

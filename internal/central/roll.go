@@ -134,6 +134,11 @@ type RollStore interface {
 	// after `after`, in id order, that are not quarantined and not filed
 	// under roll rollID.
 	SupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]StoredRecord, error)
+	// AuthorSupportsToCheck returns up to limit authors' supports (the
+	// records of proposals published or merged, see AuthorSupport) with
+	// ids after `after`, in id order, that are not quarantined and not
+	// filed under roll rollID.
+	AuthorSupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]AuthorSupport, error)
 	// FileSupportChecks files checks under roll rollID in one transaction,
 	// deriving duplicates (see SupportCheck) both ways: a support filed
 	// with an earlier id turns later undecided ones of the same signer
@@ -169,10 +174,49 @@ type RollStore interface {
 	// DecidedSupports lists up to limit decided supports: those the roll
 	// in use disagrees with first, then the newest decisions.
 	DecidedSupports(ctx context.Context, limit int) ([]SupportCheck, error)
-	// SupportRecord returns the stored signature record with this id, or
+	// SupportRecord returns the stored record of a support with this id
+	// (a signature, or the proposal whose author's support it is), or
 	// ErrNotFound.
 	SupportRecord(ctx context.Context, id [16]byte) (StoredRecord, error)
 }
+
+// AuthorSupport is the support of a resident who wrote a proposal, once
+// the desk published it or merged it into another: it counts for Target
+// (the proposal published, or the merge's target) like a signature, so
+// the roll check files it under Target with Index, the author's blind
+// index for Target, and a direct signature of the same person for Target
+// is its duplicate (or it theirs, by record id). Alcaldia is where the
+// author lives, as the tallies count the support.
+type AuthorSupport struct {
+	Record   StoredRecord
+	Target   string
+	Index    []byte
+	Alcaldia string
+}
+
+// AuthorSupportColumns are what ScanAuthorSupport reads: RecordColumns
+// of records r, then the submission q's target, the author's index for it
+// (support_index, or for a proposal published as itself its own signer
+// index when a decision predates that column) and the author's alcaldía.
+const AuthorSupportColumns = `r.id, r.device_id, r.seq, r.kind, r.subject_id, r.event_id, r.alcaldia, r.mode, r.channel, r.device_time,
+	r.received_at, r.receipt, r.data, r.body_state, q.target,
+	coalesce(q.support_index, CASE WHEN q.target = q.subject_id THEN q.signer_index END), q.author_alcaldia`
+
+// ScanAuthorSupport reads one row of AuthorSupportColumns.
+func ScanAuthorSupport(row Scanner) (AuthorSupport, error) {
+	var a AuthorSupport
+	r, err := ScanRecord(withExtra{row, []any{&a.Target, &a.Index, &a.Alcaldia}})
+	a.Record = r
+	return a, err
+}
+
+// withExtra scans a row's columns after the ones asked for into extra.
+type withExtra struct {
+	row   Scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 // RollImportOptions say what ImportRoll reads and who runs it.
 type RollImportOptions struct {
@@ -328,39 +372,74 @@ func CheckSupports(ctx context.Context, store RollStore, pub, priv *[32]byte, ro
 }
 
 // readSupports sends batches of classified supports (duplicates are the
-// store's to find) until none is left under roll rollID.
+// store's to find) until none is left under roll rollID: signatures, then
+// authors' supports.
 func readSupports(ctx context.Context, store RollStore, rollID int64, opener *record.Opener, rollKey []byte, out chan<- []SupportCheck) error {
-	var after [16]byte
-	for {
+	for _, authors := range []bool{false, true} {
+		var after [16]byte
+		for {
+			recs, as, err := supportsToCheck(ctx, store, rollID, after, authors)
+			if err != nil {
+				return err
+			}
+			if len(recs) == 0 {
+				break
+			}
+			after = recs[len(recs)-1].ID
+			checks, hashes := openSupports(recs, opener, rollKey)
+			for i, a := range as {
+				// The author's support counts for what the proposal became.
+				checks[i].SubjectID, checks[i].SignerIndex, checks[i].Alcaldia = a.Target, a.Index, a.Alcaldia
+			}
+			if err := classifySupports(ctx, store, checks, hashes, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// supportsToCheck reads the next batch of signatures, or of authors'
+// supports (then as holds them, in the order of recs).
+func supportsToCheck(ctx context.Context, store RollStore, rollID int64, after [16]byte, authors bool) ([]StoredRecord, []AuthorSupport, error) {
+	if !authors {
 		recs, err := store.SupportsToCheck(ctx, rollID, after, SupportCheckBatch)
-		if err != nil || len(recs) == 0 {
-			return err
+		return recs, nil, err
+	}
+	as, err := store.AuthorSupportsToCheck(ctx, rollID, after, SupportCheckBatch)
+	recs := make([]StoredRecord, len(as))
+	for i := range as {
+		recs[i] = as[i].Record
+	}
+	return recs, as, err
+}
+
+// classifySupports looks a batch's claves up in the roll, sets the
+// statuses the roll decides and sends the batch.
+func classifySupports(ctx context.Context, store RollStore, checks []SupportCheck, hashes []int64, out chan<- []SupportCheck) error {
+	matches, err := store.LookupRoll(ctx, hashes)
+	if err != nil {
+		return err
+	}
+	for i := range checks {
+		c := &checks[i]
+		if c.Status != "" {
+			continue
 		}
-		after = recs[len(recs)-1].ID
-		checks, hashes := openSupports(recs, opener, rollKey)
-		matches, err := store.LookupRoll(ctx, hashes)
-		if err != nil {
-			return err
+		switch m, ok := matches[hashes[i]]; {
+		case !ok:
+			c.Status = StatusNotInRoll
+		case m.Entity == roll.CityEntity:
+			c.Status = StatusVerified
+		default:
+			c.Status = StatusOutsideCity
 		}
-		for i := range checks {
-			c := &checks[i]
-			if c.Status != "" {
-				continue
-			}
-			switch m, ok := matches[hashes[i]]; {
-			case !ok:
-				c.Status = StatusNotInRoll
-			case m.Entity == roll.CityEntity:
-				c.Status = StatusVerified
-			default:
-				c.Status = StatusOutsideCity
-			}
-		}
-		select {
-		case out <- checks:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	}
+	select {
+	case out <- checks:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -130,6 +130,24 @@ func (s *Store) SupportsToCheck(ctx context.Context, rollID int64, after [16]byt
 	return out, nil
 }
 
+// AuthorSupportsToCheck walks published and merged proposals' records by
+// id from after.
+func (s *Store) AuthorSupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]central.AuthorSupport, error) {
+	var out []central.AuthorSupport
+	err := eachRow(ctx, s.pool, `SELECT `+central.AuthorSupportColumns+` FROM submissions q JOIN records r ON r.id = q.record_id
+		WHERE q.record_id > $1 AND q.kind = 'proposal' AND q.status IN ('published', 'merged') AND r.body_state IN (0, 1)
+		AND NOT EXISTS (SELECT 1 FROM support_checks c WHERE c.record_id = q.record_id AND c.roll_id = $2)
+		ORDER BY q.record_id LIMIT $3`, []any{after[:], rollID, int64(limit)}, func(rows pgx.Rows) error {
+		a, err := central.ScanAuthorSupport(rows)
+		out = append(out, a)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("author supports to check: %w", err)
+	}
+	return out, nil
+}
+
 // FileSupportChecks files checks in one transaction, under an advisory
 // lock.
 func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []central.SupportCheck) (int, error) {
@@ -321,7 +339,7 @@ func (s *Store) supportChecks(ctx context.Context, query string, args ...any) ([
 
 // SupportRecord returns one stored signature record.
 func (s *Store) SupportRecord(ctx context.Context, id [16]byte) (central.StoredRecord, error) {
-	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = $1 AND kind = 'signature'`, id[:])
+	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = $1 AND kind IN ('signature', 'proposal')`, id[:])
 	if err != nil {
 		return central.StoredRecord{}, fmt.Errorf("support record: %w", err)
 	}

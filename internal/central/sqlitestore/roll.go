@@ -161,6 +161,26 @@ func (s *Store) SupportsToCheck(ctx context.Context, rollID int64, after [16]byt
 	return out, nil
 }
 
+// AuthorSupportsToCheck walks published and merged proposals' records by
+// id from after.
+func (s *Store) AuthorSupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]central.AuthorSupport, error) {
+	var out []central.AuthorSupport
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		return eachRowArgs(ctx, tx, `SELECT `+central.AuthorSupportColumns+` FROM submissions q JOIN records r ON r.id = q.record_id
+			WHERE q.record_id > ? AND q.kind = 'proposal' AND q.status IN ('published', 'merged') AND r.body_state IN (?, ?)
+			AND NOT EXISTS (SELECT 1 FROM support_checks c WHERE c.record_id = q.record_id AND c.roll_id = ?)
+			ORDER BY q.record_id LIMIT ?`, func(rows *sql.Rows) error {
+			a, err := central.ScanAuthorSupport(rows)
+			out = append(out, a)
+			return err
+		}, after[:], central.BodyUnchecked, central.BodyOpens, rollID, limit)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("author supports to check: %w", err)
+	}
+	return out, nil
+}
+
 // FileSupportChecks files checks in one transaction, with statements
 // prepared once for the lot: mostly two per support.
 func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []central.SupportCheck) (int, error) {
@@ -400,9 +420,10 @@ func (s *Store) supportChecks(ctx context.Context, query string, args ...any) ([
 	return out, rows.Err()
 }
 
-// SupportRecord returns one stored signature record.
+// SupportRecord returns one stored support's record: a signature, or an
+// author's proposal.
 func (s *Store) SupportRecord(ctx context.Context, id [16]byte) (central.StoredRecord, error) {
-	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = ? AND kind = 'signature'`, id[:])
+	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = ? AND kind IN ('signature', 'proposal')`, id[:])
 	if err != nil {
 		return central.StoredRecord{}, fmt.Errorf("support record: %w", err)
 	}

@@ -182,3 +182,97 @@ func testRollAuthorSupports(t *testing.T, s central.OperationsStore) {
 		t.Errorf("the desk's record of D's support: %v", err)
 	}
 }
+
+// testRollAuthorCancel: cancelling (ARCO) a merged author's proposal
+// takes their support for the target back, from the unique signers and
+// the verified supports, unless they also signed the target directly
+// (then that signature counts instead); a published author's support goes
+// with their proposal.
+func testRollAuthorCancel(t *testing.T, s central.OperationsStore) {
+	ctx := context.Background()
+	w := newAuthorWorld(t, s)
+	w.importRoll(t, s)
+	w.check(t, s)
+	log := AuditLog(s, 100)
+	counts := func() (signers, verified map[string]int64) {
+		t.Helper()
+		signers, err := s.SignerCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		verified, err = s.VerifiedCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signers, verified
+	}
+	cancel := func(sub central.Submission) {
+		t.Helper()
+		rec, err := s.SubmissionRecord(ctx, sub.RecordID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := central.Cancel(ctx, s, log, "rosa", []central.StoredRecord{rec}, Base.Add(2*time.Hour)); err != nil || n != 1 {
+			t.Fatalf("cancel: %d %v", n, err)
+		}
+	}
+	signers0, verified0 := counts()
+	p := w.target
+
+	// A signed P directly: cancelling A's proposal leaves A a signer of P.
+	cancel(w.a)
+	if sg, vf := counts(); sg[p] != signers0[p] || vf[p] != verified0[p] {
+		t.Errorf("after cancelling A's merged proposal P has %d signers, %d verified; want %d, %d (A signed it directly)",
+			sg[p], vf[p], signers0[p], verified0[p])
+	}
+	// C did not: their support for P goes.
+	cancel(w.c)
+	if sg, vf := counts(); sg[p] != signers0[p]-1 || vf[p] != verified0[p]-1 {
+		t.Errorf("after cancelling C's merged proposal P has %d signers, %d verified; want %d, %d",
+			sg[p], vf[p], signers0[p]-1, verified0[p]-1)
+	}
+	if _, err := s.SupportCheck(ctx, w.c.RecordID); !errors.Is(err, central.ErrNotFound) {
+		t.Errorf("C's cancelled support is still classified: %v", err)
+	}
+	tl, err := s.Tallies(ctx, Base.Add(2*time.Hour), MexicoCity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pt := range tl.Proposals {
+		if pt.ID == p && pt.Supports != int64(w.supportsOf(p))+2 {
+			t.Errorf("P counts %d supports; want the population's %d, E's signature and E's merged proposal", pt.Supports, w.supportsOf(p))
+		}
+	}
+	// E signed P after writing: E stays a signer, and E's signature, a
+	// duplicate until now, is checked again and verifies instead.
+	cancel(w.e)
+	if sg, vf := counts(); sg[p] != signers0[p]-1 || vf[p] != verified0[p]-2 {
+		t.Errorf("after cancelling E's merged proposal P has %d signers, %d verified; want %d, %d until E's signature is checked again",
+			sg[p], vf[p], signers0[p]-1, verified0[p]-2)
+	}
+	if n, _ := w.check(t, s); n != 1 {
+		t.Errorf("the check filed %d supports after the cancellation, want 1 (E's signature, again)", n)
+	}
+	if c, err := s.SupportCheck(ctx, w.sigE); err != nil || c.Status != central.StatusVerified {
+		t.Errorf("E's signature after the cancellation: %+v %v, want verified", c, err)
+	}
+	if _, vf := counts(); vf[p] != verified0[p]-1 {
+		t.Errorf("P has %d verified supports; want %d", vf[p], verified0[p]-1)
+	}
+	// B's published proposal takes its author's support with it.
+	cancel(w.b)
+	if sg, vf := counts(); sg[w.b.SubjectID] != 0 || vf[w.b.SubjectID] != 0 {
+		t.Errorf("B's cancelled proposal counts %d signers, %d verified; want none", sg[w.b.SubjectID], vf[w.b.SubjectID])
+	}
+}
+
+// supportsOf counts the population's signatures of a proposal.
+func (w *authorWorld) supportsOf(subject string) int {
+	n := 0
+	for _, sig := range w.sigs {
+		if sig.Draft.SubjectID == subject {
+			n++
+		}
+	}
+	return n
+}

@@ -111,6 +111,24 @@ type SupportCheckCount struct {
 	N         int64
 }
 
+// The groupings SupportCheckTotal counts by.
+const (
+	DimProposal  = "subject"
+	DimAlcaldia  = "alcaldia"
+	DimDevice    = "device"
+	DimCanvasser = "canvasser"
+)
+
+// SupportCheckTotal counts the classified supports with one value (Key)
+// of one grouping (Dim…) and one status, decision, roll and disagreement
+// (as SupportCheckCount): every support is counted once per grouping.
+type SupportCheckTotal struct {
+	Dim, Key, Status, Decision string
+	RollID                     int64
+	Disagrees                  bool
+	N                          int64
+}
+
 // ReviewCounts is what the review desk has: supports to review, decided,
 // and decided ones the roll in use disagrees with.
 type ReviewCounts struct {
@@ -148,8 +166,13 @@ type RollStore interface {
 	// (which is cleared when the roll agrees again).
 	FileSupportChecks(ctx context.Context, rollID int64, checks []SupportCheck) (decidedChanged int, err error)
 	// SupportCheckCounts counts classified supports by every grouping
-	// column.
+	// column at once (it groups every classified support).
 	SupportCheckCounts(ctx context.Context) ([]SupportCheckCount, error)
+	// SupportCheckTotals returns the counters the store keeps, in the
+	// transactions that change support_checks, per grouping (the totals
+	// of SupportCheckCounts by each of its grouping columns alone); none
+	// with N 0. It reads those counters only: /roll and stats call it.
+	SupportCheckTotals(ctx context.Context) ([]SupportCheckTotal, error)
 	// ReviewCounts counts the review desk's queue (as UnverifiedSupports
 	// lists it), the decided supports and those of them the roll in use
 	// disagrees with, reading indexes of those rows alone: the desk shows
@@ -157,7 +180,8 @@ type RollStore interface {
 	ReviewCounts(ctx context.Context) (ReviewCounts, error)
 	// VerifiedCounts counts each proposal's supports whose effective
 	// status (EffectiveStatus) is StatusVerified, whatever roll they were
-	// filed under, reading an index of those alone: tiers call it often.
+	// filed under, from the counters of SupportCheckTotals: tiers call it
+	// often.
 	VerifiedCounts(ctx context.Context) (map[string]int64, error)
 	// UnverifiedSupports lists up to limit undecided supports whose status
 	// is not StatusVerified, after `after` in id order: the review desk's

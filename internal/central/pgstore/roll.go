@@ -165,10 +165,17 @@ func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []ce
 			changed += n
 		}
 		if changed > 0 {
-			_, err := tx.Exec(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + $1 WHERE id = $2`, changed, rollID)
-			return err
+			if _, err := tx.Exec(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + $1 WHERE id = $2`, changed, rollID); err != nil {
+				return err
+			}
 		}
-		return nil
+		// The counters' deltas this batch (and decisions and
+		// cancellations since the last one) left, folded once.
+		_, err := tx.Exec(ctx, `WITH moved AS (DELETE FROM support_check_deltas RETURNING dim, key, status, decision, roll_id, disagrees, n)
+			INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
+			SELECT dim, key, status, decision, roll_id, disagrees, sum(n)::bigint FROM moved GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+			ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = support_check_counts.n + excluded.n`)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("file support checks: %w", err)
@@ -269,11 +276,12 @@ func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) 
 	return c, nil
 }
 
-// VerifiedCounts counts over the partial index support_checks_counted.
+// VerifiedCounts sums the per-proposal counters of support_check_totals
+// (migration 0011's triggers keep them).
 func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
-	err := eachRow(ctx, s.pool, `SELECT subject_id, count(*) FROM support_checks
-		WHERE decision = 'valid' OR (decision = '' AND status = 'verified') GROUP BY subject_id`, nil, func(rows pgx.Rows) error {
+	err := eachRow(ctx, s.pool, `SELECT key, sum(n)::bigint FROM support_check_totals
+		WHERE dim = 'subject' AND (decision = 'valid' OR (decision = '' AND status = 'verified')) GROUP BY key HAVING sum(n) > 0`, nil, func(rows pgx.Rows) error {
 		var id string
 		var n int64
 		if err := rows.Scan(&id, &n); err != nil {
@@ -284,6 +292,24 @@ func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	return out, nil
+}
+
+// SupportCheckTotals reads the counters migration 0011's triggers keep.
+func (s *Store) SupportCheckTotals(ctx context.Context) ([]central.SupportCheckTotal, error) {
+	var out []central.SupportCheckTotal
+	err := eachRow(ctx, s.pool, `SELECT dim, key, status, decision, roll_id, disagrees, n FROM support_check_totals WHERE n <> 0`, nil,
+		func(rows pgx.Rows) error {
+			var c central.SupportCheckTotal
+			if err := rows.Scan(&c.Dim, &c.Key, &c.Status, &c.Decision, &c.RollID, &c.Disagrees, &c.N); err != nil {
+				return err
+			}
+			out = append(out, c)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("support check totals: %w", err)
 	}
 	return out, nil
 }

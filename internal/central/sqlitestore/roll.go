@@ -343,11 +343,11 @@ func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) 
 	return c, nil
 }
 
-// VerifiedCounts counts over the partial index support_checks_counted,
-// whose predicate the query repeats word for word so SQLite uses it.
+// VerifiedCounts sums the per-proposal counters of support_check_counts
+// (migration 0011's triggers keep them).
 func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT subject_id, count(*) FROM support_checks
-		WHERE decision = 'valid' OR (decision = '' AND status = 'verified') GROUP BY subject_id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT key, sum(n) FROM support_check_counts
+		WHERE dim = 'subject' AND (decision = 'valid' OR (decision = '' AND status = 'verified')) GROUP BY key HAVING sum(n) > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("verified counts: %w", err)
 	}
@@ -363,6 +363,27 @@ func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	return out, nil
+}
+
+// SupportCheckTotals reads the counters migration 0011's triggers keep.
+func (s *Store) SupportCheckTotals(ctx context.Context) ([]central.SupportCheckTotal, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT dim, key, status, decision, roll_id, disagrees, n FROM support_check_counts WHERE n <> 0`)
+	if err != nil {
+		return nil, fmt.Errorf("support check totals: %w", err)
+	}
+	defer rows.Close()
+	var out []central.SupportCheckTotal
+	for rows.Next() {
+		var c central.SupportCheckTotal
+		if err := rows.Scan(&c.Dim, &c.Key, &c.Status, &c.Decision, &c.RollID, &c.Disagrees, &c.N); err != nil {
+			return nil, fmt.Errorf("support check totals: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("support check totals: %w", err)
 	}
 	return out, nil
 }

@@ -181,6 +181,7 @@ func testRollAuthorSupports(t *testing.T, s central.OperationsStore) {
 	if sr, err := s.SupportRecord(ctx, w.d.RecordID); err != nil || sr.ID != w.d.RecordID {
 		t.Errorf("the desk's record of D's support: %v", err)
 	}
+	checkTotals(t, s)
 }
 
 // testRollAuthorCancel: cancelling (ARCO) a merged author's proposal
@@ -264,6 +265,7 @@ func testRollAuthorCancel(t *testing.T, s central.OperationsStore) {
 	if sg, vf := counts(); sg[w.b.SubjectID] != 0 || vf[w.b.SubjectID] != 0 {
 		t.Errorf("B's cancelled proposal counts %d signers, %d verified; want none", sg[w.b.SubjectID], vf[w.b.SubjectID])
 	}
+	checkTotals(t, s)
 }
 
 // supportsOf counts the population's signatures of a proposal.

@@ -200,10 +200,19 @@ func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []ce
 			changed += n
 		}
 		if changed > 0 {
-			_, err := tx.ExecContext(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + ? WHERE id = ?`, changed, rollID)
+			if _, err := tx.ExecContext(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + ? WHERE id = ?`, changed, rollID); err != nil {
+				return err
+			}
+		}
+		// The counters' deltas this batch (and decisions and
+		// cancellations since the last one) left, folded once.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
+			SELECT dim, key, status, decision, roll_id, disagrees, sum(n) FROM support_check_deltas WHERE true GROUP BY 1, 2, 3, 4, 5, 6
+			ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = n + excluded.n`); err != nil {
 			return err
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM support_check_deltas`)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("file support checks: %w", err)
@@ -343,10 +352,10 @@ func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) 
 	return c, nil
 }
 
-// VerifiedCounts sums the per-proposal counters of support_check_counts
+// VerifiedCounts sums the per-proposal counters of support_check_totals
 // (migration 0011's triggers keep them).
 func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT key, sum(n) FROM support_check_counts
+	rows, err := s.read.QueryContext(ctx, `SELECT key, sum(n) FROM support_check_totals
 		WHERE dim = 'subject' AND (decision = 'valid' OR (decision = '' AND status = 'verified')) GROUP BY key HAVING sum(n) > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("verified counts: %w", err)
@@ -369,7 +378,7 @@ func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
 
 // SupportCheckTotals reads the counters migration 0011's triggers keep.
 func (s *Store) SupportCheckTotals(ctx context.Context) ([]central.SupportCheckTotal, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT dim, key, status, decision, roll_id, disagrees, n FROM support_check_counts WHERE n <> 0`)
+	rows, err := s.read.QueryContext(ctx, `SELECT dim, key, status, decision, roll_id, disagrees, n FROM support_check_totals WHERE n <> 0`)
 	if err != nil {
 		return nil, fmt.Errorf("support check totals: %w", err)
 	}

@@ -169,13 +169,7 @@ func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []ce
 				return err
 			}
 		}
-		// The counters' deltas this batch (and decisions and
-		// cancellations since the last one) left, folded once.
-		_, err := tx.Exec(ctx, `WITH moved AS (DELETE FROM support_check_deltas RETURNING dim, key, status, decision, roll_id, disagrees, n)
-			INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
-			SELECT dim, key, status, decision, roll_id, disagrees, sum(n)::bigint FROM moved GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
-			ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = support_check_counts.n + excluded.n`)
-		return err
+		return foldSupportCounts(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("file support checks: %w", err)
@@ -223,6 +217,19 @@ func fileSupportCheck(ctx context.Context, tx pgx.Tx, rollID int64, c central.Su
 			AND decision = '' AND status <> 'duplicate'`,
 		c.RecordID[:], c.SubjectID, c.DeviceID, c.Canvasser, c.Alcaldia, nullBytes(c.SignerIndex), status, rollID)
 	return 0, err
+}
+
+// foldSupportCounts folds the deltas the support_checks triggers left
+// (this transaction's, and those committed before it) into the counters,
+// once per transaction that wrote support_checks; counters are updated in
+// key order, so two folding at once wait for each other rather than
+// deadlock.
+func foldSupportCounts(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `WITH moved AS (DELETE FROM support_check_deltas RETURNING dim, key, status, decision, roll_id, disagrees, n)
+		INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
+		SELECT dim, key, status, decision, roll_id, disagrees, sum(n)::bigint FROM moved GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+		ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = support_check_counts.n + excluded.n`)
+	return err
 }
 
 func nullBytes(b []byte) []byte {
@@ -389,14 +396,26 @@ func (s *Store) SupportCheck(ctx context.Context, id [16]byte) (central.SupportC
 
 // DecideSupport records a reviewer's decision.
 func (s *Store) DecideSupport(ctx context.Context, d central.SupportDecision) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE support_checks SET decision = $1, reason = $2, note = $3, decided_by = $4, decided_at = $5,
+	err := s.update(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE support_checks SET decision = $1, reason = $2, note = $3, decided_by = $4, decided_at = $5,
 			status = CASE WHEN roll_status <> '' THEN roll_status ELSE status END, roll_status = '' WHERE record_id = $6`,
-		d.Decision, d.Reason, d.Note, d.By, d.At.UnixMilli(), d.RecordID[:])
-	if err != nil {
+			d.Decision, d.Reason, d.Note, d.By, d.At.UnixMilli(), d.RecordID[:])
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return central.ErrNotFound
+		}
+		// Fold the counters' deltas unless the roll check is filing (it
+		// folds at the end): one folder at a time, so none deadlocks.
+		var locked bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(supportChecksLock)).Scan(&locked); err != nil || !locked {
+			return err
+		}
+		return foldSupportCounts(ctx, tx)
+	})
+	if err != nil && !errors.Is(err, central.ErrNotFound) {
 		return fmt.Errorf("decide support: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return central.ErrNotFound
-	}
-	return nil
+	return err
 }

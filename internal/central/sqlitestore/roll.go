@@ -204,15 +204,7 @@ func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []ce
 				return err
 			}
 		}
-		// The counters' deltas this batch (and decisions and
-		// cancellations since the last one) left, folded once.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
-			SELECT dim, key, status, decision, roll_id, disagrees, sum(n) FROM support_check_deltas WHERE true GROUP BY 1, 2, 3, 4, 5, 6
-			ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = n + excluded.n`); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM support_check_deltas`)
-		return err
+		return foldSupportCounts(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("file support checks: %w", err)
@@ -295,6 +287,18 @@ func (f *filing) file(ctx context.Context, rollID int64, c central.SupportCheck)
 		}
 	}
 	return 0, nil
+}
+
+// foldSupportCounts folds the deltas the support_checks triggers left
+// into the counters, once per transaction that wrote support_checks.
+func foldSupportCounts(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
+		SELECT dim, key, status, decision, roll_id, disagrees, sum(n) FROM support_check_deltas WHERE true GROUP BY 1, 2, 3, 4, 5, 6
+		ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = n + excluded.n`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM support_check_deltas`)
+	return err
 }
 
 func nullBytes(b []byte) any {
@@ -489,6 +493,6 @@ func (s *Store) DecideSupport(ctx context.Context, d central.SupportDecision) er
 		} else if n == 0 {
 			return central.ErrNotFound
 		}
-		return nil
+		return foldSupportCounts(ctx, tx)
 	})
 }

@@ -166,6 +166,10 @@ const SubmissionBatch = 500
 // is skipped (the body check quarantines it) and counted; it is tried
 // again on the next run. n is how many were filed.
 func OpenSubmissions(ctx context.Context, store ModerationStore, pub, priv *[32]byte) (n, skipped int, err error) {
+	opener, err := record.NewOpener(pub, priv)
+	if err != nil {
+		return 0, 0, fmt.Errorf("open submissions: %w", err)
+	}
 	var after [16]byte
 	for {
 		recs, err := store.SubmissionsToOpen(ctx, after, SubmissionBatch)
@@ -178,7 +182,7 @@ func OpenSubmissions(ctx context.Context, store ModerationStore, pub, priv *[32]
 		subs := make([]Submission, 0, len(recs))
 		for _, sr := range recs {
 			after = sr.ID
-			s, ok := openSubmission(sr, pub, priv)
+			s, ok := openSubmission(sr, opener)
 			if !ok {
 				skipped++
 				continue
@@ -197,12 +201,12 @@ func OpenSubmissions(ctx context.Context, store ModerationStore, pub, priv *[32]
 
 // openSubmission makes the queue row of one record: what it says, from
 // the sealed body, and where and when it came, from the envelope.
-func openSubmission(sr StoredRecord, pub, priv *[32]byte) (Submission, bool) {
+func openSubmission(sr StoredRecord, opener *record.Opener) (Submission, bool) {
 	r, err := record.Unmarshal(sr.Data)
 	if err != nil {
 		return Submission{}, false
 	}
-	b, err := record.OpenBody(r.Body, pub, priv)
+	b, err := opener.Open(r.Body)
 	if err != nil {
 		return Submission{}, false
 	}

@@ -1,6 +1,7 @@
 package central
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -369,11 +370,10 @@ func editNewestCampaign(ctx context.Context, s *Server, what string, edit func(*
 	if !edit(c) {
 		return 0, nil
 	}
-	data, err := campaign.Marshal(c)
-	if err != nil {
-		return 0, err
-	}
-	version, _, err := s.Publish(ctx, "campaign version "+fmt.Sprint(latest.Version)+" "+what, data)
+	// The new version keeps the newest one's source, as answers do: were
+	// it marked a file's, `serve --campaign` would take it for its own
+	// and publish a file over the dashboard's work (drafts.go).
+	version, _, err := s.publish(ctx, c, "campaign version "+fmt.Sprint(latest.Version)+" "+what, cmp.Or(latest.Source, SourceFile))
 	return version, err
 }
 

@@ -40,6 +40,9 @@ type Config struct {
 	// differs from the newest one. CampaignSource names it in logs.
 	Campaign       []byte
 	CampaignSource string
+	// CampaignReplace publishes Campaign even over a version published
+	// from the dashboard (see Server.PublishFile).
+	CampaignReplace bool
 	// Surveys runs the workers that need the campaign private key, when
 	// the data directory holds it: survey aggregation, and the body check
 	// that quarantines records whose sealed body does not open.
@@ -130,7 +133,7 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	if cfg.Campaign != nil {
-		version, changed, err := n.server.Publish(ctx, cfg.CampaignSource, cfg.Campaign)
+		version, changed, err := n.server.PublishFile(ctx, cfg.CampaignSource, cfg.Campaign, cfg.CampaignReplace)
 		if err != nil {
 			return nil, err
 		}

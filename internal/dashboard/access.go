@@ -57,6 +57,25 @@ func (h *Handler) routes(static http.Handler) []route {
 		{"POST /moderation/merge", central.PermModerate, f(h.handleModerationMerge)},
 		{"POST /moderation/decline", central.PermModerate, f(h.handleModerationDecline)},
 		{"POST /moderation/bulk", central.PermModerate, f(h.handleModerationBulk)},
+		// Campaign authoring, versions and the Drafting Group's
+		// responses (issue 15, authoring*.go, versions.go,
+		// obligations.go): moderators write, admins publish.
+		{"GET /draft", central.PermAuthor, f(h.handleDraft)},
+		{"POST /draft/start", central.PermAuthor, f(h.handleDraftStart)},
+		{"POST /draft/discard", central.PermAuthor, f(h.handleDraftDiscard)},
+		{"POST /draft/rebase", central.PermAuthor, f(h.handleDraftRebase)},
+		{"GET /draft/edit", central.PermAuthor, f(h.handleDraftEdit)},
+		{"POST /draft/edit", central.PermAuthor, f(h.handleDraftSave)},
+		{"POST /draft/remove", central.PermAuthor, f(h.handleDraftRemove)},
+		{"POST /draft/close", central.PermAuthor, f(h.handleDraftClose)},
+		{"GET /draft/publish", central.PermPublish, f(h.handlePublishConfirm)},
+		{"POST /draft/publish", central.PermPublish, f(h.handlePublish)},
+		{"GET /versions", central.PermViewCounts, f(h.handleVersions)},
+		{"GET /versions/{n}", central.PermViewCounts, f(h.handleVersion)},
+		{"GET /obligations", central.PermViewCounts, f(h.handleObligations)},
+		{"GET /obligations/answer", central.PermAuthor, f(h.handleAnswerForm)},
+		{"POST /obligations/answer", central.PermAuthor, f(h.handleAnswer)},
+		{"POST /obligations/publish", central.PermPublish, f(h.handlePublishAnswers)},
 		{"/", public, f(h.handleNotFound)},
 	}
 }

@@ -83,6 +83,22 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /moderation/merge":     {"/moderation/merge", mod},
 		"POST /moderation/decline":   {"/moderation/decline", mod},
 		"POST /moderation/bulk":      {"/moderation/bulk", mod},
+		"GET /draft":                 {"/draft", mod},
+		"POST /draft/start":          {"/draft/start", mod},
+		"POST /draft/discard":        {"/draft/discard", mod},
+		"POST /draft/rebase":         {"/draft/rebase", mod},
+		"GET /draft/edit":            {"/draft/edit?kind=general", mod},
+		"POST /draft/edit":           {"/draft/edit", mod},
+		"POST /draft/remove":         {"/draft/remove", mod},
+		"POST /draft/close":          {"/draft/close", mod},
+		"GET /draft/publish":         {"/draft/publish", admin},
+		"POST /draft/publish":        {"/draft/publish", admin},
+		"GET /versions":              {"/versions", everyone},
+		"GET /versions/{n}":          {"/versions/1", everyone},
+		"GET /obligations":           {"/obligations", everyone},
+		"GET /obligations/answer":    {"/obligations/answer?proposal=x&tier=answer", mod},
+		"POST /obligations/answer":   {"/obligations/answer", mod},
+		"POST /obligations/publish":  {"/obligations/publish", admin},
 	}
 	s := newSite(t)
 	served := map[string]bool{}

@@ -88,6 +88,10 @@ type Config struct {
 	// by voter id for ARCO, and the campaign key pair, when the server
 	// holds it, opens their records for the access report. Required.
 	Keys *central.Keys
+	// Publisher publishes the campaign draft and recorded responses as
+	// new signed versions: the node's central.Server. nil: the publish
+	// buttons answer that publishing is not available here.
+	Publisher Publisher
 	// RollKey reads the electoral roll's key (central.LoadRollKey), for
 	// the review desk to look up the clave of a credential a signer
 	// showed. nil: the desk offers no lookup.

@@ -53,6 +53,9 @@ func newSiteWith(t *testing.T, cfg Config) *site {
 	if cfg.Keys == nil {
 		cfg.Keys = c.Keys
 	}
+	if cfg.Publisher == nil {
+		cfg.Publisher = c.Server
+	}
 	if cfg.Moderation == nil {
 		cfg.Moderation = c.Node.Moderation()
 	}

@@ -89,7 +89,9 @@ func New(c *campaign.Campaign, mode string, seed uint64) *Generator {
 }
 
 func makeCrowd(c *campaign.Campaign) []crowdMember {
-	if len(c.Proposals) == 0 {
+	// Closed proposals take no new supports: devices refuse them.
+	open := c.OpenProposals()
+	if len(open) == 0 {
 		return nil
 	}
 	rng := rand.New(rand.NewPCG(CrowdSeed, CrowdSeed))
@@ -98,8 +100,8 @@ func makeCrowd(c *campaign.Campaign) []crowdMember {
 		m := &crowd[i]
 		m.Person = NewPerson(rng)
 		m.idType = pick(rng, c.IDTypes)
-		m.proposals[0] = c.Proposals[rng.IntN(len(c.Proposals))].ID
-		m.proposals[1] = c.Proposals[rng.IntN(len(c.Proposals))].ID
+		m.proposals[0] = open[rng.IntN(len(open))]
+		m.proposals[1] = open[rng.IntN(len(open))]
 	}
 	return crowd
 }
@@ -121,7 +123,7 @@ func (g *Generator) possible(k record.Kind) bool {
 	case record.KindSurvey:
 		return len(g.c.Survey.Questions) > 0
 	case record.KindSignature:
-		return len(g.c.Proposals) > 0
+		return len(g.c.OpenProposals()) > 0
 	case record.KindEvent:
 		return len(g.c.Events) > 0
 	case record.KindComment:
@@ -181,12 +183,16 @@ func (g *Generator) draft(k record.Kind, subject string) *record.Draft {
 }
 
 // proposal picks what a new signer supports: at an assembly, one of the
-// proposals signed there.
+// open proposals signed there.
 func (g *Generator) proposal() string {
-	if g.event != nil && len(g.event.Proposals) > 0 {
-		return pick(g.rng, g.event.Proposals)
+	open := g.c.OpenProposals()
+	if g.event != nil {
+		there := slices.DeleteFunc(slices.Clone(g.event.Proposals), func(id string) bool { return !slices.Contains(open, id) })
+		if len(there) > 0 {
+			return pick(g.rng, there)
+		}
 	}
-	return g.c.Proposals[g.rng.IntN(len(g.c.Proposals))].ID
+	return open[g.rng.IntN(len(open))]
 }
 
 // Signature returns a new person's support for a proposal.

@@ -165,6 +165,36 @@ func defaultCampaign(t *testing.T) *campaign.Campaign {
 	return c
 }
 
+func TestClosedProposalsGetNoNewSupports(t *testing.T) {
+	c := defaultCampaign(t)
+	closed := map[string]bool{}
+	for i := range c.Proposals {
+		if i%2 == 0 {
+			c.Proposals[i].Closed = true
+			closed[c.Proposals[i].ID] = true
+		}
+	}
+	for _, mode := range []string{record.ModeKiosk, record.ModeCanvasser} {
+		g := New(c, mode, 11)
+		signed := 0
+		for i := range 400 {
+			d, _ := g.Next()
+			if err := d.Validate(c); err != nil {
+				t.Fatalf("%s draft %d: %v", mode, i, err)
+			}
+			if d.Kind == record.KindSignature {
+				signed++
+				if closed[d.SubjectID] {
+					t.Fatalf("%s draft %d supports closed proposal %s", mode, i, d.SubjectID)
+				}
+			}
+		}
+		if signed == 0 {
+			t.Errorf("%s: no signatures at all", mode)
+		}
+	}
+}
+
 // TestNoSubmissionsWhereCentralTakesNone: a campaign that lists no
 // submission kinds gets none, as a kiosk offers none.
 func TestNoSubmissionsWhereCentralTakesNone(t *testing.T) {

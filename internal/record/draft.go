@@ -42,6 +42,7 @@ const (
 	ReasonRequired       = "required"
 	ReasonTooLong        = "too_long"
 	ReasonUnknownSubject = "unknown_subject"
+	ReasonClosed         = "closed" // the proposal takes no new supports
 	ReasonUnknownEvent   = "unknown_event"
 	ReasonUnknownArea    = "unknown_alcaldia"
 	ReasonConsent        = "consent"
@@ -107,8 +108,12 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 		if b.Signer == nil {
 			return fieldErr("signer", ReasonWrongKind)
 		}
-		if c.Proposal(d.SubjectID) == nil {
+		p := c.Proposal(d.SubjectID)
+		if p == nil {
 			return fieldErr("proposal", ReasonUnknownSubject)
+		}
+		if p.Closed {
+			return fieldErr("proposal", ReasonClosed)
 		}
 		return checkSigner(b, c)
 	case KindEvent:

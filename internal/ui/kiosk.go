@@ -118,6 +118,8 @@ type Kiosk struct {
 	canv     *canvass    // canvasser mode: who is signed in and where; nil when locked
 	canvLock canvassLock // canvasser mode: wrong PINs
 	canvPrev *canvass    // canvasser mode: the last sign-in's assembly and proposals, for signing in again
+
+	pub publishState // what central published back: the proposal index, the city-wide count shown
 }
 
 // New builds the kiosk in a new window of app. It reads the device

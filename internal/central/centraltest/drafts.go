@@ -32,7 +32,9 @@ func (d *Device) Draft(kind record.Kind) *record.Draft {
 	dr := &record.Draft{Kind: kind, Mode: d.Mode}
 	switch kind {
 	case record.KindSignature:
-		dr.SubjectID = c.Proposals[rng.IntN(len(c.Proposals))].ID
+		// A closed proposal takes no new supports.
+		open := c.OpenProposals()
+		dr.SubjectID = open[rng.IntN(len(open))]
 		signer(dr, rng, c)
 	case record.KindProposal:
 		dr.SubjectID = record.NewSubmissionID(kind)

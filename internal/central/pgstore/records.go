@@ -336,13 +336,13 @@ func sortedKeys[K comparable, V any](m map[K]V, compare func(a, b K) int) []K {
 // Campaigns returns every published version, oldest first.
 func (s *Store) Campaigns(ctx context.Context) ([]central.PublishedCampaign, error) {
 	var out []central.PublishedCampaign
-	err := eachRow(ctx, s.pool, `SELECT version, campaign_id, content, signature, published_at FROM campaigns ORDER BY version`, nil,
+	err := eachRow(ctx, s.pool, `SELECT version, campaign_id, content, signature, published_at, published_by, source FROM campaigns ORDER BY version`, nil,
 		func(rows pgx.Rows) error {
 			var (
 				c       central.PublishedCampaign
 				v, when int64
 			)
-			if err := rows.Scan(&v, &c.CampaignID, &c.Content, &c.Signature, &when); err != nil {
+			if err := rows.Scan(&v, &c.CampaignID, &c.Content, &c.Signature, &when, &c.PublishedBy, &c.Source); err != nil {
 				return err
 			}
 			c.Version = int(v)
@@ -368,8 +368,8 @@ func (s *Store) LatestCampaignVersion(ctx context.Context) (int, error) {
 // PublishCampaign stores a new version; the primary key refuses a taken
 // number even when two nodes publish at once.
 func (s *Store) PublishCampaign(ctx context.Context, c central.PublishedCampaign) error {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO campaigns (version, campaign_id, content, signature, published_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (version) DO NOTHING`, int64(c.Version), c.CampaignID, c.Content, c.Signature, c.PublishedAt.UnixMilli())
+	tag, err := s.pool.Exec(ctx, `INSERT INTO campaigns (version, campaign_id, content, signature, published_at, published_by, source) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (version) DO NOTHING`, int64(c.Version), c.CampaignID, c.Content, c.Signature, c.PublishedAt.UnixMilli(), c.PublishedBy, c.Source)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = central.ErrVersionExists
 	}

@@ -21,7 +21,7 @@ type canvassHub struct {
 	k        *Kiosk
 	mine     *widget.Label // signatures this sign-in
 	assembly *widget.Label // signatures at this assembly on this device
-	start    *widget.Button
+	start    *widgets.Button
 }
 
 func (s *canvassHub) kind() screenKind { return kindCanvassReady }
@@ -48,7 +48,7 @@ func (s *canvassHub) view() *view {
 		parts = append(parts, k.canvassReceipts(c.last))
 	}
 	if len(c.already) > 0 {
-		m := newMessage()
+		m := k.newMessage()
 		m.note(k.F("canvass.last.duplicate", strings.Join(k.proposalTitles(c.already), " · ")))
 		parts = append(parts, m)
 	}

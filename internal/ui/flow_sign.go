@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -272,8 +271,8 @@ type padStep struct {
 	attended bool // a canvasser's attendee: the pad names the proposals
 
 	pad  *widgets.Pad
-	undo *widget.Button
-	wipe *widget.Button
+	undo *widgets.Button
+	wipe *widgets.Button
 	msg  message
 }
 
@@ -281,7 +280,7 @@ func (s *padStep) kind() screenKind { return s.sk }
 
 func (s *padStep) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.pad = k.signaturePad(s.msg, &s.d.signature)
 	s.wipe = k.button(k.T("sign.pad.clear"), theme.ContentClearIcon(), func() { s.pad.Clear() })
 	next := &action{label: k.T("step.next"), run: s.next}

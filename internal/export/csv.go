@@ -37,7 +37,7 @@ var CSVColumns = []string{
 	"signer_name", "signer_id_type", "signer_voter_id", "signer_alcaldia", "consent_version",
 	"registrant_name", "registrant_contact",
 	"comment_text", "comment_name", "comment_alcaldia",
-	"canvasser", "signature_file",
+	"canvasser", "signature_file", "signer_witnessed",
 }
 
 // utf8BOM makes Excel read the file as UTF-8 instead of the system code
@@ -202,6 +202,10 @@ func csvRow(row []string, o *openedRecord, cs []*campaign.Campaign, questions *q
 	}
 	row[23] = safeCell(b.Canvasser)
 	row[24] = sigFile
+	if s := b.Signer; s != nil && s.Witnessed {
+		// A mark witnessed by the canvasser, not a signature.
+		row[25] = "witnessed"
+	}
 	n := len(CSVColumns)
 	for id, a := range b.Answers {
 		if i, found := questions.index[id]; found {

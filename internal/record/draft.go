@@ -46,6 +46,8 @@ const (
 	ReasonUnknownArea    = "unknown_alcaldia"
 	ReasonConsent        = "consent"
 	ReasonWrongKind      = "wrong_kind"
+	// ReasonWitness: a witnessed mark without a canvasser to witness it.
+	ReasonWitness = "witness"
 )
 
 // Field length limits, generous for real names and comments, small enough
@@ -115,6 +117,20 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 		}
 		if s.ConsentVersion != c.Privacy.Version {
 			return fieldErr("consent", ReasonConsent)
+		}
+		if s.Witnessed {
+			// Only a canvasser, named on the record, can witness a
+			// mark: a public kiosk has nobody to.
+			if d.Mode != ModeCanvasser || strings.TrimSpace(b.Canvasser) == "" {
+				return fieldErr("witness", ReasonWitness)
+			}
+			if len(b.Strokes) == 0 {
+				return nil
+			}
+			if _, err := stroke.Decode(b.Strokes); err != nil {
+				return fmt.Errorf("mark: %w", err)
+			}
+			return nil
 		}
 		sig, err := stroke.Decode(b.Strokes)
 		if err != nil {

@@ -149,6 +149,7 @@ func (k *Kiosk) canvassSigning() *flow {
 // canvassAbandon drops the attendee on screen and goes back to the hub;
 // it is "start over" while the canvasser is signed in.
 func (k *Kiosk) canvassAbandon() {
+	k.nextPerson()
 	k.wipeLive()
 	k.sess.sign.wipe()
 	k.canv.attending = false
@@ -162,6 +163,7 @@ func (k *Kiosk) canvassAbandon() {
 // shows the hub for the next one, with the receipts of this one and the
 // proposals they had already supported, if any.
 func (k *Kiosk) canvassSaved(stored []*record.Record, duplicates []string) {
+	k.nextPerson()
 	k.wipeLive()
 	k.sess.sign.wipe()
 	k.canv.last, k.canv.already, k.canv.attending = nil, duplicates, false

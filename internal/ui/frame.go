@@ -31,6 +31,7 @@ type view struct {
 	staff    bool                // staff screen: shows the sync status strip
 	extra    []fyne.CanvasObject // more buttons in the bottom bar, left of next
 	wide     bool                // body has its own keyboard: no side margins, as for the frame's
+	aside    fyne.CanvasObject   // a control at the right of a short title, where it costs no height
 
 	// What the screen says when spoken guidance is on (speech.go): its
 	// kicker and title, then say if set, else the text of its body (with
@@ -290,7 +291,11 @@ func (f *frame) middle(v *view) fyne.CanvasObject {
 		h.SizeName = theme.SizeNameHeadingText
 		h.TextStyle = fyne.TextStyle{Bold: true}
 		h.Wrapping = fyne.TextWrapWord
-		head.Add(h)
+		if v.aside != nil {
+			head.Add(container.NewBorder(nil, nil, nil, v.aside, h))
+		} else {
+			head.Add(h)
+		}
 	}
 	body := v.body
 	if body == nil {

@@ -64,6 +64,15 @@ func (k *Kiosk) openSpeaker() {
 	k.speaker = s
 }
 
+// nextPerson resets spoken guidance between two people who share a
+// session (a canvasser's attendees): speech stops, its audio goes, and
+// the next one starts with it off, at the default rate and volume.
+func (k *Kiosk) nextPerson() {
+	k.speaker.Forget()
+	k.sess.listen = defaultListening()
+	k.sess.keypad = false
+}
+
 // say queues lines in the person's voice, when speech is on.
 func (k *Kiosk) say(lines ...string) {
 	l := k.sess.listen

@@ -60,7 +60,8 @@ func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string
 // at the start, where the on-screen Borrar deletes nothing. It runs once
 // the screen is laid out, since a wrapped field's rows depend on its width.
 func cursorToEnd(e *widgets.Entry) {
-	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
+	// Straight to Fyne's entry: through the kiosk's, Page Down is "go on".
+	e.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
 }
 
 // keyboard makes an on-screen keyboard typing into target.

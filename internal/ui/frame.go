@@ -54,21 +54,23 @@ type action struct {
 type frame struct {
 	k *Kiosk
 
-	root    *fyne.Container // stack: page, prompt layer
-	page    *fyne.Container // the composed screen
-	prompt  *fyne.Container // "are you still there?" and confirmations
-	corner  *widgets.Corner // technician gesture
-	status  *widget.Label   // pending count and last sync
-	next    *widgets.Button // the primary action on screen, if any
-	nextRun func()
-	back    *widgets.Button   // "back", if the screen has one
-	start   *widgets.Button   // "start over" (or the screen's own label)
-	langBtn *widgets.Button   // the language switch
-	large   *widgets.Button   // large-text toggle
-	hc      *widgets.Button   // high-contrast toggle
-	listen  *widgets.Button   // Escuchar / Listen: spoken guidance
-	body    fyne.CanvasObject // the screen's own part, between the bars
-	bars    []*widgets.Button // the frame's own buttons on screen
+	root      *fyne.Container // stack: page, prompt layer
+	page      *fyne.Container // the composed screen
+	prompt    *fyne.Container // "are you still there?" and confirmations
+	corner    *widgets.Corner // technician gesture
+	status    *widget.Label   // pending count and last sync
+	next      *widgets.Button // the primary action on screen, if any
+	nextRun   func()
+	back      *widgets.Button   // "back", if the screen has one
+	start     *widgets.Button   // "start over" (or the screen's own label)
+	langBtn   *widgets.Button   // the language switch
+	large     *widgets.Button   // large-text toggle
+	hc        *widgets.Button   // high-contrast toggle
+	listen    *widgets.Button   // Escuchar / Listen: spoken guidance
+	body      fyne.CanvasObject // the screen's own part, between the bars
+	topBarBox fyne.CanvasObject // the top bar on screen; nil on a bare screen
+	bottomBar fyne.CanvasObject // the bottom bar on screen; nil on a bare screen
+	bars      []*widgets.Button // the frame's own buttons on screen
 
 	keyboard *widgets.Keyboard // the keyboard on screen, if any
 	v        *view             // the view on screen
@@ -120,12 +122,14 @@ func (f *frame) set(v *view) {
 		// The corner floats over the top right of a full-screen view,
 		// Listen over its top left: a person who cannot see the screen
 		// turns speech on before anything else.
-		f.body = v.body
-		corner := container.NewBorder(container.NewBorder(nil, nil, container.NewPadded(big(f.listenButton())), f.corner), nil, nil, nil)
+		f.body, f.bottomBar = v.body, nil
+		f.topBarBox = container.NewBorder(nil, nil, container.NewPadded(big(f.listenButton())), f.corner)
+		corner := container.NewBorder(f.topBarBox, nil, nil, nil)
 		content = container.NewStack(v.body, corner)
 	} else {
 		f.body = f.middle(v)
-		content = container.NewBorder(f.topBar(v), f.bottom(v), nil, nil, f.body)
+		f.topBarBox, f.bottomBar = f.topBar(v), f.bottom(v)
+		content = container.NewBorder(f.topBarBox, f.bottomBar, nil, nil, f.body)
 	}
 	f.page.Objects = []fyne.CanvasObject{content}
 	f.refreshStatus()

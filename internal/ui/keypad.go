@@ -20,6 +20,8 @@ import (
 //	Tab, ↓ (→ outside a field)      next control
 //	Shift+Tab, ↑ (← outside a field) previous control
 //	Enter or Space                  choose the control with the focus; in a field, go on
+//	# or Page Down                  go on: the screen's next (or send) button
+//	Page Up                         back
 //	1 to 9                          choose option n (outside a field)
 //	F1 or *                         Escuchar / Listen: speech on or off
 //	F2                              say the screen again
@@ -87,7 +89,21 @@ func (k *Kiosk) key(e *fyne.KeyEvent) bool {
 		} else {
 			k.moveFocus(-1)
 		}
+	case fyne.KeyPageDown:
+		k.hush()
+		k.fr.primary()
+	case fyne.KeyPageUp:
+		if b := k.fr.back; b != nil {
+			b.Tapped(nil)
+		}
 	case fyne.KeyReturn, fyne.KeyEnter:
+		if inEntry && entry.MultiLine {
+			// The on-screen keyboard has no new line either: Enter goes
+			// on, as in a one-line field.
+			k.hush()
+			k.fr.primary()
+			return true
+		}
 		if inEntry {
 			return false
 		}
@@ -155,6 +171,10 @@ func (k *Kiosk) typedRune(r rune) bool {
 	case r == '*' && !freeText:
 		k.ToggleListen()
 		return true
+	case r == '#' && !freeText:
+		k.hush()
+		k.fr.primary()
+		return true
 	case inEntry:
 		return false
 	case r >= '1' && r <= '9':
@@ -190,26 +210,24 @@ func (k *Kiosk) chooseOption(n int) bool {
 }
 
 // moveFocus moves the focus by step along the controls on screen (or on
-// the prompt covering it). From nowhere it starts at the screen's own
-// controls, after the top bar.
+// the prompt covering it): the screen's own first, then the bottom bar
+// (back, next), then the top bar, round and round.
 func (k *Kiosk) moveFocus(step int) {
 	c := k.win.Canvas()
-	root := k.fr.page
+	var all []fyne.Focusable
 	if k.fr.promptShown() {
-		root = k.fr.prompt
+		all = focusables(k.fr.prompt)
+	} else {
+		all = focusables(k.fr.body)
+		all = append(all, focusables(k.fr.bottomBar)...)
+		all = append(all, focusables(k.fr.topBarBox)...)
 	}
-	all := focusables(root)
 	if len(all) == 0 {
 		return
 	}
 	i := indexOf(all, c.Focused())
 	switch {
 	case i < 0:
-		body := focusables(k.fr.body)
-		if len(body) > 0 && !k.fr.promptShown() {
-			c.Focus(body[0])
-			return
-		}
 		i = 0
 		if step < 0 {
 			i = len(all) - 1

@@ -8,6 +8,7 @@ var accessMessages = map[string]msg{
 	// one: whoever cannot read the screen looks for it first.
 	"frame.listen": {"Escuchar · Listen", "Listen · Escuchar"},
 
+	"speech.attract":      {"Pulsa Intro para empezar. Con las flechas o Tab pasas de un control a otro, con Intro lo eliges; F1 apaga la voz.", "Press Enter to begin. The arrows or Tab move from one control to the next, Enter chooses it; F1 turns the voice off."},
 	"speech.option":       {"Opción %d de %d", "Option %d of %d"},
 	"speech.selected":     {"seleccionada", "selected"},
 	"speech.unselected":   {"sin marcar", "not selected"},

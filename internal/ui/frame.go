@@ -513,10 +513,19 @@ func (f *frame) focusPrompt(b *widgets.Button) {
 
 // announcePrompt says the prompt on screen and the button with the focus.
 func (k *Kiosk) announcePrompt() {
-	f := k.fr
-	if !f.promptShown() {
+	if !k.fr.promptShown() {
 		return
 	}
+	lines := k.promptLines()
+	if fo := k.win.Canvas().Focused(); fo != nil {
+		lines = append(lines, k.describe(fo))
+	}
+	k.sayAfresh(lines...)
+}
+
+// promptLines are what the prompt on screen says, before its buttons.
+func (k *Kiosk) promptLines() []string {
+	f := k.fr
 	lines := []string{f.promptTitle}
 	if f.promptText != nil {
 		lines = append(lines, f.promptText.Text)
@@ -524,10 +533,7 @@ func (k *Kiosk) announcePrompt() {
 	if !k.promptEnd.IsZero() {
 		lines = append(lines, k.lang().N("speech.countdown", secondsLeft(k.promptEnd.Sub(k.now()))))
 	}
-	if fo := k.win.Canvas().Focused(); fo != nil {
-		lines = append(lines, k.describe(fo))
-	}
-	k.sayAfresh(lines...)
+	return lines
 }
 
 func (f *frame) hidePrompt() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -132,7 +133,12 @@ func (k *Kiosk) screenLines(v *view) []string {
 	if v.say != nil {
 		return append(lines, v.say...)
 	}
-	return append(lines, readText(v.body, v.readAll)...)
+	lines = append(lines, readText(v.body, v.readAll)...)
+	if k.cur != nil && k.cur.kind() == kindAttract {
+		// A person who cannot see "touch to begin" hears the keys.
+		lines = append(lines, k.T("speech.attract"))
+	}
+	return lines
 }
 
 // readText collects the text a person reads on o, in layout order: labels
@@ -204,11 +210,16 @@ func focusables(o fyne.CanvasObject) []fyne.Focusable {
 }
 
 func tileText(t *widgets.Tile) string {
-	if t.Detail == "" {
-		return t.Title
+	text := t.Title
+	if t.Detail != "" {
+		text += ", " + t.Detail
 	}
-	return t.Title + ", " + t.Detail
+	// A masked voter id (PEGA••••02) is said with a pause for the hidden
+	// part, not as a dozen "bullets".
+	return masked.ReplaceAllString(text, " … ")
 }
+
+var masked = regexp.MustCompile(`•+`)
 
 // describe is what a control says when it gets the focus: what it is, in
 // words a person hears ("Opción 2 de 16, Iztapalapa, seleccionada").

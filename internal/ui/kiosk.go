@@ -84,6 +84,13 @@ type Config struct {
 	// setting handoff.SettingSpeechDir says (speech.Open). Tests pass a
 	// speech.Recorder.
 	Speaker speech.Speaker
+	// Keypad starts every person as if they had pressed a key: each
+	// screen opens with its first control focused (screenshots of the
+	// focus outline).
+	Keypad bool
+	// SpeechDir, when set, overrides the device setting
+	// handoff.SettingSpeechDir: spoken guidance goes to WAV files there.
+	SpeechDir string
 }
 
 // Kiosk is the running app: one window, one person at a time.
@@ -155,6 +162,7 @@ func New(app fyne.App, store Store, cfg Config) *Kiosk {
 	k.openSpeaker()
 	k.hooks = k.newHooks()
 	k.sess = newSession(k.defLang, k.defLook)
+	k.sess.keypad = k.cfg.Keypad
 	k.applyLook()
 	k.fr = newFrame(k)
 	k.win.SetContent(k.fr.root)
@@ -378,6 +386,7 @@ func (k *Kiosk) forget() {
 	// Settings a technician changed apply from the next person on.
 	k.readSettings()
 	k.sess = newSession(k.defLang, k.defLook)
+	k.sess.keypad = k.cfg.Keypad
 	k.canvassSignOut()
 	k.promptEnd = time.Time{}
 	k.fr.hidePrompt()

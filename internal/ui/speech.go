@@ -53,9 +53,12 @@ func (k *Kiosk) openSpeaker() {
 		k.speaker = k.cfg.Speaker
 		return
 	}
-	dir, err := k.store.Setting(context.Background(), handoff.SettingSpeechDir, "")
-	if err != nil {
-		k.log.Warn("read setting", "key", handoff.SettingSpeechDir, "err", err)
+	dir := k.cfg.SpeechDir
+	if dir == "" {
+		var err error
+		if dir, err = k.store.Setting(context.Background(), handoff.SettingSpeechDir, ""); err != nil {
+			k.log.Warn("read setting", "key", handoff.SettingSpeechDir, "err", err)
+		}
 	}
 	s, why := speech.Open(dir)
 	k.log.Info("spoken guidance", "speaker", why)

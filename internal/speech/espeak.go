@@ -67,7 +67,7 @@ func (e *Espeak) Say(u Utterance) {
 	}
 	if !e.running {
 		e.running = true
-		go e.work(e.gen)
+		go e.work()
 	}
 }
 
@@ -118,7 +118,7 @@ func (e *Espeak) fail(err error) {
 }
 
 // work says the queue, one utterance at a time, until it is empty.
-func (e *Espeak) work(gen uint64) {
+func (e *Espeak) work() {
 	for {
 		e.mu.Lock()
 		if len(e.queue) == 0 {
@@ -134,7 +134,7 @@ func (e *Espeak) work(gen uint64) {
 		e.queue = e.queue[1:]
 		ctx, cancel := context.WithCancel(context.Background())
 		e.cancel = cancel
-		gen = e.gen
+		gen := e.gen
 		e.mu.Unlock()
 		if err := e.sayOne(ctx, gen, u); err != nil && ctx.Err() == nil {
 			e.fail(err)

@@ -45,6 +45,18 @@ if [ ! -s "$DEMO/operator-password" ]; then
   printf '%s\n' "$(cat "$DEMO/operator-password")" | "$BIN/central" operators --data "$DEMO/central" add --role admin operador >/dev/null
 fi
 echo "run: dashboard at $url/ — sign in as: operador / $(cat "$DEMO/operator-password")"
+# No role includes another (the operator guide's role table): the demo also
+# has a moderator, who writes the draft and the Drafting Group's answers and
+# runs the moderation desk, and a data officer, for the review desk and
+# ARCO. Publishing is the admin's.
+for acct in redactora:moderator datos:data-officer; do
+  name=${acct%%:*} role=${acct#*:}
+  if [ ! -s "$DEMO/$name-password" ]; then
+    (umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=' > "$DEMO/$name-password")
+    printf '%s\n' "$(cat "$DEMO/$name-password")" | "$BIN/central" operators --data "$DEMO/central" add --role "$role" "$name" >/dev/null
+  fi
+  echo "run:   and as $role: $name / $(cat "$DEMO/$name-password")"
+done
 
 # VOCES_SETUP=wizard leaves the device unenrolled, as a fresh device out of
 # the box: the kiosk opens its setup wizard, and the technician types the

@@ -20,11 +20,12 @@ type ServeCommand struct {
 	main  *Main
 	ready chan struct{} // closed once listening, for in-process tests; may be nil
 
-	db                                  *backend.Flags
-	addr, publicURL, campaign, addrFile string
-	tlsCert, tlsKey                     string
-	trustedProxies                      cli.Prefixes // from --trusted-proxy
-	node                                *central.Node
+	db                                         *backend.Flags
+	addr, publicURL, addrFile, tlsCert, tlsKey string
+	campaign                                   cli.CampaignFlags // --campaign and --campaign-replace
+	trustedProxies                             cli.Prefixes      // from --trusted-proxy
+	submissions                                central.SubmissionFlags
+	node                                       *central.Node
 }
 
 // ParseFlags reads the command line.
@@ -33,10 +34,11 @@ func (c *ServeCommand) ParseFlags(args []string) error {
 	c.db = c.main.dbFlags(fs, true)
 	fs.StringVar(&c.addr, "addr", DefaultAddr, "`HOST:PORT` to listen on; port 0 picks a free port")
 	fs.StringVar(&c.publicURL, "public-url", "", "`URL` devices must use to reach this server (default http://ADDR)")
-	fs.StringVar(&c.campaign, "campaign", "", "campaign JSON `FILE` to publish instead of the built-in one")
+	c.campaign.Register(fs)
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the address actually bound (HOST:PORT) to `FILE`, for test harnesses")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with the certificate chain in PEM `FILE` (with --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the certificate's private key, PEM `FILE`")
+	c.submissions.Register(fs)
 	fs.Var(&c.trustedProxies, "trusted-proxy", "`CIDR[,CIDR]` of reverse proxies whose X-Forwarded-For names the client for rate limits")
 	_, err := c.db.Parse(fs, args)
 	return err
@@ -58,14 +60,14 @@ func (c *ServeCommand) Run(ctx context.Context, args []string) (err error) {
 // Serve opens the node, listens and serves until ctx ends. Close releases
 // what it opened.
 func (c *ServeCommand) Serve(ctx context.Context) error {
-	name, content, err := central.CampaignFile(c.campaign)
+	name, content, err := central.CampaignFile(c.campaign.File)
 	if err != nil {
 		return err
 	}
 	node, err := central.Open(ctx, central.Config{
 		DataDir: *c.db.Data, OpenStore: c.db.Opener(true), Init: true,
-		Campaign: content, CampaignSource: name, Surveys: true, Site: c.site, Logger: c.main.Logger,
-		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey,
+		Campaign: content, CampaignSource: name, CampaignReplace: c.campaign.Replace, Surveys: true, Site: c.site, Logger: c.main.Logger,
+		TLSCertFile: c.tlsCert, TLSKeyFile: c.tlsKey, NoSubmissions: c.submissions.Off, AbuseThreshold: c.submissions.AbuseThreshold,
 	})
 	if err != nil {
 		return err
@@ -101,5 +103,5 @@ func (c *ServeCommand) Close() error {
 // URL decides its cookies' Secure flag; an empty one (http://ADDR by
 // default) is plain HTTP.
 func (c *ServeCommand) site(n *central.Node) (http.Handler, error) {
-	return dashboard.New(dashboard.Config{Store: n.Store(), Audit: n.AuditLog(), Keys: n.Keys(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies})
+	return dashboard.New(dashboard.Config{Store: n.Store(), Publisher: n.Server(), Audit: n.AuditLog(), Keys: n.Keys(), Moderation: n.Moderation(), Logger: n.Logger(), PublicURL: c.publicURL, TrustedProxies: c.trustedProxies, RollKey: func() ([]byte, error) { return central.LoadRollKey(n.DataDir(), false) }})
 }

@@ -120,7 +120,7 @@ func (m *Main) parseFlags(args []string) (*options, error) {
 	fs.Uint64Var(&o.seed, "seed", 0, "random `seed` (default: derived from the device id, so devices differ and a rerun repeats)")
 	fs.StringVar(&o.mode, "mode", record.ModeKiosk, "collection `mode`: kiosk or canvasser")
 	fs.StringVar(&o.name, "name", "", "device `name` (default: fieldsim and the mode)")
-	fs.StringVar(&o.only, "only", "", "make only this `kind` of record: survey_response, signature, event_registration or comment")
+	fs.StringVar(&o.only, "only", "", "make only this `kind` of record: survey_response, signature, event_registration, comment, proposal or event_proposal")
 	fs.Float64Var(&o.repeat, "repeat-share", fieldsim.DefaultRepeatShare, "`share` of signatures made by the shared crowd")
 	fs.BoolVar(&o.asJSON, "json", false, "print the summary as JSON")
 	fs.StringVar(&o.roll, "roll", "", "sign with a population and write its electoral roll to `FILE` (CSV)")

@@ -37,7 +37,16 @@ type Campaign struct {
 	Proposals []Proposal `json:"proposals,omitempty"`
 	Events    []Event    `json:"events,omitempty"`
 	Articles  []Article  `json:"articles,omitempty"`
+	// Kinds are the record kinds central accepts for this campaign beyond
+	// the four every central has always accepted (see BaseKinds). A device
+	// offers a flow only when the campaign it holds lists its kind, so a
+	// device never collects what its central would refuse.
+	Kinds []string `json:"kinds,omitempty"`
 }
+
+// BaseKinds are the record kinds every central accepts, whether or not the
+// campaign lists them. Their names are those of internal/record.
+var BaseKinds = []string{"survey_response", "signature", "event_registration", "comment"}
 
 // Privacy is the privacy notice a person accepts before giving personal
 // data. Records store the Version they were made under.
@@ -106,9 +115,18 @@ type Proposal struct {
 	Summary   Text   `json:"summary"`
 	Threshold int    `json:"threshold,omitzero"` // format 1 before tiers: supports for a written answer; see TiersOf
 	Tiers     []Tier `json:"tiers,omitempty"`    // this proposal's own ladder, replacing the campaign's
+	// Closed proposals take no new supports (devices refuse to record
+	// them) but stay in the campaign, so the supports they have keep
+	// counting and keep their title. An author closes a proposal that has
+	// supports instead of removing it.
+	Closed bool `json:"closed,omitzero"`
 	// Responses are what the Drafting Group gave the proposal for the tiers
 	// it crossed, as central published them.
 	Responses []Response `json:"responses,omitempty"`
+	// Author is the name of the resident who wrote a citizen proposal
+	// (one whose id a device made, see record.IsSubmissionID), only when
+	// they chose to be named; "" otherwise, and for the city's own.
+	Author string `json:"author,omitempty"`
 }
 
 // Event is a Citizen Assembly people can register for and where canvassers

@@ -65,6 +65,13 @@ func (s *Survey) Question(id string) *Question {
 	return nil
 }
 
+// AcceptsKind reports whether central takes records of the kind (a record
+// kind name) for this campaign: always for BaseKinds, otherwise only when
+// the campaign lists it in Kinds.
+func (c *Campaign) AcceptsKind(kind string) bool {
+	return slices.Contains(BaseKinds, kind) || slices.Contains(c.Kinds, kind)
+}
+
 // AcceptsIDType reports whether signers may identify with this voter id
 // type (IDTypeINE or IDTypeCURP).
 func (c *Campaign) AcceptsIDType(t string) bool {

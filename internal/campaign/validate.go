@@ -15,6 +15,7 @@ import (
 // exhausting memory or producing screens nobody can use.
 const (
 	maxThemes         = 100
+	maxKinds          = 20
 	maxQuestions      = 200
 	maxOptions        = 100
 	maxProposals      = 5000
@@ -47,17 +48,31 @@ func (c *Campaign) Validate() error {
 }
 
 func (c *Campaign) problems() []*ParseError {
-	var v validator
+	v := validator{limit: maxProblems}
+	v.campaign(c)
+	return v.problems
+}
+
+// maxFormProblems caps Problems: a form shows each problem next to its
+// field, so it can show many more than an error message can.
+const maxFormProblems = 500
+
+// Problems is Validate's checks as a list, for an editor that shows each
+// problem next to its field (Path says which); nil when the campaign is
+// valid. Unlike Validate's error it is not cut at ten.
+func (c *Campaign) Problems() []*ParseError {
+	v := validator{limit: maxFormProblems}
 	v.campaign(c)
 	return v.problems
 }
 
 type validator struct {
 	problems []*ParseError
+	limit    int // problems kept; the rest are dropped
 }
 
 func (v *validator) report(p path, format string, args ...any) {
-	if len(v.problems) < maxProblems {
+	if len(v.problems) < v.limit {
 		v.problems = append(v.problems, &ParseError{Path: p.String(), Problem: fmt.Sprintf(format, args...), at: p})
 	}
 }
@@ -80,6 +95,7 @@ func (v *validator) campaign(c *Campaign) {
 	if c.Tiers != nil {
 		v.tiers(root.field("tiers"), c.Tiers)
 	}
+	v.kinds(root.field("kinds"), c.Kinds)
 
 	themes := make(map[string]bool)
 	if v.count(root.field("themes"), "themes", len(c.Themes), maxThemes) {
@@ -294,6 +310,9 @@ func (v *validator) proposal(p path, c *Campaign, pr *Proposal, seen map[string]
 	}
 	v.text(p.field("title"), pr.Title, maxLabel, true)
 	v.text(p.field("summary"), pr.Summary, maxParagraph, true)
+	if utf8.RuneCountInString(pr.Author) > maxLabel {
+		v.report(p.field("author"), "longer than %d characters", maxLabel)
+	}
 	switch {
 	case pr.Tiers != nil && pr.Threshold != 0:
 		v.report(p.field("threshold"), "a proposal with its own tiers takes no threshold; put the number in its first tier")
@@ -424,6 +443,26 @@ func (v *validator) uniqueID(p path, id string, seen map[string]path) {
 		return
 	}
 	seen[id] = p[:len(p)-1]
+}
+
+// kinds checks the extra record kinds a campaign says central accepts:
+// usable names, each once. A name this program does not know is not an
+// error: a newer central may accept kinds an older device cannot make,
+// and such a device simply does not offer them.
+func (v *validator) kinds(p path, kinds []string) {
+	if !v.count(p, "kinds", len(kinds), maxKinds) {
+		return
+	}
+	for i, k := range kinds {
+		switch {
+		case slices.Contains(BaseKinds, k):
+			v.report(p.at(i), "%q is accepted by every central and need not be listed", k)
+		case slices.Contains(kinds[:i], k):
+			v.report(p.at(i), "kind %q is listed twice", k)
+		default:
+			v.id(p.at(i), k)
+		}
+	}
 }
 
 // id checks that an id is usable in records, URLs and file names: short

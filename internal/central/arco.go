@@ -40,7 +40,11 @@ type CancelStore interface {
 	// them out of the counters (kind, subject, channel, alcaldía, time of
 	// receipt), removing the signer indexes in drop from the unique
 	// signers, all in one transaction. The row, its envelope columns and
-	// its hash stay. It returns how many records it cancelled.
+	// its hash stay. A resident's proposal or assembly among them leaves
+	// the moderation queue in the same transaction: its submission is
+	// SubmissionWithdrawn, without the author's name, and no longer
+	// counts its author's support. It returns how many records it
+	// cancelled.
 	CancelRecords(ctx context.Context, ids [][16]byte, drop []SignerKey, at time.Time) (int, error)
 }
 
@@ -58,26 +62,30 @@ func FindByVoterID(ctx context.Context, store RecordReader, dedupeKey []byte, vo
 	}
 	indexes := map[string][]byte{}
 	var out []StoredRecord
-	err := store.EachRecord(ctx, string(record.KindSignature), func(r StoredRecord) error {
-		if r.BodyState == BodyCancelled || len(r.Data) == 0 {
+	// Supports, and the proposals a person wrote: both carry their blind
+	// index for the record's subject.
+	for _, kind := range []record.Kind{record.KindSignature, record.KindProposal} {
+		err := store.EachRecord(ctx, string(kind), func(r StoredRecord) error {
+			if r.BodyState == BodyCancelled || len(r.Data) == 0 {
+				return nil
+			}
+			rec, err := record.Unmarshal(r.Data)
+			if err != nil {
+				return fmt.Errorf("record %x: %w", r.ID, err)
+			}
+			want, ok := indexes[r.SubjectID]
+			if !ok {
+				want = record.BlindIndex(dedupeKey, id, r.SubjectID)
+				indexes[r.SubjectID] = want
+			}
+			if bytes.Equal(rec.SignerIndex, want) {
+				out = append(out, r)
+			}
 			return nil
-		}
-		rec, err := record.Unmarshal(r.Data)
+		})
 		if err != nil {
-			return fmt.Errorf("record %x: %w", r.ID, err)
+			return nil, fmt.Errorf("find by voter id: %w", err)
 		}
-		want, ok := indexes[r.SubjectID]
-		if !ok {
-			want = record.BlindIndex(dedupeKey, id, r.SubjectID)
-			indexes[r.SubjectID] = want
-		}
-		if bytes.Equal(rec.SignerIndex, want) {
-			out = append(out, r)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find by voter id: %w", err)
 	}
 	return out, nil
 }
@@ -116,7 +124,9 @@ func Cancel(ctx context.Context, store interface {
 		ids = append(ids, r.ID)
 		cancelled[r.ID] = true
 		kinds[r.Kind]++
-		if r.Kind != string(record.KindSignature) || len(r.Data) == 0 {
+		// A proposal's own support (once published) is its author's
+		// signer index for its subject, like a signature's.
+		if !record.Kind(r.Kind).Signed() || len(r.Data) == 0 {
 			continue
 		}
 		rec, err := record.Unmarshal(r.Data)

@@ -36,6 +36,9 @@ const (
 	AuditPurge            = "purge"
 	AuditRollImport       = "roll-import"
 	AuditCheckpointMade   = "checkpoint"
+	AuditDraftSaved       = "draft-saved"    // a campaign draft started, edited, rebased or discarded
+	AuditPublish          = "publish"        // a campaign version published from the dashboard
+	AuditResponse         = "response-saved" // the Drafting Group's response to a proposal recorded
 )
 
 // AuditCheckpointEvery is how many entries pass between signed checkpoints.

@@ -2,12 +2,14 @@ package central
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 	"github.com/voces-cdmx/voces/assets"
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
 )
 
 // published is one campaign version as the server holds it in memory:
@@ -142,18 +145,34 @@ func (s *Server) refreshCampaigns(ctx context.Context) error {
 // Publish makes the campaign in data the current version if its content
 // differs from the newest published one, and returns the version in force.
 // Central numbers versions itself: the file's "version" is replaced by the
-// next number, so versions only ever grow whatever the file says.
+// next number, so versions only ever grow whatever the file says. The
+// version records name as who published it and comes from a file; see
+// PublishFile for the check `central serve --campaign` makes first.
 func (s *Server) Publish(ctx context.Context, name string, data []byte) (version int, changed bool, err error) {
 	c, err := campaign.Parse(name, data)
 	if err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
 	}
+	return s.publish(ctx, c, name, SourceFile)
+}
+
+// publish is the one way a version is made, whatever it comes from (a
+// file, the dashboard's draft, new responses): every response recorded so
+// far is put on c's proposals, central numbers and signs it, and nothing
+// is stored when the content is the newest version's.
+func (s *Server) publish(ctx context.Context, c *campaign.Campaign, by, source string) (version int, changed bool, err error) {
 	if err := s.refreshCampaigns(ctx); err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
+	}
+	if latest := s.campaigns.newest(); latest != nil {
+		keepCitizenContent(c, latest.campaign)
 	}
 	if err := withResponses(ctx, s.store, c); err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
 	}
+	// The kinds this central takes travel with every version, so a
+	// device offers only the flows it can deliver (whatever the file says).
+	c.Kinds = slices.Clone(s.Kinds)
 	next := 1
 	if latest := s.campaigns.newest(); latest != nil {
 		c.Version = latest.Version
@@ -167,6 +186,12 @@ func (s *Server) Publish(ctx context.Context, name string, data []byte) (version
 		next = latest.Version + 1
 	}
 	c.Version = next
+	// The validation again, after the responses went on: a response the
+	// store holds for a tier this content no longer has is left out by
+	// withResponses, and anything else wrong must not reach a device.
+	if err := c.Validate(); err != nil {
+		return 0, false, fmt.Errorf("publish campaign: %w", err)
+	}
 	content, err := campaign.Marshal(c)
 	if err != nil {
 		return 0, false, fmt.Errorf("publish campaign: %w", err)
@@ -180,6 +205,8 @@ func (s *Server) Publish(ctx context.Context, name string, data []byte) (version
 		Content:     content,
 		Signature:   protocol.SignCampaign(s.keys.Signing, next, content),
 		PublishedAt: s.Now().UTC(),
+		PublishedBy: by,
+		Source:      source,
 	}
 	p, err := newPublished(pc)
 	if err != nil {
@@ -196,6 +223,13 @@ func (s *Server) Publish(ctx context.Context, name string, data []byte) (version
 // response recorded since (SaveResponse), as the next version; it changes
 // nothing when there is no new response.
 func (s *Server) PublishResponses(ctx context.Context) (version int, changed bool, err error) {
+	return s.PublishAnswers(ctx, CommandLineActor())
+}
+
+// PublishAnswers is PublishResponses by an operator: the new version
+// keeps the newest one's source, so answering never makes a draft or a
+// campaign file look overtaken (drafts and files hold no responses).
+func (s *Server) PublishAnswers(ctx context.Context, by string) (version int, changed bool, err error) {
 	if err := s.refreshCampaigns(ctx); err != nil {
 		return 0, false, fmt.Errorf("publish responses: %w", err)
 	}
@@ -203,7 +237,11 @@ func (s *Server) PublishResponses(ctx context.Context) (version int, changed boo
 	if latest == nil {
 		return 0, false, fmt.Errorf("publish responses: no campaign has been published yet")
 	}
-	return s.Publish(ctx, fmt.Sprintf("campaign version %d", latest.Version), latest.Content)
+	c, err := campaign.Parse(fmt.Sprintf("campaign version %d", latest.Version), latest.Content)
+	if err != nil {
+		return 0, false, fmt.Errorf("publish responses: %w", err)
+	}
+	return s.publish(ctx, c, by, cmp.Or(latest.Source, SourceFile))
 }
 
 // delta returns the answer that takes a device from version from to p,
@@ -336,10 +374,34 @@ func LoadCampaigns(ctx context.Context, store Store) ([]*campaign.Campaign, erro
 // logs.
 func CampaignFile(file string) (source string, content []byte, err error) {
 	if file == "" {
-		return "built-in campaign", assets.DefaultCampaign, nil
+		return BuiltInCampaign, assets.DefaultCampaign, nil
 	}
 	if content, err = os.ReadFile(file); err != nil {
 		return "", nil, fmt.Errorf("read campaign: %w", err)
 	}
 	return file, content, nil
+}
+
+// keepCitizenContent adds to c the residents' proposals and assemblies the
+// moderation desk published into newest (their ids are device-made, see
+// record.IsSubmissionID) that c lacks. A campaign file knows nothing of
+// them, so without this, `central serve` publishing its file again on a
+// restart would unpublish every one.
+func keepCitizenContent(c, newest *campaign.Campaign) {
+	for _, p := range newest.Proposals {
+		if record.IsSubmissionID(record.KindProposal, p.ID) && c.Proposal(p.ID) == nil {
+			p.Responses = nil // withResponses puts the stored ones back
+			if c.Theme(p.Theme) == nil && len(c.Themes) > 0 {
+				// The file dropped its theme: it stays published, under
+				// the file's first theme, rather than stop central.
+				p.Theme = c.Themes[0].ID
+			}
+			c.Proposals = append(c.Proposals, p)
+		}
+	}
+	for _, e := range newest.Events {
+		if record.IsSubmissionID(record.KindEventProposal, e.ID) && c.Event(e.ID) == nil {
+			c.Events = append(c.Events, e)
+		}
+	}
 }

@@ -125,6 +125,8 @@ type PublishedCampaign struct {
 	Content     []byte
 	Signature   []byte
 	PublishedAt time.Time
+	PublishedBy string // the operator, or the file's name for a file publish; "" before migration 0008
+	Source      string // SourceFile or SourceDashboard; "" (before migration 0008) counts as a file
 }
 
 // Incoming is a record that passed every check that needs no database:

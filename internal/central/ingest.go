@@ -205,9 +205,13 @@ func (c *checker) check(rec *record.Record) string {
 		return protocol.ReasonUnknownCampaign
 	case p == nil || p.CampaignID != rec.CampaignID:
 		return protocol.ReasonUnknownVersion
+	case !p.campaign.AcceptsKind(string(rec.Kind)):
+		// Before the subject: a kind this version does not take is the
+		// clearer reason for the technician who reads the dead record.
+		return protocol.ReasonKindNotAccepted
 	case !subjectExists(p.campaign, rec):
 		return protocol.ReasonUnknownSubject
-	case rec.EventID != "" && p.campaign.Event(rec.EventID) == nil:
+	case rec.EventID != "" && !eventExists(p.campaign, rec.EventID):
 		return protocol.ReasonInvalidEnvelope
 	}
 	if rec.Alcaldia != "" {
@@ -243,6 +247,21 @@ func subjectExists(c *campaign.Campaign, r *record.Record) bool {
 		return c.Event(r.SubjectID) != nil
 	case record.KindComment:
 		return c.Article(r.SubjectID) != nil
+	case record.KindProposal, record.KindEventProposal:
+		// A new subject made on the device: it must have the form of one
+		// and not take the id of something already published.
+		return record.IsSubmissionID(r.Kind, r.SubjectID) && c.Proposal(r.SubjectID) == nil && c.Event(r.SubjectID) == nil
 	}
 	return false
+}
+
+// eventExists reports whether a record may name eventID as the assembly
+// it was collected at: one of the campaign's, or an impromptu one a
+// canvasser opened on the device, which central links to the event when
+// a moderator publishes it (its "ca-" id is kept).
+func eventExists(c *campaign.Campaign, eventID string) bool {
+	if c.Event(eventID) != nil {
+		return true
+	}
+	return c.AcceptsKind(string(record.KindEventProposal)) && record.IsSubmissionID(record.KindEventProposal, eventID)
 }

@@ -40,6 +40,9 @@ type Config struct {
 	// differs from the newest one. CampaignSource names it in logs.
 	Campaign       []byte
 	CampaignSource string
+	// CampaignReplace publishes Campaign even over a version published
+	// from the dashboard (see Server.PublishFile).
+	CampaignReplace bool
 	// Surveys runs the workers that need the campaign private key, when
 	// the data directory holds it: survey aggregation, and the body check
 	// that quarantines records whose sealed body does not open.
@@ -55,6 +58,13 @@ type Config struct {
 	// logger and audit log). Nil leaves those paths to the API's
 	// not-found answer.
 	Site func(n *Node) (http.Handler, error)
+	// NoSubmissions makes this central refuse residents' proposals and
+	// assemblies: the campaigns it publishes list no extra kinds, so
+	// devices do not offer those flows (central serve --no-submissions).
+	NoSubmissions bool
+	// AbuseThreshold is how many submissions a device may send in an
+	// hour before it is flagged; DefaultAbuseThreshold when 0.
+	AbuseThreshold int
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
 	// TLSCertFile and TLSKeyFile, when set, make Serve answer HTTPS with
@@ -81,6 +91,7 @@ type Node struct {
 	err     error           // Close's first error
 	tls     *tls.Config     // HTTPS, nil for plain HTTP
 	tlsPin  protocol.TLSPin // the served certificate's key, for codes
+	mod     *Moderation     // the moderation desk's engine
 }
 
 // Open loads (or with Init makes) the keys, opens the database and checks
@@ -111,11 +122,18 @@ func Open(ctx context.Context, cfg Config) (_ *Node, err error) {
 	n.server = NewServer(store, keys)
 	n.server.Logger = log
 	n.server.Metrics = NewMetrics(store, time.Now)
+	if cfg.NoSubmissions {
+		n.server.Kinds = nil
+	}
+	n.mod = NewModeration(n.server, store, n.audit, keys)
+	if cfg.AbuseThreshold > 0 {
+		n.mod.AbuseThreshold = cfg.AbuseThreshold
+	}
 	if err := n.server.Open(ctx); err != nil {
 		return nil, err
 	}
 	if cfg.Campaign != nil {
-		version, changed, err := n.server.Publish(ctx, cfg.CampaignSource, cfg.Campaign)
+		version, changed, err := n.server.PublishFile(ctx, cfg.CampaignSource, cfg.Campaign, cfg.CampaignReplace)
 		if err != nil {
 			return nil, err
 		}
@@ -217,7 +235,11 @@ func (n *Node) startKeyWorkers(surveys, bodies time.Duration) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
-	n.wg.Add(3)
+	n.wg.Add(4)
+	go func() {
+		defer n.wg.Done()
+		RunSubmissions(ctx, n.store, n.keys.SealPublic, n.keys.SealPrivate, surveys, n.log)
+	}()
 	go func() {
 		defer n.wg.Done()
 		RunRollChecks(ctx, n.store, n.dataDir, n.keys.SealPublic, n.keys.SealPrivate, surveys, n.log)
@@ -261,6 +283,9 @@ func (n *Node) VerifyAudit(ctx context.Context) (AuditReport, error) {
 
 // Server is the ingest pipeline and device API.
 func (n *Node) Server() *Server { return n.server }
+
+// Moderation is the moderation desk's engine.
+func (n *Node) Moderation() *Moderation { return n.mod }
 
 // Handler serves the device API, the metrics and the site.
 func (n *Node) Handler() http.Handler { return n.handler }

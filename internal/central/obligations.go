@@ -83,7 +83,7 @@ func checkTiers(ctx context.Context, s Store, now time.Time) (*campaign.Campaign
 	if err != nil || c == nil {
 		return nil, nil, err
 	}
-	counts, err := s.SignerCounts(ctx)
+	counts, _, err := TierCounts(ctx, s) // verified supports once a roll is imported (rolldesk.go)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -159,6 +159,15 @@ func SaveResponse(ctx context.Context, s Store, proposal string, r campaign.Resp
 		return fmt.Errorf("save response: %w", err)
 	}
 	return s.SaveResponse(ctx, StoredResponse{Proposal: proposal, Tier: r.Tier, Content: content, RecordedAt: now.UTC(), RecordedBy: by})
+}
+
+// RecordResponse is SaveResponse by an operator, recorded in the audit
+// log (the proposal and tier, never the text).
+func RecordResponse(ctx context.Context, s Store, audit Auditor, proposal string, r campaign.Response, by string, now time.Time) error {
+	if err := SaveResponse(ctx, s, proposal, r, by, now); err != nil {
+		return err
+	}
+	return audit.Audit(ctx, by, AuditResponse, map[string]string{"proposal": proposal, "tier": r.Tier})
 }
 
 // setResponse puts r on p, replacing p's response for the same tier.

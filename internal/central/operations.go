@@ -202,4 +202,5 @@ type OperationsStore interface {
 	CancelStore
 	ARCORequestStore
 	RollStore
+	ModerationStore
 }

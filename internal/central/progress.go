@@ -73,7 +73,7 @@ func (s *Server) progress(ctx context.Context) (*progressDoc, error) {
 	if latest == nil {
 		return nil, refuse(protocol.CodeUnavailable, "no campaign has been published yet")
 	}
-	counts, err := s.store.SignerCounts(ctx)
+	counts, _, err := TierCounts(ctx, s.store)
 	if err != nil {
 		return nil, fmt.Errorf("progress: %w", err)
 	}

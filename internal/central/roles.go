@@ -14,9 +14,9 @@ type Role string
 // The roles. Every role sees the counts.
 const (
 	RoleViewer      Role = "viewer"       // counts and fleet health
-	RoleModerator   Role = "moderator"    // content and moderation
+	RoleModerator   Role = "moderator"    // content and moderation: writes the campaign draft and responses
 	RoleDataOfficer Role = "data-officer" // personal data: exports with names, review, ARCO
-	RoleAdmin       Role = "admin"        // devices, tokens, operators, the audit log
+	RoleAdmin       Role = "admin"        // devices, tokens, operators, the audit log, publishing
 )
 
 // Roles lists every role, from least to most trusted with the system.
@@ -37,14 +37,18 @@ const (
 	PermDevices      Permission = "devices"       // revoke devices, issue tokens
 	PermOperators    Permission = "operators"     // manage operator accounts
 	PermAudit        Permission = "audit"         // read the audit log
+	PermAuthor       Permission = "author"        // edit the campaign draft, record the Drafting Group's responses
+	PermPublish      Permission = "publish"       // publish the draft and responses to every device
 )
 
 // grants is the one place that says which role may do what.
 var grants = map[Role][]Permission{
 	RoleViewer:      {PermSession, PermViewCounts},
-	RoleModerator:   {PermSession, PermViewCounts, PermModerate},
+	RoleModerator:   {PermSession, PermViewCounts, PermModerate, PermAuthor},
 	RoleDataOfficer: {PermSession, PermViewCounts, PermPersonalData},
-	RoleAdmin:       {PermSession, PermViewCounts, PermDevices, PermOperators, PermAudit},
+	// The admin publishes what moderators wrote: content reaches every
+	// kiosk in the city only when two people have seen it.
+	RoleAdmin: {PermSession, PermViewCounts, PermDevices, PermOperators, PermAudit, PermPublish},
 }
 
 // Can reports whether the role has permission p. An unknown role can do

@@ -4,12 +4,12 @@ import "testing"
 
 // TestRoleGrants pins the whole rule: each role's permissions, nothing more.
 func TestRoleGrants(t *testing.T) {
-	all := []Permission{PermSession, PermViewCounts, PermModerate, PermPersonalData, PermDevices, PermOperators, PermAudit}
+	all := []Permission{PermSession, PermViewCounts, PermModerate, PermPersonalData, PermDevices, PermOperators, PermAudit, PermAuthor, PermPublish}
 	want := map[Role][]Permission{
 		RoleViewer:      {PermSession, PermViewCounts},
-		RoleModerator:   {PermSession, PermViewCounts, PermModerate},
+		RoleModerator:   {PermSession, PermViewCounts, PermModerate, PermAuthor},
 		RoleDataOfficer: {PermSession, PermViewCounts, PermPersonalData},
-		RoleAdmin:       {PermSession, PermViewCounts, PermDevices, PermOperators, PermAudit},
+		RoleAdmin:       {PermSession, PermViewCounts, PermDevices, PermOperators, PermAudit, PermPublish},
 		Role("root"):    nil,
 		Role(""):        nil,
 	}

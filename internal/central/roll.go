@@ -80,16 +80,22 @@ type SupportCheck struct {
 	Status      string    `json:"status"`
 	RollID      int64     `json:"roll_id"`
 	Decision    string    `json:"decision,omitempty"` // "", DecisionValid or DecisionInvalid
-	Reason      string    `json:"reason,omitempty"`
+	Reason      string    `json:"reason,omitempty"`   // one of ReviewReasons' codes
+	Note        string    `json:"note,omitempty"`     // what the reviewer added, if anything
 	DecidedBy   string    `json:"decided_by,omitempty"`
 	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	// RollStatus is, for a decided support, what the roll in use says
+	// when that differs from Status, the status it was decided on; ""
+	// when they agree. The decision stands until a reviewer decides again.
+	RollStatus string `json:"roll_status,omitempty"`
 }
 
 // SupportDecision is a reviewer's decision on one support.
 type SupportDecision struct {
 	RecordID [16]byte
 	Decision string // DecisionValid or DecisionInvalid
-	Reason   string // why: "typo corrected against the credential", "no signature"…
+	Reason   string // why: one of ReviewReasons' codes for Decision
+	Note     string // optional: what the reviewer adds (no more than MaxDecisionNote characters)
 	By       string // the operator
 	At       time.Time
 }
@@ -99,7 +105,16 @@ type SupportDecision struct {
 type SupportCheckCount struct {
 	SubjectID, Alcaldia, DeviceID, Canvasser, Status, Decision string
 	RollID                                                     int64
-	N                                                          int64
+	// Disagrees marks decided supports the roll in use disagrees with
+	// (SupportCheck.RollStatus is set).
+	Disagrees bool
+	N         int64
+}
+
+// ReviewCounts is what the review desk has: supports to review, decided,
+// and decided ones the roll in use disagrees with.
+type ReviewCounts struct {
+	Queue, Decided, Disagreements int64
 }
 
 // RollStore keeps the roll (hashes only), its imports and the supports'
@@ -124,11 +139,21 @@ type RollStore interface {
 	// with an earlier id turns later undecided ones of the same signer
 	// into duplicates. A decided support keeps its status and decision;
 	// when the new status would differ it is counted, added to the
-	// import's DecidedChanged and returned.
+	// import's DecidedChanged and returned, and kept as its RollStatus
+	// (which is cleared when the roll agrees again).
 	FileSupportChecks(ctx context.Context, rollID int64, checks []SupportCheck) (decidedChanged int, err error)
 	// SupportCheckCounts counts classified supports by every grouping
 	// column.
 	SupportCheckCounts(ctx context.Context) ([]SupportCheckCount, error)
+	// ReviewCounts counts the review desk's queue (as UnverifiedSupports
+	// lists it), the decided supports and those of them the roll in use
+	// disagrees with, reading indexes of those rows alone: the desk shows
+	// them on every page.
+	ReviewCounts(ctx context.Context) (ReviewCounts, error)
+	// VerifiedCounts counts each proposal's supports whose effective
+	// status (EffectiveStatus) is StatusVerified, whatever roll they were
+	// filed under, reading an index of those alone: tiers call it often.
+	VerifiedCounts(ctx context.Context) (map[string]int64, error)
 	// UnverifiedSupports lists up to limit undecided supports whose status
 	// is not StatusVerified, after `after` in id order: the review desk's
 	// queue.
@@ -136,9 +161,17 @@ type RollStore interface {
 	// SupportCheck returns one support's classification, or ErrNotFound.
 	SupportCheck(ctx context.Context, id [16]byte) (SupportCheck, error)
 	// DecideSupport records a reviewer's decision on a classified support
-	// (a later decision replaces it, with its own who and when);
+	// (a later decision replaces it, with its own who and when); when the
+	// roll in use disagreed with the old decision (RollStatus), the
+	// support takes the roll's status and RollStatus is cleared.
 	// ErrNotFound when the support is not classified.
 	DecideSupport(ctx context.Context, d SupportDecision) error
+	// DecidedSupports lists up to limit decided supports: those the roll
+	// in use disagrees with first, then the newest decisions.
+	DecidedSupports(ctx context.Context, limit int) ([]SupportCheck, error)
+	// SupportRecord returns the stored signature record with this id, or
+	// ErrNotFound.
+	SupportRecord(ctx context.Context, id [16]byte) (StoredRecord, error)
 }
 
 // RollImportOptions say what ImportRoll reads and who runs it.
@@ -265,13 +298,17 @@ func CheckSupports(ctx context.Context, store RollStore, pub, priv *[32]byte, ro
 	if err != nil || !ok {
 		return 0, 0, err
 	}
+	opener, err := record.NewOpener(pub, priv)
+	if err != nil {
+		return 0, 0, fmt.Errorf("check supports: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan []SupportCheck, 1)
 	var readErr error
 	go func() {
 		defer close(batches)
-		readErr = readSupports(ctx, store, cur.ID, pub, priv, rollKey, batches)
+		readErr = readSupports(ctx, store, cur.ID, opener, rollKey, batches)
 	}()
 	for checks := range batches {
 		n, err := store.FileSupportChecks(ctx, cur.ID, checks)
@@ -292,7 +329,7 @@ func CheckSupports(ctx context.Context, store RollStore, pub, priv *[32]byte, ro
 
 // readSupports sends batches of classified supports (duplicates are the
 // store's to find) until none is left under roll rollID.
-func readSupports(ctx context.Context, store RollStore, rollID int64, pub, priv *[32]byte, rollKey []byte, out chan<- []SupportCheck) error {
+func readSupports(ctx context.Context, store RollStore, rollID int64, opener *record.Opener, rollKey []byte, out chan<- []SupportCheck) error {
 	var after [16]byte
 	for {
 		recs, err := store.SupportsToCheck(ctx, rollID, after, SupportCheckBatch)
@@ -300,7 +337,7 @@ func readSupports(ctx context.Context, store RollStore, rollID int64, pub, priv 
 			return err
 		}
 		after = recs[len(recs)-1].ID
-		checks, hashes := openSupports(recs, pub, priv, rollKey)
+		checks, hashes := openSupports(recs, opener, rollKey)
 		matches, err := store.LookupRoll(ctx, hashes)
 		if err != nil {
 			return err
@@ -330,7 +367,7 @@ func readSupports(ctx context.Context, store RollStore, rollID int64, pub, priv 
 // openSupports opens each record's body and returns its check (Status
 // set unless the roll must say) and the roll hash of its clave (0 when
 // there is none to look up; lookups of 0 are harmless).
-func openSupports(recs []StoredRecord, pub, priv *[32]byte, rollKey []byte) ([]SupportCheck, []int64) {
+func openSupports(recs []StoredRecord, opener *record.Opener, rollKey []byte) ([]SupportCheck, []int64) {
 	checks := make([]SupportCheck, len(recs))
 	hashes := make([]int64, len(recs))
 	workers := min(runtime.GOMAXPROCS(0), len(recs))
@@ -339,7 +376,7 @@ func openSupports(recs []StoredRecord, pub, priv *[32]byte, rollKey []byte) ([]S
 		wg.Go(func() {
 			h := roll.NewHasher(rollKey)
 			for i := w; i < len(recs); i += workers {
-				checks[i], hashes[i] = openSupport(recs[i], pub, priv, h)
+				checks[i], hashes[i] = openSupport(recs[i], opener, h)
 			}
 		})
 	}
@@ -347,14 +384,14 @@ func openSupports(recs []StoredRecord, pub, priv *[32]byte, rollKey []byte) ([]S
 	return checks, hashes
 }
 
-func openSupport(sr StoredRecord, pub, priv *[32]byte, h *roll.Hasher) (SupportCheck, int64) {
+func openSupport(sr StoredRecord, opener *record.Opener, h *roll.Hasher) (SupportCheck, int64) {
 	c := SupportCheck{RecordID: sr.ID, SubjectID: sr.SubjectID, DeviceID: sr.DeviceID, Alcaldia: sr.Alcaldia, Status: StatusUnreadable}
 	r, err := record.Unmarshal(sr.Data)
 	if err != nil {
 		return c, 0
 	}
 	c.SignerIndex = r.SignerIndex
-	b, err := record.OpenBody(r.Body, pub, priv)
+	b, err := opener.Open(r.Body)
 	if err != nil || b.Signer == nil {
 		return c, 0
 	}
@@ -405,27 +442,6 @@ func RunRollChecks(ctx context.Context, store RollStore, dataDir string, pub, pr
 		case <-t.C:
 		}
 	}
-}
-
-// DecideSupport records a reviewer's decision, refusing one without a
-// known decision, a reason or a reviewer.
-func DecideSupport(ctx context.Context, store RollStore, d SupportDecision) error {
-	switch {
-	case d.Decision != DecisionValid && d.Decision != DecisionInvalid:
-		return fmt.Errorf("decide support: decision %q is neither %q nor %q", d.Decision, DecisionValid, DecisionInvalid)
-	case d.Reason == "":
-		return errors.New("decide support: a decision needs a reason")
-	case d.By == "":
-		return errors.New("decide support: a decision needs the reviewer")
-	}
-	if d.At.IsZero() {
-		d.At = time.Now()
-	}
-	d.At = d.At.UTC().Truncate(time.Millisecond)
-	if err := store.DecideSupport(ctx, d); err != nil {
-		return fmt.Errorf("decide support: %w", err)
-	}
-	return nil
 }
 
 // EffectiveStatus is the status a support counts under: a reviewer's

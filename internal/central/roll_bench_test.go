@@ -185,6 +185,15 @@ func BenchmarkRollCheck(b *testing.B) {
 			b.Fatalf("checked %d supports, want %d", n, supports)
 		}
 	}
+	b.StopTimer()
+	// What tiers cost once a roll is imported: the progress document
+	// reads these counts every DefaultProgressTTL.
+	start := time.Now()
+	counts, basis, err := central.TierCounts(ctx, s)
+	if err != nil || basis != central.TierBasisVerified || counts["p-agua"] == 0 {
+		b.Fatalf("tier counts %v %q %v", counts, basis, err)
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "tier-counts-ms")
 	b.ReportMetric(float64(supports), "supports")
 }
 

@@ -17,24 +17,40 @@ type RollStats struct {
 	Checked int64      `json:"checked"` // supports filed under it
 	// Pending are supports not filed under the roll in use yet: new ones,
 	// and older ones until the worker re-checks them after an import.
-	Pending     int64              `json:"pending"`
-	Verified    int64              `json:"verified"`
-	ByStatus    map[string]int64   `json:"by_status"`    // every status, zero included
-	FailedShare map[string]float64 `json:"failed_share"` // every FailedStatuses entry
-	Proposals   []RollGroup        `json:"proposals"`
-	Alcaldias   []RollGroup        `json:"alcaldias"`
-	Devices     []RollShare        `json:"devices"`
-	Canvassers  []RollShare        `json:"canvassers"`
+	Pending  int64 `json:"pending"`
+	Verified int64 `json:"verified"`
+	// Queue are the supports under the roll in use that did not verify
+	// and no reviewer has decided: the review desk's work.
+	Queue int64 `json:"queue"`
+	// Decided are supports a reviewer decided; Disagreements those of
+	// them the roll in use would file otherwise than they were decided on
+	// (each decision stands, and the desk lists these first).
+	Decided       int64              `json:"decided"`
+	Disagreements int64              `json:"disagreements"`
+	ByStatus      map[string]int64   `json:"by_status"`    // every status, zero included
+	FailedShare   map[string]float64 `json:"failed_share"` // every FailedStatuses entry
+	Proposals     []RollGroup        `json:"proposals"`
+	Alcaldias     []RollGroup        `json:"alcaldias"`
+	Devices       []RollShare        `json:"devices"`
+	Canvassers    []RollShare        `json:"canvassers"`
 }
 
 // RollGroup counts the supports of one proposal or alcaldía.
 type RollGroup struct {
-	ID          string             `json:"id"`
-	Raw         int64              `json:"raw"` // every support (for an alcaldía: every one checked)
-	Checked     int64              `json:"checked"`
-	Verified    int64              `json:"verified"`
-	Failed      map[string]int64   `json:"failed"`       // every FailedStatuses entry
-	FailedShare map[string]float64 `json:"failed_share"` // of Checked
+	ID       string `json:"id"`
+	Raw      int64  `json:"raw"` // every support (for an alcaldía: every one checked)
+	Checked  int64  `json:"checked"`
+	Verified int64  `json:"verified"`
+	// Queue are the supports under the roll in use that did not verify
+	// and no reviewer has decided: the review desk's work.
+	Queue int64 `json:"queue"`
+	// Decided are supports a reviewer decided; Disagreements those of
+	// them the roll in use would file otherwise than they were decided on
+	// (each decision stands, and the desk lists these first).
+	Decided       int64              `json:"decided"`
+	Disagreements int64              `json:"disagreements"`
+	Failed        map[string]int64   `json:"failed"`       // every FailedStatuses entry
+	FailedShare   map[string]float64 `json:"failed_share"` // of Checked
 }
 
 // RollShare is the share of one device's or canvasser's supports that did
@@ -82,6 +98,15 @@ func SummarizeRoll(ctx context.Context, s RollStore, raw map[string]int64) (*Rol
 		st := EffectiveStatus(c.Status, c.Decision)
 		rs.Checked += c.N
 		rs.ByStatus[st] += c.N
+		switch {
+		case c.Decision == "" && c.Status != StatusVerified:
+			rs.Queue += c.N
+		case c.Decision != "":
+			rs.Decided += c.N
+			if c.Disagrees {
+				rs.Disagreements += c.N
+			}
+		}
 		for _, g := range []*RollGroup{group(proposals, c.SubjectID), group(alcaldias, c.Alcaldia)} {
 			g.Checked += c.N
 			if st == StatusVerified {

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/voces-cdmx/voces/internal/protocol"
+	"github.com/voces-cdmx/voces/internal/record"
 )
 
 // Defaults for Server's configuration fields.
@@ -94,7 +96,16 @@ type Server struct {
 	// ProgressTTL and ProgressRefresh set how fresh the progress
 	// document is (see DefaultProgressTTL).
 	ProgressTTL, ProgressRefresh time.Duration
+	// Kinds are the record kinds beyond campaign.BaseKinds this central
+	// accepts; Publish lists them in every version. DefaultKinds unless
+	// changed before Publish (nil: no submissions).
+	Kinds []string
 }
+
+// DefaultKinds are the extra kinds a central accepts unless told
+// otherwise (central serve --no-submissions): residents' proposals and
+// assemblies, for the moderation desk.
+var DefaultKinds = []string{string(record.KindProposal), string(record.KindEventProposal)}
 
 // NewServer returns a server over store with defaults set.
 func NewServer(store Store, keys *Keys) *Server {
@@ -114,6 +125,7 @@ func NewServer(store Store, keys *Keys) *Server {
 		HealthLogEvery:     DefaultHealthLogEvery,
 		ProgressTTL:        DefaultProgressTTL,
 		ProgressRefresh:    DefaultProgressRefresh,
+		Kinds:              slices.Clone(DefaultKinds),
 	}
 	// Open makes it again from the fields as adjusted.
 	s.bodies = newBodyGate(s.BodyBudget, s.BodyReadsPerDevice)

@@ -58,7 +58,7 @@ func TestStatsAfterAKnownMix(t *testing.T) {
 	st := c.Stats(t)
 	want := map[string]any{
 		"records":    int64(12),
-		"by_kind":    map[string]int64{"signature": 5, "survey_response": 2, "event_registration": 3, "comment": 2},
+		"by_kind":    map[string]int64{"signature": 5, "survey_response": 2, "event_registration": 3, "comment": 2, "proposal": 0, "event_proposal": 0},
 		"by_channel": map[string]int64{"kiosk": 8, "canvasser": 2, "bundle": 2},
 		"duplicates": int64(1),
 		"conflicts":  int64(1),

@@ -68,6 +68,9 @@ type Store interface {
 	// Responses returns every stored response by proposal, then tier.
 	Responses(ctx context.Context) ([]StoredResponse, error)
 
+	// DraftStore keeps the campaign draft operators edit (drafts.go).
+	DraftStore
+
 	// Stats counts what central holds. Proposals lists only subjects with
 	// signatures; Summarize adds the campaign's other proposals.
 	Stats(ctx context.Context) (*Stats, error)

@@ -64,11 +64,7 @@ func (b *TallyBuilder) Subject(kind, subject, channel, alcaldia string, n int64)
 	t.ByAlcaldia[alcaldia] += n
 	switch record.Kind(kind) {
 	case record.KindSignature:
-		p := b.proposals[subject]
-		if p == nil {
-			p = &ProposalTally{ID: subject, ByChannel: map[string]int64{}, ByAlcaldia: map[string]int64{}}
-			b.proposals[subject] = p
-		}
+		p := b.proposal(subject)
 		p.Supports += n
 		p.ByChannel[channel] += n
 		p.ByAlcaldia[alcaldia] += n
@@ -77,6 +73,26 @@ func (b *TallyBuilder) Subject(kind, subject, channel, alcaldia string, n int64)
 	case record.KindComment:
 		b.articles[subject] += n
 	}
+}
+
+// AuthorSupports adds n supports of a proposal by the authors of the
+// submissions published as it or merged into it: an author's own support
+// counts like a signature (among the unique signers too, where the store
+// counted it once). Call it after Subject rows, before Signers.
+func (b *TallyBuilder) AuthorSupports(subject, channel, alcaldia string, n int64) {
+	p := b.proposal(subject)
+	p.Supports += n
+	p.ByChannel[channel] += n
+	p.ByAlcaldia[alcaldia] += n
+}
+
+func (b *TallyBuilder) proposal(subject string) *ProposalTally {
+	p := b.proposals[subject]
+	if p == nil {
+		p = &ProposalTally{ID: subject, ByChannel: map[string]int64{}, ByAlcaldia: map[string]int64{}}
+		b.proposals[subject] = p
+	}
+	return p
 }
 
 // Signers sets a proposal's distinct signers. Call it after Subject rows.

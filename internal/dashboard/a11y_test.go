@@ -199,6 +199,20 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		save("arco-"+lang, officer.get("/arco"), http.StatusOK)
 		save("arco-result-"+lang, officer.post("/arco", url.Values{"csrf": {csrf}, "by": {"receipt"}, "q": {receipt}}), http.StatusOK)
 	}
+	// The moderation desk: the queue, a pending submission, a decided one.
+	kiosk := s.central.NewDevice(t, record.ModeKiosk)
+	pending, _ := submitted(t, s, kiosk, "Bebederos "+hostile)
+	decided, _ := submitted(t, s, kiosk, "Otra")
+	if err := s.central.Node.Moderation().Decline(context.Background(), "mona", central.DeclineOffensive, "", decided.ID); err != nil {
+		t.Fatal(err)
+	}
+	mod, _ := s.signedIn(t, "mona", central.RoleModerator)
+	for _, lang := range []string{"es", "en"} {
+		mod.get("/lang?to=" + lang + "&back=/")
+		save("moderation-"+lang, mod.get("/moderation?status=all"), http.StatusOK)
+		save("moderation-item-"+lang, mod.get("/moderation/item?id="+idOf(pending)), http.StatusOK)
+		save("moderation-decided-"+lang, mod.get("/moderation/item?id="+idOf(decided)), http.StatusOK)
+	}
 	config := filepath.Join(dir, "htmlvalidate.json")
 	if err := os.WriteFile(config, []byte(`{"extends": ["html-validate:recommended"]}`), 0o644); err != nil {
 		t.Fatal(err)

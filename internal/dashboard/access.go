@@ -44,6 +44,38 @@ func (h *Handler) routes(static http.Handler) []route {
 		{"POST /arco/cancel", central.PermPersonalData, f(h.handleArcoCancel)},
 		{"POST /arco/requests", central.PermPersonalData, f(h.handleArcoRequest)},
 		{"POST /arco/requests/answer", central.PermPersonalData, f(h.handleArcoAnswer)},
+		// The roll check (issue 17): counts for everyone, the review desk
+		// for whoever may see personal data.
+		{"GET /roll", central.PermViewCounts, f(h.handleRollCounts)},
+		{"GET /review", central.PermPersonalData, f(h.handleReview)},
+		{"POST /review/decide", central.PermPersonalData, f(h.handleReviewDecide)},
+		{"POST /review/lookup", central.PermPersonalData, f(h.handleReviewLookup)},
+		// The moderation desk (issue 16).
+		{"GET /moderation", central.PermModerate, f(h.handleModeration)},
+		{"GET /moderation/item", central.PermModerate, f(h.handleModerationItem)},
+		{"POST /moderation/publish", central.PermModerate, f(h.handleModerationPublish)},
+		{"POST /moderation/merge", central.PermModerate, f(h.handleModerationMerge)},
+		{"POST /moderation/decline", central.PermModerate, f(h.handleModerationDecline)},
+		{"POST /moderation/bulk", central.PermModerate, f(h.handleModerationBulk)},
+		// Campaign authoring, versions and the Drafting Group's
+		// responses (issue 15, authoring*.go, versions.go,
+		// obligations.go): moderators write, admins publish.
+		{"GET /draft", central.PermAuthor, f(h.handleDraft)},
+		{"POST /draft/start", central.PermAuthor, f(h.handleDraftStart)},
+		{"POST /draft/discard", central.PermAuthor, f(h.handleDraftDiscard)},
+		{"POST /draft/rebase", central.PermAuthor, f(h.handleDraftRebase)},
+		{"GET /draft/edit", central.PermAuthor, f(h.handleDraftEdit)},
+		{"POST /draft/edit", central.PermAuthor, f(h.handleDraftSave)},
+		{"POST /draft/remove", central.PermAuthor, f(h.handleDraftRemove)},
+		{"POST /draft/close", central.PermAuthor, f(h.handleDraftClose)},
+		{"GET /draft/publish", central.PermPublish, f(h.handlePublishConfirm)},
+		{"POST /draft/publish", central.PermPublish, f(h.handlePublish)},
+		{"GET /versions", central.PermViewCounts, f(h.handleVersions)},
+		{"GET /versions/{n}", central.PermViewCounts, f(h.handleVersion)},
+		{"GET /obligations", central.PermViewCounts, f(h.handleObligations)},
+		{"GET /obligations/answer", central.PermAuthor, f(h.handleAnswerForm)},
+		{"POST /obligations/answer", central.PermAuthor, f(h.handleAnswer)},
+		{"POST /obligations/publish", central.PermPublish, f(h.handlePublishAnswers)},
 		{"/", public, f(h.handleNotFound)},
 	}
 }

@@ -44,6 +44,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		everyone = central.Roles
 		admin    = []central.Role{central.RoleAdmin}
 		officer  = []central.Role{central.RoleDataOfficer}
+		mod      = []central.Role{central.RoleModerator}
 		anyone   []central.Role // public: no session needed
 	)
 	matrix := map[string]struct {
@@ -72,6 +73,32 @@ func TestRoleRouteMatrix(t *testing.T) {
 		"POST /arco/cancel":          {"/arco/cancel", officer},
 		"POST /arco/requests":        {"/arco/requests", officer},
 		"POST /arco/requests/answer": {"/arco/requests/answer", officer},
+		"GET /roll":                  {"/roll", everyone},
+		"GET /review":                {"/review", officer},
+		"POST /review/decide":        {"/review/decide", officer},
+		"POST /review/lookup":        {"/review/lookup", officer},
+		"GET /moderation":            {"/moderation", mod},
+		"GET /moderation/item":       {"/moderation/item?id=none", mod},
+		"POST /moderation/publish":   {"/moderation/publish", mod},
+		"POST /moderation/merge":     {"/moderation/merge", mod},
+		"POST /moderation/decline":   {"/moderation/decline", mod},
+		"POST /moderation/bulk":      {"/moderation/bulk", mod},
+		"GET /draft":                 {"/draft", mod},
+		"POST /draft/start":          {"/draft/start", mod},
+		"POST /draft/discard":        {"/draft/discard", mod},
+		"POST /draft/rebase":         {"/draft/rebase", mod},
+		"GET /draft/edit":            {"/draft/edit?kind=general", mod},
+		"POST /draft/edit":           {"/draft/edit", mod},
+		"POST /draft/remove":         {"/draft/remove", mod},
+		"POST /draft/close":          {"/draft/close", mod},
+		"GET /draft/publish":         {"/draft/publish", admin},
+		"POST /draft/publish":        {"/draft/publish", admin},
+		"GET /versions":              {"/versions", everyone},
+		"GET /versions/{n}":          {"/versions/1", everyone},
+		"GET /obligations":           {"/obligations", everyone},
+		"GET /obligations/answer":    {"/obligations/answer?proposal=x&tier=answer", mod},
+		"POST /obligations/answer":   {"/obligations/answer", mod},
+		"POST /obligations/publish":  {"/obligations/publish", admin},
 	}
 	s := newSite(t)
 	served := map[string]bool{}

@@ -88,6 +88,17 @@ type Config struct {
 	// by voter id for ARCO, and the campaign key pair, when the server
 	// holds it, opens their records for the access report. Required.
 	Keys *central.Keys
+	// Publisher publishes the campaign draft and recorded responses as
+	// new signed versions: the node's central.Server. nil: the publish
+	// buttons answer that publishing is not available here.
+	Publisher Publisher
+	// RollKey reads the electoral roll's key (central.LoadRollKey), for
+	// the review desk to look up the clave of a credential a signer
+	// showed. nil: the desk offers no lookup.
+	RollKey func() ([]byte, error)
+	// Moderation is the moderation desk's engine (central.Node.Moderation);
+	// nil leaves the desk unavailable.
+	Moderation *central.Moderation
 	// HashWait is how long a sign-in waits for a free password check
 	// before it is told to come back (503). 0: DefaultHashWait; negative:
 	// no wait.
@@ -109,6 +120,8 @@ type Handler struct {
 
 	mu        sync.Mutex
 	campaigns *campaignSet // parsed published versions; replaced when a new one appears
+
+	reviewState // the review desk's body opener (review.go)
 }
 
 // New returns the dashboard handler.

@@ -53,6 +53,12 @@ func newSiteWith(t *testing.T, cfg Config) *site {
 	if cfg.Keys == nil {
 		cfg.Keys = c.Keys
 	}
+	if cfg.Publisher == nil {
+		cfg.Publisher = c.Server
+	}
+	if cfg.Moderation == nil {
+		cfg.Moderation = c.Node.Moderation()
+	}
 	h, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -113,6 +113,18 @@ type proposalView struct {
 	Percent       float64
 	Reached       bool
 	ByChannel     []labelled
+	// With a roll imported, tiers count verified supports (Verified) and
+	// Counted is that; otherwise it is UniqueSigners (central.TierCounts).
+	Roll     bool
+	Verified int64
+	Counted  int64
+}
+
+// proposalsView is the proposals page: whether tiers count verified
+// supports, and the proposals.
+type proposalsView struct {
+	Roll      bool
+	Proposals []proposalView
 }
 
 func (h *Handler) handleProposals(w http.ResponseWriter, r *http.Request) {
@@ -125,16 +137,23 @@ func (h *Handler) handleProposals(w http.ResponseWriter, r *http.Request) {
 	for _, p := range t.Proposals {
 		counted[p.ID] = p
 	}
+	tiers, basis, err := central.TierCounts(r.Context(), h.cfg.Store)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	roll := basis == central.TierBasisVerified
 	var out []proposalView
 	add := func(pt central.ProposalTally, p *campaign.Proposal, old bool) {
 		pv := proposalView{ID: pt.ID, Title: pt.ID, Old: old, Supports: pt.Supports,
-			UniqueSigners: pt.UniqueSigners, Repeats: pt.Repeats, Threshold: int64(pt.Threshold)}
+			UniqueSigners: pt.UniqueSigners, Repeats: pt.Repeats, Threshold: int64(pt.Threshold),
+			Roll: roll, Verified: tiers[pt.ID], Counted: tiers[pt.ID]}
 		if p != nil {
 			pv.Title, pv.Threshold = p.Title.Get(string(l)), int64(cs.goal(p))
 		}
 		if pv.Threshold > 0 {
-			pv.Percent = min(100, float64(pv.UniqueSigners)*100/float64(pv.Threshold))
-			pv.Reached = pv.UniqueSigners >= pv.Threshold
+			pv.Percent = min(100, float64(pv.Counted)*100/float64(pv.Threshold))
+			pv.Reached = pv.Counted >= pv.Threshold
 		}
 		for _, c := range channels {
 			pv.ByChannel = append(pv.ByChannel, labelled{l.T("channel." + c), pt.ByChannel[c]})
@@ -155,7 +174,7 @@ func (h *Handler) handleProposals(w http.ResponseWriter, r *http.Request) {
 			add(pt, cs.proposal(pt.ID), true)
 		}
 	}
-	h.render(w, r, http.StatusOK, "proposals", "proposals.title", out)
+	h.render(w, r, http.StatusOK, "proposals", "proposals.title", proposalsView{Roll: roll, Proposals: out})
 }
 
 type surveyView struct {
@@ -364,6 +383,7 @@ type deviceView struct {
 	Campaign              int
 	LastError             string
 	RevokedAt             string
+	Flagged               int64 // submissions in the last hour, when that is too many (moderation.go)
 }
 
 func (h *Handler) handleFleet(w http.ResponseWriter, r *http.Request) {
@@ -402,6 +422,10 @@ func (h *Handler) fleet(r *http.Request) (*fleetView, error) {
 	if err != nil {
 		return nil, err
 	}
+	flagged, err := central.FlaggedDevices(r.Context(), h.cfg.Store, now, h.threshold())
+	if err != nil {
+		return nil, err
+	}
 	v := &fleetView{StaleMinutes: int(central.StaleAfter / time.Minute), Quarantined: central.QuarantineTotal(quarantined)}
 	if err := h.quarantine(r, v); err != nil {
 		return nil, err
@@ -410,7 +434,7 @@ func (h *Handler) fleet(r *http.Request) (*fleetView, error) {
 		d := &devices[i]
 		dv := deviceView{
 			ID: d.ID, Name: d.Name, Mode: d.Mode, State: central.FleetState(&d.Device, now),
-			Records: d.Records, Gaps: gaps[d.ID], Quarantined: quarantined[d.ID], App: d.AppVersion,
+			Records: d.Records, Gaps: gaps[d.ID], Quarantined: quarantined[d.ID], App: d.AppVersion, Flagged: flagged[d.ID],
 			Pending: l.T("fleet.unknown"), Dead: l.T("fleet.unknown"), Oldest: l.T("fleet.unknown"),
 			LastSeen: l.T("fleet.never"),
 		}

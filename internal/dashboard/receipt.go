@@ -1,11 +1,14 @@
 package dashboard
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/record"
 )
 
@@ -21,6 +24,7 @@ type receiptView struct {
 type receiptFound struct {
 	Arrived string
 	What    string
+	Status  string // a submission's place in moderation; "" for other kinds
 }
 
 // handleReceiptForm shows the receipt check, with the code filled in when
@@ -96,6 +100,14 @@ func (h *Handler) handleReceipt(w http.ResponseWriter, r *http.Request) {
 				number, title = a.Number, a.Title.Get(string(l))
 			}
 			f.What = l.T("receipt.comment", number, title)
+		case record.KindProposal, record.KindEventProposal:
+			f.What = l.T("receipt." + rec.Kind)
+			st, err := h.submissionStatus(r.Context(), l, cs, rec.ID)
+			if err != nil {
+				h.serverError(w, r, err)
+				return
+			}
+			f.Status = st
 		}
 		v.Found = append(v.Found, f)
 	}
@@ -117,4 +129,34 @@ func wellFormedReceipt(code string) bool {
 		}
 	}
 	return true
+}
+
+// submissionStatus says where a resident's proposal or assembly stands:
+// in review, published (as which title), merged (into which), declined
+// (for which of the listed reasons). Never the moderator's note or name.
+func (h *Handler) submissionStatus(ctx context.Context, l lang, cs *campaignSet, id [16]byte) (string, error) {
+	s, err := h.cfg.Store.Submission(ctx, id)
+	if errors.Is(err, central.ErrNotFound) {
+		return l.T("receipt.st.unopened"), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	title := s.Target
+	if p := cs.latest.Proposal(s.Target); p != nil {
+		title = p.Title.Get(string(l))
+	} else if e := cs.latest.Event(s.Target); e != nil {
+		title = e.Title.Get(string(l))
+	}
+	switch s.Status {
+	case central.SubmissionPublished:
+		return l.T("receipt.st.published", title), nil
+	case central.SubmissionMerged:
+		return l.T("receipt.st.merged", title), nil
+	case central.SubmissionDeclined:
+		return l.T("receipt.st.declined", l.T("mod.reason."+s.Reason)), nil
+	case central.SubmissionWithdrawn:
+		return l.T("receipt.st.withdrawn"), nil
+	}
+	return l.T("receipt.st.pending"), nil
 }

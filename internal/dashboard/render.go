@@ -12,7 +12,8 @@ import (
 )
 
 // pageNames are the templates that render a whole page inside layout.html.
-var pageNames = []string{"login", "overview", "proposals", "survey", "participation", "fleet", "revoke", "audit", "arco", "receipt", "error"}
+var pageNames = []string{"login", "overview", "proposals", "survey", "participation", "fleet", "revoke", "audit", "arco", "receipt", "error", "review", "reviewcounts",
+	"moderation", "moderation_item"}
 
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -23,7 +24,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return min(100, float64(part)*100/float64(whole))
 		},
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/authoring_parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("dashboard templates: %w", err)
 	}
@@ -43,7 +44,7 @@ type view struct {
 	L        lang
 	Title    string // message id
 	Page     string
-	Path     string       // for the language switch link
+	Path     string       // for the language switch link: the page, with its query when it was a GET
 	Operator string       // "" before sign-in
 	Role     central.Role // the operator's role; "" before sign-in
 	CSRF     string
@@ -67,7 +68,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 
 func (h *Handler) renderFlash(w http.ResponseWriter, r *http.Request, status int, page, title, flash string, data any) {
 	l := langOf(r)
-	v := view{L: l, Title: title, Page: page, Path: r.URL.Path, Flash: flash, Data: data,
+	v := view{L: l, Title: title, Page: page, Path: backPath(r), Flash: flash, Data: data,
 		Now: h.cfg.Now().In(h.cfg.Location).Format("2006-01-02 15:04")}
 	if s := sessionOf(r); s != nil {
 		v.Operator, v.Role, v.CSRF = s.Operator, s.Role, s.CSRFToken

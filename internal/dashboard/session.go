@@ -92,8 +92,9 @@ func (h *Handler) withSession(next http.HandlerFunc) http.HandlerFunc {
 		}
 		if r.Method == http.MethodPost {
 			// Dashboard forms carry a token and an id or two; nothing
-			// bigger has a reason to arrive.
-			r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+			// bigger has a reason to arrive, but for the campaign's
+			// texts (formLimit).
+			r.Body = http.MaxBytesReader(w, r.Body, formLimit(r.URL.Path))
 		}
 		if r.Method == http.MethodPost && !validToken(r.PostFormValue(csrfField), s.CSRFToken) {
 			h.log.Warn("form without valid anti-forgery token", "path", r.URL.Path)

@@ -55,8 +55,11 @@ func TestDelivery(t *testing.T) {
 	}
 	suite.Lock()
 	defer suite.Unlock()
-	t.Logf("suite: %d scenarios, %d device runs, %d records sent, %d lost, %d duplicated (%d replays recognised by central)",
-		suite.scenarios, suite.devices, suite.sent, suite.lost, suite.duplicated, suite.replays)
+	t.Logf("suite: %d scenarios, %d device runs, %d records sent (%d proposals and assemblies), %d lost, %d duplicated (%d replays recognised by central)",
+		suite.scenarios, suite.devices, suite.sent, suite.submitted, suite.lost, suite.duplicated, suite.replays)
+	if suite.sent > 0 && suite.submitted == 0 {
+		t.Error("no proposal or assembly went through the suite: fieldsim makes them only for a campaign that accepts them")
+	}
 	// Under -run only some scenarios run; the floor is for the whole suite.
 	if suite.scenarios == len(scenarios) && (suite.sent < suiteMinRecords || suite.devices < suiteMinDevices) {
 		t.Errorf("the suite sent %d records from %d devices, want at least %d from %d", suite.sent, suite.devices, suiteMinRecords, suiteMinDevices)
@@ -123,6 +126,14 @@ func testEndToEnd(t *testing.T, name string) {
 		}
 	}
 
+	// The fault suite covers residents' submissions because fieldsim
+	// makes them for a central that accepts them, as every central does
+	// by default.
+	for _, k := range record.SubmissionKinds {
+		if madeByKind[string(k)] == 0 {
+			t.Errorf("fieldsim made no %s record: the suite would not cover them", k)
+		}
+	}
 	st := statsCLI(t, data)
 	for _, k := range record.Kinds {
 		if st.ByKind[string(k)] != int64(madeByKind[string(k)]) {

@@ -311,6 +311,7 @@ type ledger struct {
 	lost       int   // made but not in central
 	duplicated int   // stored more than once, or stored but never made
 	replays    int64 // arrivals central recognised as duplicates
+	submitted  int   // of sent, residents' proposals and assemblies
 }
 
 // suite adds up the ledgers of every scenario that ran.
@@ -346,6 +347,12 @@ func accountStored(tb testing.TB, scenario string, stored map[uuid.UUID]int, st 
 				l.lost++
 			}
 		}
+		var n int
+		if err := openRO(tb, path).QueryRow(`SELECT count(*) FROM records WHERE kind IN (?, ?)`,
+			string(record.KindProposal), string(record.KindEventProposal)).Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		l.submitted += n
 	}
 	for id, n := range stored {
 		l.duplicated += n - 1
@@ -370,6 +377,7 @@ func accountStored(tb testing.TB, scenario string, stored map[uuid.UUID]int, st 
 	suite.lost += l.lost
 	suite.duplicated += l.duplicated
 	suite.replays += l.replays
+	suite.submitted += l.submitted
 	suite.scenarios++
 	suite.Unlock()
 	return l

@@ -37,7 +37,13 @@ var CSVColumns = []string{
 	"signer_name", "signer_id_type", "signer_voter_id", "signer_alcaldia", "consent_version",
 	"registrant_name", "registrant_contact",
 	"comment_text", "comment_name", "comment_alcaldia",
-	"canvasser", "signature_file", "signer_witnessed",
+	"canvasser", "signature_file",
+	// Residents' proposals (their author in the signer columns, their
+	// signature in signature_file) and assemblies.
+	"submission_title", "submission_text", "submission_theme", "submission_lang", "submission_named",
+	"assembly_starts", "assembly_venue", "assembly_organiser", "assembly_contact",
+	// A support given as a mark a canvasser witnessed, not a signature.
+	"signer_witnessed",
 }
 
 // utf8BOM makes Excel read the file as UTF-8 instead of the system code
@@ -204,7 +210,17 @@ func csvRow(row []string, o *openedRecord, cs []*campaign.Campaign, questions *q
 	row[24] = sigFile
 	if s := b.Signer; s != nil && s.Witnessed {
 		// A mark witnessed by the canvasser, not a signature.
-		row[25] = "witnessed"
+		row[34] = "witnessed"
+	}
+	if p := b.Proposal; p != nil {
+		row[25], row[26], row[27], row[28] = safeCell(p.Title), safeCell(p.Text), safeCell(p.Theme), safeCell(p.Lang)
+		row[29] = strconv.FormatBool(p.Named)
+	}
+	if a := b.Assembly; a != nil {
+		row[25], row[26], row[28] = safeCell(a.Title), safeCell(a.About), safeCell(a.Lang)
+		row[30] = a.Starts.In(loc).Format(TimeLayout)
+		row[31], row[32], row[33] = safeCell(a.Venue), safeCell(a.Organiser), safeCell(a.Contact)
+		row[17] = safeCell(a.ConsentVersion)
 	}
 	n := len(CSVColumns)
 	for id, a := range b.Answers {

@@ -130,6 +130,10 @@ type Options struct {
 	// other comma-decimal) locale splits on its list separator, ';', and
 	// shows a comma-separated file as one column. See ParseDelimiter.
 	Delimiter rune
+	// Roll is the roll check's counts (central.SummarizeRoll); when set,
+	// PDF sheets give each proposal's verified supports next to the raw
+	// ones and end with the same per alcaldía.
+	Roll *central.RollStats
 	// Progress, if set, is called after each record with the phase
 	// (PhaseWriting for CSV and XLSX; PhaseReading, then PhaseRendering for PDF),
 	// the records done in it and the total expected.
@@ -276,6 +280,14 @@ func subjectTitle(cs []*campaign.Campaign, kind, subjectID string) string {
 		case record.KindSurvey:
 			if c.Survey.ID == subjectID {
 				return c.Survey.Title.Get("es")
+			}
+		case record.KindProposal, record.KindEventProposal:
+			// The title it was published under, once a moderator has.
+			if p := c.Proposal(subjectID); p != nil {
+				return p.Title.Get("es")
+			}
+			if e := c.Event(subjectID); e != nil {
+				return e.Title.Get("es")
 			}
 		}
 	}

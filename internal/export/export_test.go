@@ -205,6 +205,9 @@ func TestCSVRoundTripsEveryFieldOfEveryRecord(t *testing.T) {
 		for _, col := range export.CSVColumns[13:24] {
 			want[col] = ""
 		}
+		for _, col := range export.CSVColumns[25:] {
+			want[col] = ""
+		}
 		switch r.Kind {
 		case record.KindSignature:
 			p := c.Proposal(r.SubjectID)
@@ -222,6 +225,18 @@ func TestCSVRoundTripsEveryFieldOfEveryRecord(t *testing.T) {
 			want["comment_text"], want["comment_name"], want["comment_alcaldia"] = d.Body.Comment.Text, d.Body.Comment.Name, d.Body.Comment.Alcaldia
 		case record.KindSurvey:
 			want["subject_title"] = c.Survey.Title.Get("es")
+		case record.KindProposal:
+			s, p := d.Body.Signer, d.Body.Proposal
+			want["signer_name"], want["signer_id_type"], want["signer_voter_id"] = s.Name, s.IDType, voterid.Normalize(s.VoterID)
+			want["signer_alcaldia"], want["consent_version"] = s.Alcaldia, s.ConsentVersion
+			want["submission_title"], want["submission_text"] = record.NormalizeLine(p.Title), record.NormalizeText(p.Text)
+			want["submission_theme"], want["submission_lang"], want["submission_named"] = p.Theme, p.Lang, strconv.FormatBool(p.Named)
+		case record.KindEventProposal:
+			a := d.Body.Assembly
+			want["submission_title"], want["submission_text"], want["submission_lang"] = a.Title, a.About, a.Lang
+			want["assembly_starts"] = a.Starts.In(loc).Format(export.TimeLayout)
+			want["assembly_venue"], want["assembly_organiser"], want["assembly_contact"] = a.Venue, a.Organiser, a.Contact
+			want["consent_version"] = a.ConsentVersion
 		}
 		want["canvasser"] = d.Body.Canvasser
 		for _, q := range c.Survey.Questions {
@@ -247,7 +262,7 @@ func TestCSVRoundTripsEveryFieldOfEveryRecord(t *testing.T) {
 		}
 
 		// The signature file holds the very strokes the person drew.
-		if r.Kind != record.KindSignature {
+		if !r.Kind.Signed() {
 			if row["signature_file"] != "" {
 				t.Errorf("record %s (%s) has a signature file", id, r.Kind)
 			}

@@ -113,6 +113,7 @@ func PDF(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 
 	cs := opt.newestFirst()
 	s := newSheets(cs, loc, opt.now())
+	s.roll = opt.Roll
 	if opt.Progress != nil {
 		s.rendered = func(n int64) { opt.Progress(PhaseRendering, n, done) }
 	}
@@ -130,6 +131,9 @@ func PDF(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 	}
 	if len(byProposal) == 0 {
 		s.empty()
+	}
+	if s.roll != nil {
+		s.rollSummary(s.roll)
 	}
 
 	f, err := createTemp(out)
@@ -177,7 +181,8 @@ type sheets struct {
 	generated time.Time
 	heading   string // proposal title on table pages; "" on title pages
 	images    int
-	rendered  func(n int64) // progress: signatures drawn so far, if set
+	rendered  func(n int64)      // progress: signatures drawn so far, if set
+	roll      *central.RollStats // the roll check's counts; nil before a roll is imported
 }
 
 func newSheets(cs []*campaign.Campaign, loc *time.Location, now time.Time) *sheets {
@@ -325,6 +330,9 @@ func (s *sheets) titlePage(id, title string, prop *campaign.Proposal, goal int, 
 		{"Firmas en estas hojas", thousands(len(rows))},
 		{"Personas distintas (por clave de elector)", thousands(len(voters)) + " · " + progress},
 		{"Hojas generadas", s.generated.Format("2006-01-02 15:04 MST")},
+	}
+	if s.roll != nil {
+		facts = append(facts[:len(facts)-1:len(facts)-1], append(rollFacts(s.roll, id, len(rows)), facts[len(facts)-1])...)
 	}
 	p.SetFillColor(240, 240, 240)
 	p.SetDrawColor(90, 90, 90)

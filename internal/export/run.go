@@ -37,8 +37,20 @@ func Run(ctx context.Context, node *central.Node, req Request) (*Summary, error)
 	if err != nil {
 		return nil, err
 	}
+	st, err := store.Stats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	raw := map[string]int64{}
+	for _, p := range st.Proposals {
+		raw[p.ID] = p.Supports
+	}
+	roll, err := central.SummarizeRoll(ctx, store, raw)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
 	bar, done := progress.Phases(req.ProgressWriter, "records")
-	sum, err := req.Write(ctx, store, key, req.Out, Options{Kind: record.Kind(req.Kind), Campaigns: campaigns, Progress: bar, Delimiter: req.Delimiter})
+	sum, err := req.Write(ctx, store, key, req.Out, Options{Kind: record.Kind(req.Kind), Campaigns: campaigns, Progress: bar, Delimiter: req.Delimiter, Roll: roll})
 	done()
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)

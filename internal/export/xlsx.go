@@ -260,6 +260,49 @@ func sheetColumnsFor(kind record.Kind, cs []*campaign.Campaign, loc *time.Locati
 				return nil
 			}},
 		)
+	case record.KindProposal:
+		cols = append(cols, signerColumns()...)
+		cols = append(cols,
+			xlsxColumn{"submission_title", 40, func(o *openedRecord) any {
+				return proposalField(o, func(p *record.Submission) string { return p.Title })
+			}},
+			xlsxColumn{"submission_text", 80, func(o *openedRecord) any {
+				return proposalField(o, func(p *record.Submission) string { return p.Text })
+			}},
+			xlsxColumn{"submission_theme", 16, func(o *openedRecord) any {
+				return proposalField(o, func(p *record.Submission) string { return p.Theme })
+			}},
+			xlsxColumn{"submission_lang", 8, func(o *openedRecord) any {
+				return proposalField(o, func(p *record.Submission) string { return p.Lang })
+			}},
+			xlsxColumn{"submission_named", 8, func(o *openedRecord) any {
+				if p := o.Body.Proposal; p != nil {
+					return p.Named
+				}
+				return nil
+			}},
+		)
+	case record.KindEventProposal:
+		cols = append(cols,
+			xlsxColumn{"submission_title", 40, func(o *openedRecord) any { return assemblyField(o, func(a *record.Assembly) string { return a.Title }) }},
+			xlsxColumn{"submission_text", 60, func(o *openedRecord) any { return assemblyField(o, func(a *record.Assembly) string { return a.About }) }},
+			xlsxColumn{"assembly_starts" + tz, dateWidth, func(o *openedRecord) any {
+				if a := o.Body.Assembly; a != nil {
+					return wallClock(a.Starts, loc)
+				}
+				return nil
+			}},
+			xlsxColumn{"assembly_venue", 32, func(o *openedRecord) any { return assemblyField(o, func(a *record.Assembly) string { return a.Venue }) }},
+			xlsxColumn{"assembly_organiser", 32, func(o *openedRecord) any {
+				return assemblyField(o, func(a *record.Assembly) string { return a.Organiser })
+			}},
+			xlsxColumn{"assembly_contact", 28, func(o *openedRecord) any {
+				return assemblyField(o, func(a *record.Assembly) string { return a.Contact })
+			}},
+			xlsxColumn{"consent_version", 10, func(o *openedRecord) any {
+				return assemblyField(o, func(a *record.Assembly) string { return a.ConsentVersion })
+			}},
+		)
 	case record.KindEvent:
 		cols = append(cols,
 			xlsxColumn{"registrant_name", 32, func(o *openedRecord) any {
@@ -329,4 +372,37 @@ func sheetColumnsFor(kind record.Kind, cs []*campaign.Campaign, loc *time.Locati
 		}})
 	}
 	return append(cols, xlsxColumn{"canvasser", 20, func(o *openedRecord) any { return text(o.Body.Canvasser) }})
+}
+
+// signerColumns are a proposal author's columns, named as a supporter's.
+func signerColumns() []xlsxColumn {
+	field := func(f func(*record.Signer) string) func(o *openedRecord) any {
+		return func(o *openedRecord) any {
+			if s := o.Body.Signer; s != nil {
+				return text(f(s))
+			}
+			return nil
+		}
+	}
+	return []xlsxColumn{
+		{"signer_name", 32, field(func(s *record.Signer) string { return s.Name })},
+		{"signer_id_type", 10, field(func(s *record.Signer) string { return s.IDType })},
+		{"signer_voter_id", 22, field(func(s *record.Signer) string { return s.VoterID })},
+		{"signer_alcaldia", 22, field(func(s *record.Signer) string { return s.Alcaldia })},
+		{"consent_version", 10, field(func(s *record.Signer) string { return s.ConsentVersion })},
+	}
+}
+
+func proposalField(o *openedRecord, f func(*record.Submission) string) any {
+	if p := o.Body.Proposal; p != nil {
+		return text(f(p))
+	}
+	return nil
+}
+
+func assemblyField(o *openedRecord, f func(*record.Assembly) string) any {
+	if a := o.Body.Assembly; a != nil {
+		return text(f(a))
+	}
+	return nil
 }

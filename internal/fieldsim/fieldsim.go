@@ -23,7 +23,10 @@ type Mix map[record.Kind]int
 
 // DefaultMix is about half signatures, as at a Citizen Assembly, with the
 // rest mostly survey responses.
-var DefaultMix = Mix{record.KindSignature: 8, record.KindSurvey: 4, record.KindEvent: 2, record.KindComment: 2}
+// Residents' own proposals and assemblies are rare next to supports: a
+// proposal takes minutes to write on a kiosk.
+var DefaultMix = Mix{record.KindSignature: 8, record.KindSurvey: 4, record.KindEvent: 2, record.KindComment: 2,
+	record.KindProposal: 1, record.KindEventProposal: 1}
 
 // The crowd is a population every simulated device shares, whatever its
 // seed: the same person signing the same proposal on two devices is what
@@ -50,6 +53,7 @@ type Generator struct {
 	c         *campaign.Campaign
 	mode      string
 	event     *campaign.Event // canvasser mode: the assembly being worked
+	impromptu string          // canvasser mode: the id of an assembly opened on the spot, once one is
 	canvasser string          // canvasser mode: who is collecting
 	crowd     []crowdMember
 
@@ -85,7 +89,9 @@ func New(c *campaign.Campaign, mode string, seed uint64) *Generator {
 }
 
 func makeCrowd(c *campaign.Campaign) []crowdMember {
-	if len(c.Proposals) == 0 {
+	// Closed proposals take no new supports: devices refuse them.
+	open := c.OpenProposals()
+	if len(open) == 0 {
 		return nil
 	}
 	rng := rand.New(rand.NewPCG(CrowdSeed, CrowdSeed))
@@ -94,8 +100,8 @@ func makeCrowd(c *campaign.Campaign) []crowdMember {
 		m := &crowd[i]
 		m.Person = NewPerson(rng)
 		m.idType = pick(rng, c.IDTypes)
-		m.proposals[0] = c.Proposals[rng.IntN(len(c.Proposals))].ID
-		m.proposals[1] = c.Proposals[rng.IntN(len(c.Proposals))].ID
+		m.proposals[0] = open[rng.IntN(len(open))]
+		m.proposals[1] = open[rng.IntN(len(open))]
 	}
 	return crowd
 }
@@ -117,11 +123,14 @@ func (g *Generator) possible(k record.Kind) bool {
 	case record.KindSurvey:
 		return len(g.c.Survey.Questions) > 0
 	case record.KindSignature:
-		return len(g.c.Proposals) > 0
+		return len(g.c.OpenProposals()) > 0
 	case record.KindEvent:
 		return len(g.c.Events) > 0
 	case record.KindComment:
 		return len(g.c.Articles) > 0
+	case record.KindProposal, record.KindEventProposal:
+		// Only what the campaign says central accepts (see Kinds).
+		return g.c.AcceptsKind(string(k))
 	}
 	return false
 }
@@ -151,6 +160,10 @@ func (g *Generator) Next() (d *record.Draft, crowd bool) {
 		return g.Registration(), false
 	case record.KindComment:
 		return g.Comment(), false
+	case record.KindProposal:
+		return g.Proposal(), false
+	case record.KindEventProposal:
+		return g.Assembly(), false
 	}
 	return g.Survey(), false
 }
@@ -163,16 +176,23 @@ func (g *Generator) draft(k record.Kind, subject string) *record.Draft {
 		d.EventID = g.event.ID
 		d.Body.Canvasser = g.canvasser
 	}
+	if g.impromptu != "" {
+		d.EventID = g.impromptu
+	}
 	return d
 }
 
 // proposal picks what a new signer supports: at an assembly, one of the
-// proposals signed there.
+// open proposals signed there.
 func (g *Generator) proposal() string {
-	if g.event != nil && len(g.event.Proposals) > 0 {
-		return pick(g.rng, g.event.Proposals)
+	open := g.c.OpenProposals()
+	if g.event != nil {
+		there := slices.DeleteFunc(slices.Clone(g.event.Proposals), func(id string) bool { return !slices.Contains(open, id) })
+		if len(there) > 0 {
+			return pick(g.rng, there)
+		}
 	}
-	return g.c.Proposals[g.rng.IntN(len(g.c.Proposals))].ID
+	return open[g.rng.IntN(len(open))]
 }
 
 // Signature returns a new person's support for a proposal.

@@ -44,6 +44,7 @@ func TestIDLettersDropAccentsAndWriteÑAsX(t *testing.T) {
 
 func TestDraftsPassValidation(t *testing.T) {
 	c := defaultCampaign(t)
+	c.Kinds = []string{string(record.KindProposal), string(record.KindEventProposal)} // as central publishes it
 	for _, mode := range []string{record.ModeKiosk, record.ModeCanvasser} {
 		t.Run(mode, func(t *testing.T) {
 			g := New(c, mode, 7)
@@ -162,4 +163,66 @@ func defaultCampaign(t *testing.T) *campaign.Campaign {
 		t.Fatal(err)
 	}
 	return c
+}
+
+func TestClosedProposalsGetNoNewSupports(t *testing.T) {
+	c := defaultCampaign(t)
+	closed := map[string]bool{}
+	for i := range c.Proposals {
+		if i%2 == 0 {
+			c.Proposals[i].Closed = true
+			closed[c.Proposals[i].ID] = true
+		}
+	}
+	for _, mode := range []string{record.ModeKiosk, record.ModeCanvasser} {
+		g := New(c, mode, 11)
+		signed := 0
+		for i := range 400 {
+			d, _ := g.Next()
+			if err := d.Validate(c); err != nil {
+				t.Fatalf("%s draft %d: %v", mode, i, err)
+			}
+			if d.Kind == record.KindSignature {
+				signed++
+				if closed[d.SubjectID] {
+					t.Fatalf("%s draft %d supports closed proposal %s", mode, i, d.SubjectID)
+				}
+			}
+		}
+		if signed == 0 {
+			t.Errorf("%s: no signatures at all", mode)
+		}
+	}
+}
+
+// TestNoSubmissionsWhereCentralTakesNone: a campaign that lists no
+// submission kinds gets none, as a kiosk offers none.
+func TestNoSubmissionsWhereCentralTakesNone(t *testing.T) {
+	c := defaultCampaign(t)
+	g := New(c, record.ModeCanvasser, 7)
+	for i := range 600 {
+		d, _ := g.Next()
+		if d.Kind == record.KindProposal || d.Kind == record.KindEventProposal {
+			t.Fatalf("draft %d is a %s, which the campaign does not accept", i, d.Kind)
+		}
+	}
+}
+
+// TestImpromptuAssemblyCollectsSignatures: in canvasser mode, the
+// signatures after an assembly opened on the spot carry its id.
+func TestImpromptuAssemblyCollectsSignatures(t *testing.T) {
+	c := defaultCampaign(t)
+	c.Kinds = []string{string(record.KindEventProposal)}
+	g := New(c, record.ModeCanvasser, 7)
+	a := g.Assembly()
+	if err := a.Validate(c); err != nil {
+		t.Fatal(err)
+	}
+	s := g.Signature()
+	if s.EventID != a.SubjectID {
+		t.Fatalf("the next signature's event is %q, want the impromptu assembly %q", s.EventID, a.SubjectID)
+	}
+	if err := s.Validate(c); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -176,5 +176,6 @@ func (g *Generator) PopulationSignature() *record.Draft {
 	if s.CURP {
 		idType = campaign.IDTypeCURP
 	}
-	return g.signature(&s.Person, idType, g.c.Proposals[i%len(g.c.Proposals)].ID)
+	open := g.c.OpenProposals()
+	return g.signature(&s.Person, idType, open[i%len(open)])
 }

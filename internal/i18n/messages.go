@@ -39,6 +39,8 @@ var catalogue = map[string]msg{
 	"kind.signature":          {"apoyo a una propuesta", "support for a proposal"},
 	"kind.event_registration": {"registro a una asamblea", "assembly registration"},
 	"kind.comment":            {"comentario", "comment"},
+	"kind.proposal":           {"propuesta nueva", "new proposal"},
+	"kind.event_proposal":     {"asamblea propuesta", "proposed assembly"},
 
 	// Attract, language and home.
 	"attract.touch":       {"Toca para empezar", "Touch to begin"},
@@ -224,6 +226,8 @@ var catalogue = map[string]msg{
 	"saved.thanks.signature":          {"Gracias. Tu apoyo quedó guardado.", "Thank you. Your support has been saved."},
 	"saved.thanks.event_registration": {"Gracias. Tu registro quedó guardado.", "Thank you. Your registration has been saved."},
 	"saved.thanks.comment":            {"Gracias. Tu comentario quedó guardado.", "Thank you. Your comment has been saved."},
+	"saved.thanks.proposal":           {"Gracias. Tu propuesta quedó guardada; la revisarán antes de publicarla.", "Thank you. Your proposal has been saved; it will be reviewed before it is published."},
+	"saved.thanks.event_proposal":     {"Gracias. Tu asamblea quedó guardada; la revisarán antes de publicarla.", "Thank you. Your assembly has been saved; it will be reviewed before it is published."},
 	"saved.code":                      {"Tu código de recibo:", "Your receipt code:"},
 	"saved.note":                      {"Anótalo si quieres comprobar después que tu participación llegó. No contiene ningún dato personal.", "Note it down if you want to check later that your contribution arrived. It contains no personal data."},
 	"saved.where":                     {"Para comprobarlo, escribe este código en la página «Consultar código de recibo» del sitio de la consulta.", "To check, type this code on the “Check a receipt code” page of the consultation's website."},

@@ -232,13 +232,16 @@ const (
 	ReasonUnknownSubject   = "unknown_subject"
 	ReasonInvalidEnvelope  = "invalid_envelope"
 	ReasonDuplicateInBatch = "duplicate_in_batch"
+	// ReasonKindNotAccepted: the campaign version the record was made
+	// under does not list its kind among those central accepts.
+	ReasonKindNotAccepted = "kind_not_accepted"
 )
 
 // Reasons are every reason above, so metrics can show each one at 0
 // before it first happens. A new reason belongs here too.
 var Reasons = []string{
 	ReasonUndecodable, ReasonWrongDevice, ReasonBadSignature, ReasonUnknownCampaign,
-	ReasonUnknownVersion, ReasonUnknownSubject, ReasonInvalidEnvelope, ReasonDuplicateInBatch,
+	ReasonUnknownVersion, ReasonUnknownSubject, ReasonInvalidEnvelope, ReasonDuplicateInBatch, ReasonKindNotAccepted,
 }
 
 // Statuses are every per-record outcome, in the order above.

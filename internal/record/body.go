@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/nacl/box"
 
@@ -24,6 +25,8 @@ type Body struct {
 	Signer     *Signer          `json:"signer,omitempty"`     // signature
 	Registrant *Registrant      `json:"registrant,omitempty"` // event_registration
 	Comment    *Comment         `json:"comment,omitempty"`    // comment
+	Proposal   *Submission      `json:"proposal,omitempty"`   // proposal, with Signer for its author
+	Assembly   *Assembly        `json:"assembly,omitempty"`   // event_proposal
 	Canvasser  string           `json:"canvasser,omitempty"`  // who collected it, in canvasser mode
 
 	// Strokes is the signature's stroke encoding (internal/stroke). It
@@ -57,6 +60,33 @@ type Comment struct {
 	Text     string `json:"text"`
 	Name     string `json:"name,omitempty"` // optional signature of the comment
 	Alcaldia string `json:"alcaldia,omitempty"`
+}
+
+// Submission is a proposal a resident writes. Its author also signs it
+// (Body.Signer and the strokes): once published, that is the author's own
+// support, counted like any other.
+type Submission struct {
+	Title    string `json:"title"`
+	Text     string `json:"text"`
+	Theme    string `json:"theme"`              // a campaign theme id
+	Alcaldia string `json:"alcaldia,omitempty"` // the alcaldía it concerns; "" for the whole city
+	Lang     string `json:"lang"`               // the language it was written in: "es" or "en"
+	Named    bool   `json:"named,omitzero"`     // the author agreed to be named when it is published
+}
+
+// Assembly is a Citizen Assembly a resident announces, or one a canvasser
+// opens on the spot; signatures collected there carry its device-made id
+// (the record's subject) as their event id.
+type Assembly struct {
+	Title          string    `json:"title"`
+	Starts         time.Time `json:"starts"` // date and time, with the local offset
+	Alcaldia       string    `json:"alcaldia"`
+	Venue          string    `json:"venue"`
+	About          string    `json:"about"`
+	Organiser      string    `json:"organiser"`
+	Contact        string    `json:"contact,omitempty"`
+	Lang           string    `json:"lang"`
+	ConsentVersion string    `json:"consent_version"`
 }
 
 // bodyVersion leads the plaintext so its layout can evolve.

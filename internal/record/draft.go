@@ -42,11 +42,16 @@ const (
 	ReasonRequired       = "required"
 	ReasonTooLong        = "too_long"
 	ReasonUnknownSubject = "unknown_subject"
+	ReasonClosed         = "closed" // the proposal takes no new supports
 	ReasonUnknownEvent   = "unknown_event"
 	ReasonUnknownArea    = "unknown_alcaldia"
 	ReasonConsent        = "consent"
 	ReasonWrongKind      = "wrong_kind"
-	// ReasonWitness: a witnessed mark without a canvasser to witness it.
+	ReasonNotAccepted    = "kind_not_accepted" // the campaign's central does not take this kind
+	ReasonBadDate        = "bad_date"
+	ReasonLanguage       = "language"
+	// ReasonWitness: a witnessed mark without a canvasser to witness it,
+	// or on anything but a support.
 	ReasonWitness = "witness"
 )
 
@@ -71,7 +76,10 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 	if d.Mode != ModeKiosk && d.Mode != ModeCanvasser {
 		return fmt.Errorf("%w: unknown mode %q", ErrInvalid, d.Mode)
 	}
-	if d.EventID != "" && c.Event(d.EventID) == nil {
+	if !c.AcceptsKind(string(d.Kind)) && d.Kind.Valid() {
+		return fieldErr("kind", ReasonNotAccepted)
+	}
+	if d.EventID != "" && c.Event(d.EventID) == nil && !IsSubmissionID(KindEventProposal, d.EventID) {
 		return fieldErr("event", ReasonUnknownEvent)
 	}
 	if err := checkText("canvasser", d.Body.Canvasser, MaxNameLen, false); err != nil {
@@ -80,12 +88,17 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 	b := &d.Body
 	// Exactly the part for the kind: a body never carries stray data.
 	parts := 0
-	for _, present := range []bool{b.Answers != nil, b.Signer != nil, b.Registrant != nil, b.Comment != nil} {
+	for _, present := range []bool{b.Answers != nil, b.Signer != nil, b.Registrant != nil, b.Comment != nil,
+		b.Proposal != nil, b.Assembly != nil} {
 		if present {
 			parts++
 		}
 	}
-	if parts != 1 || (d.Kind != KindSignature && len(b.Strokes) > 0) {
+	want := 1
+	if d.Kind == KindProposal {
+		want = 2 // the proposal and its author
+	}
+	if parts != want || (!d.Kind.Signed() && len(b.Strokes) > 0) {
 		return fieldErr("body", ReasonWrongKind)
 	}
 	switch d.Kind {
@@ -98,45 +111,17 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 		if b.Signer == nil {
 			return fieldErr("signer", ReasonWrongKind)
 		}
-		if c.Proposal(d.SubjectID) == nil {
+		p := c.Proposal(d.SubjectID)
+		if p == nil {
 			return fieldErr("proposal", ReasonUnknownSubject)
 		}
-		s := b.Signer
-		if err := checkText("name", s.Name, MaxNameLen, true); err != nil {
-			return err
+		if p.Closed {
+			return fieldErr("proposal", ReasonClosed)
 		}
-		accepted := make([]voterid.Type, 0, len(c.IDTypes))
-		for _, t := range c.IDTypes {
-			accepted = append(accepted, voterid.Type(t))
+		if b.Signer.Witnessed {
+			return checkWitnessed(d, c)
 		}
-		if _, _, err := voterid.Check(accepted, s.VoterID); err != nil {
-			return err
-		}
-		if _, ok := campaign.AlcaldiaByID(s.Alcaldia); !ok {
-			return fieldErr("alcaldia", ReasonUnknownArea)
-		}
-		if s.ConsentVersion != c.Privacy.Version {
-			return fieldErr("consent", ReasonConsent)
-		}
-		if s.Witnessed {
-			// Only a canvasser, named on the record, can witness a
-			// mark: a public kiosk has nobody to.
-			if d.Mode != ModeCanvasser || strings.TrimSpace(b.Canvasser) == "" {
-				return fieldErr("witness", ReasonWitness)
-			}
-			if len(b.Strokes) == 0 {
-				return nil
-			}
-			if _, err := stroke.Decode(b.Strokes); err != nil {
-				return fmt.Errorf("mark: %w", err)
-			}
-			return nil
-		}
-		sig, err := stroke.Decode(b.Strokes)
-		if err != nil {
-			return fmt.Errorf("signature: %w", err)
-		}
-		return sig.Validate()
+		return checkSigner(b, c)
 	case KindEvent:
 		if b.Registrant == nil {
 			return fieldErr("registrant", ReasonWrongKind)
@@ -175,8 +160,69 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 			}
 		}
 		return nil
+	case KindProposal, KindEventProposal:
+		return d.validateSubmission(c)
 	}
 	return fmt.Errorf("%w: unknown kind %q", ErrInvalid, d.Kind)
+}
+
+// checkSigner checks the person who signs (a supporter, or a proposal's
+// author) and their handwritten signature.
+func checkSigner(b *Body, c *campaign.Campaign) error {
+	if err := checkSignerDetails(b.Signer, c); err != nil {
+		return err
+	}
+	if b.Signer.Witnessed {
+		// Only a support can rest on a witnessed mark.
+		return fieldErr("witness", ReasonWitness)
+	}
+	sig, err := stroke.Decode(b.Strokes)
+	if err != nil {
+		return fmt.Errorf("signature: %w", err)
+	}
+	return sig.Validate()
+}
+
+// checkWitnessed checks a support given as a mark a canvasser witnessed:
+// the signer's details as for any support, a canvasser named on the
+// record in canvasser mode (a public kiosk has nobody to witness), and
+// whatever mark was made, if any, as strokes.
+func checkWitnessed(d *Draft, c *campaign.Campaign) error {
+	b := &d.Body
+	if err := checkSignerDetails(b.Signer, c); err != nil {
+		return err
+	}
+	if d.Mode != ModeCanvasser || strings.TrimSpace(b.Canvasser) == "" {
+		return fieldErr("witness", ReasonWitness)
+	}
+	if len(b.Strokes) == 0 {
+		return nil
+	}
+	if _, err := stroke.Decode(b.Strokes); err != nil {
+		return fmt.Errorf("mark: %w", err)
+	}
+	return nil
+}
+
+// checkSignerDetails checks who signs: name, voter id, alcaldía, consent.
+func checkSignerDetails(s *Signer, c *campaign.Campaign) error {
+	if err := checkText("name", s.Name, MaxNameLen, true); err != nil {
+		return err
+	}
+	accepted := make([]voterid.Type, 0, len(c.IDTypes))
+	for _, t := range c.IDTypes {
+		accepted = append(accepted, voterid.Type(t))
+	}
+	if _, _, err := voterid.Check(accepted, s.VoterID); err != nil {
+		return err
+	}
+	if _, ok := campaign.AlcaldiaByID(s.Alcaldia); !ok {
+		return fieldErr("alcaldia", ReasonUnknownArea)
+	}
+	if s.ConsentVersion != c.Privacy.Version {
+		return fieldErr("consent", ReasonConsent)
+	}
+	return nil
 }
 
 func checkText(field, s string, max int, required bool) error {
@@ -213,6 +259,7 @@ func Build(d *Draft, c *campaign.Campaign, k *Keys, now time.Time) (*Record, err
 		return nil, ErrNoKeys
 	}
 	body := d.Body
+	normalizeSubmission(&body)
 	if body.Signer != nil {
 		// Store the normalised id: the one the blind index was made from.
 		s := *body.Signer
@@ -260,6 +307,10 @@ func Build(d *Draft, c *campaign.Campaign, k *Keys, now time.Time) (*Record, err
 func areaOf(d *Draft, c *campaign.Campaign) string {
 	b := &d.Body
 	switch {
+	case b.Proposal != nil:
+		return b.Proposal.Alcaldia // where it applies, not where its author lives
+	case b.Assembly != nil:
+		return b.Assembly.Alcaldia
 	case b.Signer != nil:
 		return b.Signer.Alcaldia
 	case b.Comment != nil:

@@ -24,19 +24,34 @@ const (
 	KindSignature Kind = "signature"
 	KindEvent     Kind = "event_registration"
 	KindComment   Kind = "comment"
+
+	// Submissions: content a resident brings, for the moderation desk.
+	// Central accepts them only for a campaign that lists them in its
+	// kinds (campaign.Campaign.AcceptsKind).
+	KindProposal      Kind = "proposal"       // a new proposal, with its author's own support
+	KindEventProposal Kind = "event_proposal" // an assembly a resident or canvasser announces
 )
 
 // Kinds lists every kind, in the order screens and reports show them.
-var Kinds = []Kind{KindSurvey, KindSignature, KindEvent, KindComment}
+var Kinds = []Kind{KindSurvey, KindSignature, KindEvent, KindComment, KindProposal, KindEventProposal}
+
+// SubmissionKinds are the kinds whose subject is made on the device (see
+// NewSubmissionID) rather than taken from the campaign.
+var SubmissionKinds = []Kind{KindProposal, KindEventProposal}
 
 // Valid reports whether k is one of the known kinds.
 func (k Kind) Valid() bool {
 	switch k {
-	case KindSurvey, KindSignature, KindEvent, KindComment:
+	case KindSurvey, KindSignature, KindEvent, KindComment, KindProposal, KindEventProposal:
 		return true
 	}
 	return false
 }
+
+// Signed reports whether records of kind k carry a person's handwritten
+// signature and a signer index: supports, and a proposal's author, whose
+// submission is also their own support.
+func (k Kind) Signed() bool { return k == KindSignature || k == KindProposal }
 
 // SchemaVersion is the version of the body layout this code writes.
 const SchemaVersion = 1
@@ -112,10 +127,10 @@ func (e *Envelope) CheckEnvelope() error {
 		return bad("schema version %d is not supported", e.SchemaVersion)
 	case e.Mode != ModeKiosk && e.Mode != ModeCanvasser:
 		return bad("unknown mode %q", e.Mode)
-	case e.Kind == KindSignature && len(e.SignerIndex) != BlindIndexLen:
-		return bad("a signature needs a %d-byte signer index", BlindIndexLen)
-	case e.Kind != KindSignature && len(e.SignerIndex) != 0:
-		return bad("only signatures carry a signer index")
+	case e.Kind.Signed() && len(e.SignerIndex) != BlindIndexLen:
+		return bad("a %s needs a %d-byte signer index", e.Kind, BlindIndexLen)
+	case !e.Kind.Signed() && len(e.SignerIndex) != 0:
+		return bad("only signatures and proposals carry a signer index")
 	}
 	// An array, not a map: this runs for every record central receives.
 	for _, f := range [...]struct{ name, s string }{{"device id", e.DeviceID}, {"campaign id", e.CampaignID},

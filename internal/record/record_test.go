@@ -227,6 +227,22 @@ func TestDraftValidation(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a closed proposal takes no new support", func(t *testing.T) {
+		closed, err := campaign.Parse("default", assets.DefaultCampaign)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := f.signatureDraft(rng)
+		if _, err := record.Build(d, closed, f.keys, time.Now()); err != nil {
+			t.Fatalf("support while open: %v", err)
+		}
+		closed.Proposal(d.SubjectID).Closed = true
+		_, err = record.Build(d, closed, f.keys, time.Now())
+		var fe *record.FieldError
+		if !errors.As(err, &fe) || fe.Reason != record.ReasonClosed || !errors.Is(err, record.ErrRefused) {
+			t.Fatalf("err = %v, want a refused closed-proposal error", err)
+		}
+	})
 	t.Run("a device without keys is not a refused draft", func(t *testing.T) {
 		_, err := record.Build(f.signatureDraft(rng), f.c, &record.Keys{}, time.Now())
 		if !errors.Is(err, record.ErrNoKeys) || errors.Is(err, record.ErrRefused) {

@@ -367,3 +367,24 @@ func Gzip(p []byte) []byte {
 func discardLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
+
+// Proposal makes a resident's proposal whose author has the given voter
+// id (a random one if ""), named on publication when named is set.
+func (d *Device) Proposal(tb testing.TB, voterID string, named bool) *record.Record {
+	tb.Helper()
+	draft := d.Draft(record.KindProposal)
+	draft.Body.Proposal.Named = named
+	if voterID != "" {
+		draft.Body.Signer.VoterID = voterID
+	}
+	return d.Seal(tb, draft)
+}
+
+// SignatureAt makes a support of proposalID by a random person collected
+// at the assembly eventID (a campaign event, or an impromptu "ca-" one).
+func (d *Device) SignatureAt(tb testing.TB, proposalID, eventID string) *record.Record {
+	tb.Helper()
+	draft := d.Draft(record.KindSignature)
+	draft.SubjectID, draft.EventID = proposalID, eventID
+	return d.Seal(tb, draft)
+}

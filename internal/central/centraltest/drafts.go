@@ -3,6 +3,7 @@ package centraltest
 import (
 	"fmt"
 	mrand "math/rand/v2"
+	"time"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/record"
@@ -31,20 +32,33 @@ func (d *Device) Draft(kind record.Kind) *record.Draft {
 	dr := &record.Draft{Kind: kind, Mode: d.Mode}
 	switch kind {
 	case record.KindSignature:
-		p := c.Proposals[rng.IntN(len(c.Proposals))]
-		sig, err := stroke.Synthetic(rng, 600, 250, 8+rng.IntN(8)).MarshalBinary()
-		if err != nil {
-			panic(fmt.Sprintf("encode synthetic signature: %v", err))
+		// A closed proposal takes no new supports.
+		open := c.OpenProposals()
+		dr.SubjectID = open[rng.IntN(len(open))]
+		signer(dr, rng, c)
+	case record.KindProposal:
+		dr.SubjectID = record.NewSubmissionID(kind)
+		t := proposalTexts[rng.IntN(len(proposalTexts))]
+		dr.Body.Proposal = &record.Submission{
+			Title: t[0], Text: t[1], Lang: "es", Named: rng.IntN(2) == 0,
+			Alcaldia: campaign.Alcaldias[rng.IntN(len(campaign.Alcaldias))].ID,
 		}
-		dr.SubjectID = p.ID
-		dr.Body.Signer = &record.Signer{
-			Name:           personName(rng),
-			IDType:         campaign.IDTypeINE,
-			VoterID:        RandomINE(rng),
-			Alcaldia:       campaign.Alcaldias[rng.IntN(len(campaign.Alcaldias))].ID,
-			ConsentVersion: c.Privacy.Version,
+		if len(c.Themes) > 0 {
+			dr.Body.Proposal.Theme = c.Themes[rng.IntN(len(c.Themes))].ID
 		}
-		dr.Body.Strokes = sig
+		signer(dr, rng, c)
+	case record.KindEventProposal:
+		dr.SubjectID = record.NewSubmissionID(kind)
+		dr.Body.Assembly = &record.Assembly{
+			Title:     "Asamblea vecinal por el agua",
+			Starts:    time.Date(2026, 4, 1+rng.IntN(28), 17, 0, 0, 0, time.FixedZone("CST", -6*3600)),
+			Alcaldia:  campaign.Alcaldias[rng.IntN(len(campaign.Alcaldias))].ID,
+			Venue:     "Casa de cultura, patio central",
+			About:     "Leer juntos las propuestas sobre el agua y reunir apoyos.",
+			Organiser: personName(rng),
+			Contact:   fmt.Sprintf("55 %04d %04d", rng.IntN(10000), rng.IntN(10000)),
+			Lang:      "es", ConsentVersion: c.Privacy.Version,
+		}
 	case record.KindSurvey:
 		dr.Body.Answers = answers(rng, &c.Survey)
 	case record.KindEvent:
@@ -64,6 +78,30 @@ func (d *Device) Draft(kind record.Kind) *record.Draft {
 		panic(fmt.Sprintf("centraltest: unknown kind %q", kind))
 	}
 	return dr
+}
+
+// proposalTexts are titles and texts of plausible citizen proposals.
+var proposalTexts = [][2]string{
+	{"Bebederos en cada parque", "Que cada parque de la ciudad tenga un bebedero de agua potable que funcione todo el año."},
+	{"Ciclovías conectadas", "Unir las ciclovías que ya existen para que se pueda cruzar la ciudad en bicicleta sin riesgo."},
+	{"Luz en los bajo puentes", "Iluminar los bajo puentes y pasos peatonales para que se pueda caminar de noche."},
+}
+
+// signer gives a draft a person who signs: a supporter, or a proposal's
+// author.
+func signer(dr *record.Draft, rng *mrand.Rand, c *campaign.Campaign) {
+	sig, err := stroke.Synthetic(rng, 600, 250, 8+rng.IntN(8)).MarshalBinary()
+	if err != nil {
+		panic(fmt.Sprintf("encode synthetic signature: %v", err))
+	}
+	dr.Body.Signer = &record.Signer{
+		Name:           personName(rng),
+		IDType:         campaign.IDTypeINE,
+		VoterID:        RandomINE(rng),
+		Alcaldia:       campaign.Alcaldias[rng.IntN(len(campaign.Alcaldias))].ID,
+		ConsentVersion: c.Privacy.Version,
+	}
+	dr.Body.Strokes = sig
 }
 
 func personName(rng *mrand.Rand) string {

@@ -32,6 +32,12 @@ func (s *Store) CancelRecords(ctx context.Context, ids [][16]byte, drop []centra
 			if err != nil {
 				return err
 			}
+			if _, err := tx.Exec(ctx, central.WithdrawSubmissionSQL(dollar), id[:], at.UnixMilli()); err != nil {
+				return err
+			}
+			if err := dropSupportCheck(ctx, tx, id); err != nil {
+				return err
+			}
 			minus.Tallies[central.TallyKey{Device: device, Kind: k.Kind, Channel: k.Channel}]--
 			minus.Subjects[k]--
 			minus.Quarters[received/central.QuarterMS]--

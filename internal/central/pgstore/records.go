@@ -336,13 +336,13 @@ func sortedKeys[K comparable, V any](m map[K]V, compare func(a, b K) int) []K {
 // Campaigns returns every published version, oldest first.
 func (s *Store) Campaigns(ctx context.Context) ([]central.PublishedCampaign, error) {
 	var out []central.PublishedCampaign
-	err := eachRow(ctx, s.pool, `SELECT version, campaign_id, content, signature, published_at FROM campaigns ORDER BY version`, nil,
+	err := eachRow(ctx, s.pool, `SELECT version, campaign_id, content, signature, published_at, published_by, source FROM campaigns ORDER BY version`, nil,
 		func(rows pgx.Rows) error {
 			var (
 				c       central.PublishedCampaign
 				v, when int64
 			)
-			if err := rows.Scan(&v, &c.CampaignID, &c.Content, &c.Signature, &when); err != nil {
+			if err := rows.Scan(&v, &c.CampaignID, &c.Content, &c.Signature, &when, &c.PublishedBy, &c.Source); err != nil {
 				return err
 			}
 			c.Version = int(v)
@@ -368,8 +368,8 @@ func (s *Store) LatestCampaignVersion(ctx context.Context) (int, error) {
 // PublishCampaign stores a new version; the primary key refuses a taken
 // number even when two nodes publish at once.
 func (s *Store) PublishCampaign(ctx context.Context, c central.PublishedCampaign) error {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO campaigns (version, campaign_id, content, signature, published_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (version) DO NOTHING`, int64(c.Version), c.CampaignID, c.Content, c.Signature, c.PublishedAt.UnixMilli())
+	tag, err := s.pool.Exec(ctx, `INSERT INTO campaigns (version, campaign_id, content, signature, published_at, published_by, source) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (version) DO NOTHING`, int64(c.Version), c.CampaignID, c.Content, c.Signature, c.PublishedAt.UnixMilli(), c.PublishedBy, c.Source)
 	if err == nil && tag.RowsAffected() == 0 {
 		err = central.ErrVersionExists
 	}
@@ -418,9 +418,12 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 		}); err != nil {
 			return fmt.Errorf("count devices: %w", err)
 		}
+		// A published or merged proposal's author is one more support.
 		if err := eachRow(ctx, tx, `SELECT s.subject_id, sum(s.records)::bigint, coalesce(max(g.signers), 0)
-			FROM subject_totals s LEFT JOIN signer_totals g ON g.subject_id = s.subject_id
-			WHERE s.kind = 'signature' GROUP BY s.subject_id ORDER BY s.subject_id`, nil, func(rows pgx.Rows) error {
+			FROM (SELECT subject_id, records FROM subject_totals WHERE kind = 'signature'
+				UNION ALL SELECT target, 1 FROM submissions WHERE kind = 'proposal' AND status IN ('published', 'merged')) s
+			LEFT JOIN signer_totals g ON g.subject_id = s.subject_id
+			GROUP BY s.subject_id ORDER BY s.subject_id`, nil, func(rows pgx.Rows) error {
 			var id string
 			var supports, signers int64
 			if err := rows.Scan(&id, &supports, &signers); err != nil {

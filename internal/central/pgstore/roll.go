@@ -175,10 +175,14 @@ func fileSupportCheck(ctx context.Context, tx pgx.Tx, rollID int64, c central.Su
 		status = central.StatusDuplicate
 	}
 	if decision != nil && *decision != "" {
-		if _, err := tx.Exec(ctx, `UPDATE support_checks SET roll_id = $1 WHERE record_id = $2`, rollID, c.RecordID[:]); err != nil {
+		disagree := ""
+		if *old != status {
+			disagree = status
+		}
+		if _, err := tx.Exec(ctx, `UPDATE support_checks SET roll_id = $1, roll_status = $2 WHERE record_id = $3`, rollID, disagree, c.RecordID[:]); err != nil {
 			return 0, err
 		}
-		if *old != status {
+		if disagree != "" {
 			return 1, nil
 		}
 		return 0, nil
@@ -203,13 +207,26 @@ func nullBytes(b []byte) []byte {
 	return b
 }
 
+// dropSupportCheck forgets a cancelled support's classification, so it
+// stops counting, and those of the same person's later undecided
+// duplicates of the same proposal, so the roll check files them again and
+// the earliest left becomes the one that counts.
+func dropSupportCheck(ctx context.Context, tx pgx.Tx, id [16]byte) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM support_checks WHERE decision = '' AND status = 'duplicate' AND record_id > $1
+		AND (subject_id, signer_index) = (SELECT subject_id, signer_index FROM support_checks WHERE record_id = $1)`, id[:]); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM support_checks WHERE record_id = $1`, id[:])
+	return err
+}
+
 // SupportCheckCounts groups the classified supports.
 func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckCount, error) {
 	var out []central.SupportCheckCount
-	err := eachRow(ctx, s.pool, `SELECT subject_id, alcaldia, device_id, canvasser, status, decision, roll_id, count(*)
-		FROM support_checks GROUP BY 1, 2, 3, 4, 5, 6, 7`, nil, func(rows pgx.Rows) error {
+	err := eachRow(ctx, s.pool, `SELECT subject_id, alcaldia, device_id, canvasser, status, decision, roll_id, roll_status <> '', count(*)
+		FROM support_checks GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`, nil, func(rows pgx.Rows) error {
 		var c central.SupportCheckCount
-		if err := rows.Scan(&c.SubjectID, &c.Alcaldia, &c.DeviceID, &c.Canvasser, &c.Status, &c.Decision, &c.RollID, &c.N); err != nil {
+		if err := rows.Scan(&c.SubjectID, &c.Alcaldia, &c.DeviceID, &c.Canvasser, &c.Status, &c.Decision, &c.RollID, &c.Disagrees, &c.N); err != nil {
 			return err
 		}
 		out = append(out, c)
@@ -221,13 +238,45 @@ func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckC
 	return out, nil
 }
 
-const supportCheckColumns = `record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id, decision, reason, decided_by, coalesce(decided_at, 0)`
+// ReviewCounts counts over the queue and decided partial indexes.
+func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) {
+	var c central.ReviewCounts
+	err := s.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM support_checks WHERE status <> 'verified' AND decision = ''),
+		(SELECT count(*) FROM support_checks WHERE decision <> ''),
+		(SELECT count(*) FROM support_checks WHERE decision <> '' AND roll_status <> '')`).Scan(&c.Queue, &c.Decided, &c.Disagreements)
+	if err != nil {
+		return c, fmt.Errorf("review counts: %w", err)
+	}
+	return c, nil
+}
+
+// VerifiedCounts counts over the partial index support_checks_counted.
+func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := eachRow(ctx, s.pool, `SELECT subject_id, count(*) FROM support_checks
+		WHERE decision = 'valid' OR (decision = '' AND status = 'verified') GROUP BY subject_id`, nil, func(rows pgx.Rows) error {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		out[id] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	return out, nil
+}
+
+const supportCheckColumns = `record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id, decision, reason, note, decided_by, coalesce(decided_at, 0), roll_status`
 
 func scanSupportCheck(row pgx.Row) (central.SupportCheck, error) {
 	var c central.SupportCheck
 	var id []byte
 	var at int64
-	if err := row.Scan(&id, &c.SubjectID, &c.DeviceID, &c.Canvasser, &c.Alcaldia, &c.SignerIndex, &c.Status, &c.RollID, &c.Decision, &c.Reason, &c.DecidedBy, &at); err != nil {
+	if err := row.Scan(&id, &c.SubjectID, &c.DeviceID, &c.Canvasser, &c.Alcaldia, &c.SignerIndex, &c.Status, &c.RollID, &c.Decision, &c.Reason, &c.Note, &c.DecidedBy, &at, &c.RollStatus); err != nil {
 		return c, err
 	}
 	c.RecordID = [16]byte(id)
@@ -239,9 +288,27 @@ func scanSupportCheck(row pgx.Row) (central.SupportCheck, error) {
 
 // UnverifiedSupports is the review desk's queue.
 func (s *Store) UnverifiedSupports(ctx context.Context, after [16]byte, limit int) ([]central.SupportCheck, error) {
+	out, err := s.supportChecks(ctx, `SELECT `+supportCheckColumns+` FROM support_checks
+		WHERE record_id > $1 AND status <> 'verified' AND decision = '' ORDER BY record_id LIMIT $2`, after[:], int64(limit))
+	if err != nil {
+		return nil, fmt.Errorf("unverified supports: %w", err)
+	}
+	return out, nil
+}
+
+// DecidedSupports lists decisions, those the roll disagrees with first.
+func (s *Store) DecidedSupports(ctx context.Context, limit int) ([]central.SupportCheck, error) {
+	out, err := s.supportChecks(ctx, `SELECT `+supportCheckColumns+` FROM support_checks
+		WHERE decision <> '' ORDER BY roll_status = '', decided_at DESC, record_id LIMIT $1`, int64(limit))
+	if err != nil {
+		return nil, fmt.Errorf("decided supports: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) supportChecks(ctx context.Context, query string, args ...any) ([]central.SupportCheck, error) {
 	var out []central.SupportCheck
-	err := eachRow(ctx, s.pool, `SELECT `+supportCheckColumns+` FROM support_checks
-		WHERE record_id > $1 AND status <> 'verified' AND decision = '' ORDER BY record_id LIMIT $2`, []any{after[:], int64(limit)}, func(rows pgx.Rows) error {
+	err := eachRow(ctx, s.pool, query, args, func(rows pgx.Rows) error {
 		c, err := scanSupportCheck(rows)
 		if err != nil {
 			return err
@@ -249,10 +316,19 @@ func (s *Store) UnverifiedSupports(ctx context.Context, after [16]byte, limit in
 		out = append(out, c)
 		return nil
 	})
+	return out, err
+}
+
+// SupportRecord returns one stored signature record.
+func (s *Store) SupportRecord(ctx context.Context, id [16]byte) (central.StoredRecord, error) {
+	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = $1 AND kind = 'signature'`, id[:])
 	if err != nil {
-		return nil, fmt.Errorf("unverified supports: %w", err)
+		return central.StoredRecord{}, fmt.Errorf("support record: %w", err)
 	}
-	return out, nil
+	if len(recs) == 0 {
+		return central.StoredRecord{}, central.ErrNotFound
+	}
+	return recs[0], nil
 }
 
 // SupportCheck returns one support's classification.
@@ -269,8 +345,9 @@ func (s *Store) SupportCheck(ctx context.Context, id [16]byte) (central.SupportC
 
 // DecideSupport records a reviewer's decision.
 func (s *Store) DecideSupport(ctx context.Context, d central.SupportDecision) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE support_checks SET decision = $1, reason = $2, decided_by = $3, decided_at = $4 WHERE record_id = $5`,
-		d.Decision, d.Reason, d.By, d.At.UnixMilli(), d.RecordID[:])
+	tag, err := s.pool.Exec(ctx, `UPDATE support_checks SET decision = $1, reason = $2, note = $3, decided_by = $4, decided_at = $5,
+			status = CASE WHEN roll_status <> '' THEN roll_status ELSE status END, roll_status = '' WHERE record_id = $6`,
+		d.Decision, d.Reason, d.Note, d.By, d.At.UnixMilli(), d.RecordID[:])
 	if err != nil {
 		return fmt.Errorf("decide support: %w", err)
 	}

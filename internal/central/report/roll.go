@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/voces-cdmx/voces/internal/central"
@@ -16,12 +17,37 @@ func rollStats(tw *tabwriter.Writer, rs *central.RollStats) {
 	for _, s := range central.FailedStatuses {
 		fmt.Fprintf(tw, "  %s\t%d (%.1f %%)\n", s, rs.ByStatus[s], 100*rs.FailedShare[s])
 	}
+	for _, a := range rs.Alcaldias {
+		name := a.ID
+		if name == "" {
+			name = "(none)"
+		}
+		fmt.Fprintf(tw, "  alcaldía %s\t%d verified of %d (%s)\n", name, a.Verified, a.Checked, failed(a))
+	}
+	for _, d := range rs.Devices {
+		fmt.Fprintf(tw, "  device %s\t%.1f %% of %d not verified\n", d.ID, 100*d.Share, d.Checked)
+	}
 	for _, c := range rs.Canvassers {
 		fmt.Fprintf(tw, "  canvasser %s\t%.1f %% of %d not verified\n", c.ID, 100*c.Share, c.Checked)
 	}
+	fmt.Fprintf(tw, "  review desk\t%d to review, %d decided, %d the roll in use disagrees with\n", rs.Queue, rs.Decided, rs.Disagreements)
 	if rs.Import.DecidedChanged > 0 {
 		fmt.Fprintf(tw, "  decisions kept\t%d this roll would have changed\n", rs.Import.DecidedChanged)
 	}
+}
+
+// failed lists a group's failed checks that are not zero.
+func failed(g central.RollGroup) string {
+	var parts []string
+	for _, s := range central.FailedStatuses {
+		if n := g.Failed[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d, %.1f %%", s, n, 100*g.FailedShare[s]))
+		}
+	}
+	if len(parts) == 0 {
+		return "none failed"
+	}
+	return strings.Join(parts, "; ")
 }
 
 // RollImport writes what `central roll import` did, and passes its error

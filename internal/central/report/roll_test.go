@@ -16,13 +16,19 @@ func TestStatsWithARollShowVerifiedNextToRaw(t *testing.T) {
 		Roll: &central.RollStats{Import: central.RollImport{ID: 2, Rows: 100}, Checked: 5, Verified: 3,
 			ByStatus:    map[string]int64{central.StatusNotInRoll: 2},
 			FailedShare: map[string]float64{central.StatusNotInRoll: 0.4},
-			Canvassers:  []central.RollShare{{ID: "ana", Checked: 5, NotVerified: 2, Share: 0.4}}}}
+			Alcaldias: []central.RollGroup{{ID: "tlalpan", Checked: 5, Verified: 3, Failed: map[string]int64{central.StatusNotInRoll: 2},
+				FailedShare: map[string]float64{central.StatusNotInRoll: 0.4}}},
+			Devices:    []central.RollShare{{ID: "dev-1", Checked: 5, NotVerified: 2, Share: 0.4}},
+			Canvassers: []central.RollShare{{ID: "ana", Checked: 5, NotVerified: 2, Share: 0.4}},
+			Queue:      1, Decided: 1, Disagreements: 1}}
 	var b bytes.Buffer
 	if err := Stats(&b, st); err != nil {
 		t.Fatal(err)
 	}
 	out := words(b.String())
 	for _, want := range []string{"not_in_roll 2 (40.0 %)", "canvasser ana 40.0 % of 5 not verified",
+		"alcaldía tlalpan 3 verified of 5 (not_in_roll 2, 40.0 %)", "device dev-1 40.0 % of 5 not verified",
+		"review desk 1 to review, 1 decided, 1 the roll in use disagrees with",
 		"PROPOSAL SUPPORTS VERIFIED UNIQUE SIGNERS THRESHOLD p1 5 3 4 10"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lack %q:\n%s", want, b.String())

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/voces-cdmx/voces/internal/central"
@@ -29,6 +30,12 @@ func (s *Store) CancelRecords(ctx context.Context, ids [][16]byte, drop []centra
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE records SET data = x'', body_state = ? WHERE id = ?`, central.BodyCancelled, id[:]); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, central.WithdrawSubmissionSQL(func(n int) string { return "?" + strconv.Itoa(n) }), id[:], at.UnixMilli()); err != nil {
+				return err
+			}
+			if err := dropSupportCheck(ctx, tx, id); err != nil {
 				return err
 			}
 			minus.Tallies[central.TallyKey{Device: device, Kind: k.Kind, Channel: k.Channel}]--

@@ -35,6 +35,18 @@ func (s *Store) Tallies(ctx context.Context, now time.Time, loc *time.Location) 
 		}); err != nil {
 			return fmt.Errorf("count subjects: %w", err)
 		}
+		if err := eachRow(ctx, tx, `SELECT target, channel, author_alcaldia, count(*) FROM submissions
+			WHERE kind = 'proposal' AND status IN ('published', 'merged') GROUP BY target, channel, author_alcaldia`, func(rows *sql.Rows) error {
+			var id, channel, area string
+			var n int64
+			if err := rows.Scan(&id, &channel, &area, &n); err != nil {
+				return err
+			}
+			b.AuthorSupports(id, channel, area, n)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("count authors' supports: %w", err)
+		}
 		if err := eachRow(ctx, tx, `SELECT subject_id, signers FROM signer_counts`, func(rows *sql.Rows) error {
 			var id string
 			var n int64

@@ -87,7 +87,7 @@ func ingestOne(ctx context.Context, insert, hash, conflict *sql.Stmt, in *centra
 func (s *Store) Campaigns(ctx context.Context) ([]central.PublishedCampaign, error) {
 	var out []central.PublishedCampaign
 	err := s.view(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT version, campaign_id, content, signature, published_at FROM campaigns ORDER BY version`)
+		rows, err := tx.QueryContext(ctx, `SELECT version, campaign_id, content, signature, published_at, published_by, source FROM campaigns ORDER BY version`)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (s *Store) Campaigns(ctx context.Context) ([]central.PublishedCampaign, err
 				c  central.PublishedCampaign
 				at int64
 			)
-			if err := rows.Scan(&c.Version, &c.CampaignID, &c.Content, &c.Signature, &at); err != nil {
+			if err := rows.Scan(&c.Version, &c.CampaignID, &c.Content, &c.Signature, &at, &c.PublishedBy, &c.Source); err != nil {
 				return err
 			}
 			c.PublishedAt = time.UnixMilli(at).UTC()
@@ -130,8 +130,8 @@ func (s *Store) PublishCampaign(ctx context.Context, c central.PublishedCampaign
 		if n > 0 {
 			return central.ErrVersionExists
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO campaigns (version, campaign_id, content, signature, published_at) VALUES (?, ?, ?, ?, ?)`,
-			c.Version, c.CampaignID, c.Content, c.Signature, c.PublishedAt.UnixMilli())
+		_, err := tx.ExecContext(ctx, `INSERT INTO campaigns (version, campaign_id, content, signature, published_at, published_by, source) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.Version, c.CampaignID, c.Content, c.Signature, c.PublishedAt.UnixMilli(), c.PublishedBy, c.Source)
 		return err
 	})
 	if err != nil {
@@ -177,9 +177,12 @@ func (s *Store) Stats(ctx context.Context) (*central.Stats, error) {
 			return fmt.Errorf("count devices: %w", err)
 		}
 		// From the counters, not a DISTINCT over every signature.
+		// A published or merged proposal's author is one more support.
 		if err := eachRow(ctx, tx, `SELECT s.subject_id, sum(s.records), coalesce(max(g.signers), 0)
-			FROM subject_counts s LEFT JOIN signer_counts g ON g.subject_id = s.subject_id
-			WHERE s.kind = 'signature' GROUP BY s.subject_id ORDER BY s.subject_id`, func(rows *sql.Rows) error {
+			FROM (SELECT subject_id, records FROM subject_counts WHERE kind = 'signature'
+				UNION ALL SELECT target, 1 FROM submissions WHERE kind = 'proposal' AND status IN ('published', 'merged')) s
+			LEFT JOIN signer_counts g ON g.subject_id = s.subject_id
+			GROUP BY s.subject_id ORDER BY s.subject_id`, func(rows *sql.Rows) error {
 			var id string
 			var supports, signers int64
 			if err := rows.Scan(&id, &supports, &signers); err != nil {

@@ -206,7 +206,7 @@ func prepareFiling(ctx context.Context, tx *sql.Tx) (*filing, error) {
 				AND decision = '' AND status <> 'duplicate'),
 			coalesce((SELECT status FROM support_checks WHERE record_id = ?3), ''),
 			coalesce((SELECT decision FROM support_checks WHERE record_id = ?3), '')`,
-		`UPDATE support_checks SET roll_id = ? WHERE record_id = ?`,
+		`UPDATE support_checks SET roll_id = ?, roll_status = ? WHERE record_id = ?`,
 		`INSERT INTO support_checks (record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET status = excluded.status, roll_id = excluded.roll_id, canvasser = excluded.canvasser`,
 		`UPDATE support_checks SET status = 'duplicate' WHERE subject_id = ? AND signer_index = ? AND record_id > ? AND decision = '' AND status <> 'duplicate'`,
@@ -243,10 +243,14 @@ func (f *filing) file(ctx context.Context, rollID int64, c central.SupportCheck)
 		status = central.StatusDuplicate
 	}
 	if decision != "" {
-		if _, err := f.keep.ExecContext(ctx, rollID, c.RecordID[:]); err != nil {
+		disagree := ""
+		if old != status {
+			disagree = status
+		}
+		if _, err := f.keep.ExecContext(ctx, rollID, disagree, c.RecordID[:]); err != nil {
 			return 0, err
 		}
-		if old != status {
+		if disagree != "" {
 			return 1, nil
 		}
 		return 0, nil
@@ -271,10 +275,23 @@ func nullBytes(b []byte) any {
 	return b
 }
 
+// dropSupportCheck forgets a cancelled support's classification, so it
+// stops counting, and those of the same person's later undecided
+// duplicates of the same proposal, so the roll check files them again and
+// the earliest left becomes the one that counts.
+func dropSupportCheck(ctx context.Context, tx *sql.Tx, id [16]byte) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM support_checks WHERE decision = '' AND status = 'duplicate' AND record_id > ?1
+		AND (subject_id, signer_index) = (SELECT subject_id, signer_index FROM support_checks WHERE record_id = ?1)`, id[:]); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM support_checks WHERE record_id = ?`, id[:])
+	return err
+}
+
 // SupportCheckCounts groups the classified supports.
 func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckCount, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT subject_id, alcaldia, device_id, canvasser, status, decision, roll_id, count(*)
-		FROM support_checks GROUP BY 1, 2, 3, 4, 5, 6, 7`)
+	rows, err := s.read.QueryContext(ctx, `SELECT subject_id, alcaldia, device_id, canvasser, status, decision, roll_id, roll_status <> '', count(*)
+		FROM support_checks GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`)
 	if err != nil {
 		return nil, fmt.Errorf("support check counts: %w", err)
 	}
@@ -282,7 +299,7 @@ func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckC
 	var out []central.SupportCheckCount
 	for rows.Next() {
 		var c central.SupportCheckCount
-		if err := rows.Scan(&c.SubjectID, &c.Alcaldia, &c.DeviceID, &c.Canvasser, &c.Status, &c.Decision, &c.RollID, &c.N); err != nil {
+		if err := rows.Scan(&c.SubjectID, &c.Alcaldia, &c.DeviceID, &c.Canvasser, &c.Status, &c.Decision, &c.RollID, &c.Disagrees, &c.N); err != nil {
 			return nil, fmt.Errorf("support check counts: %w", err)
 		}
 		out = append(out, c)
@@ -293,13 +310,50 @@ func (s *Store) SupportCheckCounts(ctx context.Context) ([]central.SupportCheckC
 	return out, nil
 }
 
-const supportCheckColumns = `record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id, decision, reason, decided_by, coalesce(decided_at, 0)`
+// ReviewCounts counts over the queue and decided partial indexes.
+func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) {
+	var c central.ReviewCounts
+	err := s.read.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM support_checks WHERE status <> 'verified' AND decision = ''),
+		(SELECT count(*) FROM support_checks WHERE decision <> ''),
+		(SELECT count(*) FROM support_checks WHERE decision <> '' AND roll_status <> '')`).Scan(&c.Queue, &c.Decided, &c.Disagreements)
+	if err != nil {
+		return c, fmt.Errorf("review counts: %w", err)
+	}
+	return c, nil
+}
+
+// VerifiedCounts counts over the partial index support_checks_counted,
+// whose predicate the query repeats word for word so SQLite uses it.
+func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT subject_id, count(*) FROM support_checks
+		WHERE decision = 'valid' OR (decision = '' AND status = 'verified') GROUP BY subject_id`)
+	if err != nil {
+		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("verified counts: %w", err)
+		}
+		out[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	return out, nil
+}
+
+const supportCheckColumns = `record_id, subject_id, device_id, canvasser, alcaldia, signer_index, status, roll_id, decision, reason, note, decided_by, coalesce(decided_at, 0), roll_status`
 
 func scanSupportCheck(row central.Scanner) (central.SupportCheck, error) {
 	var c central.SupportCheck
 	var id []byte
 	var at int64
-	if err := row.Scan(&id, &c.SubjectID, &c.DeviceID, &c.Canvasser, &c.Alcaldia, &c.SignerIndex, &c.Status, &c.RollID, &c.Decision, &c.Reason, &c.DecidedBy, &at); err != nil {
+	if err := row.Scan(&id, &c.SubjectID, &c.DeviceID, &c.Canvasser, &c.Alcaldia, &c.SignerIndex, &c.Status, &c.RollID, &c.Decision, &c.Reason, &c.Note, &c.DecidedBy, &at, &c.RollStatus); err != nil {
 		return c, err
 	}
 	c.RecordID = [16]byte(id)
@@ -311,24 +365,51 @@ func scanSupportCheck(row central.Scanner) (central.SupportCheck, error) {
 
 // UnverifiedSupports is the review desk's queue.
 func (s *Store) UnverifiedSupports(ctx context.Context, after [16]byte, limit int) ([]central.SupportCheck, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+supportCheckColumns+` FROM support_checks
+	out, err := s.supportChecks(ctx, `SELECT `+supportCheckColumns+` FROM support_checks
 		WHERE record_id > ? AND status <> ? AND decision = '' ORDER BY record_id LIMIT ?`, after[:], central.StatusVerified, limit)
 	if err != nil {
 		return nil, fmt.Errorf("unverified supports: %w", err)
+	}
+	return out, nil
+}
+
+// DecidedSupports lists decisions, those the roll disagrees with first.
+func (s *Store) DecidedSupports(ctx context.Context, limit int) ([]central.SupportCheck, error) {
+	out, err := s.supportChecks(ctx, `SELECT `+supportCheckColumns+` FROM support_checks
+		WHERE decision <> '' ORDER BY roll_status = '', decided_at DESC, record_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("decided supports: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Store) supportChecks(ctx context.Context, query string, args ...any) ([]central.SupportCheck, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []central.SupportCheck
 	for rows.Next() {
 		c, err := scanSupportCheck(rows)
 		if err != nil {
-			return nil, fmt.Errorf("unverified supports: %w", err)
+			return nil, err
 		}
 		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("unverified supports: %w", err)
+	return out, rows.Err()
+}
+
+// SupportRecord returns one stored signature record.
+func (s *Store) SupportRecord(ctx context.Context, id [16]byte) (central.StoredRecord, error) {
+	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = ? AND kind = 'signature'`, id[:])
+	if err != nil {
+		return central.StoredRecord{}, fmt.Errorf("support record: %w", err)
 	}
-	return out, nil
+	if len(recs) == 0 {
+		return central.StoredRecord{}, central.ErrNotFound
+	}
+	return recs[0], nil
 }
 
 // SupportCheck returns one support's classification.
@@ -346,8 +427,9 @@ func (s *Store) SupportCheck(ctx context.Context, id [16]byte) (central.SupportC
 // DecideSupport records a reviewer's decision.
 func (s *Store) DecideSupport(ctx context.Context, d central.SupportDecision) error {
 	return s.update(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE support_checks SET decision = ?, reason = ?, decided_by = ?, decided_at = ? WHERE record_id = ?`,
-			d.Decision, d.Reason, d.By, d.At.UnixMilli(), d.RecordID[:])
+		res, err := tx.ExecContext(ctx, `UPDATE support_checks SET decision = ?, reason = ?, note = ?, decided_by = ?, decided_at = ?,
+			status = CASE WHEN roll_status <> '' THEN roll_status ELSE status END, roll_status = '' WHERE record_id = ?`,
+			d.Decision, d.Reason, d.Note, d.By, d.At.UnixMilli(), d.RecordID[:])
 		if err != nil {
 			return err
 		}

@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,6 +136,13 @@ func testRollClassification(t *testing.T, s central.OperationsStore) {
 	if n, _, err := central.CheckSupports(ctx, s, w.pub, w.priv, make([]byte, central.RollKeySize)); err != nil || n != 0 {
 		t.Fatalf("checked %d supports with no roll imported (%v), want 0", n, err)
 	}
+	signers, err := s.SignerCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc, basis, err := central.TierCounts(ctx, s); err != nil || basis != central.TierBasisSigners || !maps.Equal(tc, signers) {
+		t.Fatalf("tier counts with no roll: %v %q %v; want the unique signers %v", tc, basis, err, signers)
+	}
 	imp := w.importRoll(t, s)
 	if n, _ := w.check(t, s); n != len(w.sigs) {
 		t.Fatalf("checked %d supports, want all %d", n, len(w.sigs))
@@ -191,6 +201,21 @@ func testRollClassification(t *testing.T, s central.OperationsStore) {
 	if verified != want[central.StatusVerified] || raw != int64(len(w.sigs)) {
 		t.Errorf("proposals sum to %d verified of %d, want %d of %d", verified, raw, want[central.StatusVerified], len(w.sigs))
 	}
+	tc, basis, err := central.TierCounts(ctx, s)
+	if err != nil || basis != central.TierBasisVerified {
+		t.Fatalf("tier counts with a roll: basis %q, %v", basis, err)
+	}
+	for _, p := range st.Proposals {
+		if tc[p.ID] != *p.Verified {
+			t.Errorf("proposal %s: tiers count %d, want its %d verified supports", p.ID, tc[p.ID], *p.Verified)
+		}
+	}
+	if rs.Queue != rs.Checked-rs.Verified || rs.Decided != 0 || rs.Disagreements != 0 {
+		t.Errorf("desk counts: queue %d, decided %d, disagreements %d; want %d, 0, 0", rs.Queue, rs.Decided, rs.Disagreements, rs.Checked-rs.Verified)
+	}
+	if rc, err := s.ReviewCounts(ctx); err != nil || rc != (central.ReviewCounts{Queue: rs.Queue}) {
+		t.Errorf("review counts %+v (%v), want a queue of %d and nothing decided", rc, err, rs.Queue)
+	}
 	var alcaldiaVerified int64
 	for _, a := range rs.Alcaldias {
 		alcaldiaVerified += a.Verified
@@ -230,8 +255,9 @@ func testRollReimport(t *testing.T, s central.OperationsStore) {
 	if len(gone) < 2 {
 		t.Fatal("the population has fewer than 2 verified signers")
 	}
-	if err := central.DecideSupport(ctx, s, central.SupportDecision{RecordID: w.ids[gone[0]], Decision: central.DecisionInvalid,
-		Reason: "the signature is missing", By: "revisora", At: Base.Add(time.Hour)}); err != nil {
+	log := AuditLog(s, 100)
+	if err := central.DecideSupport(ctx, s, log, central.SupportDecision{RecordID: w.ids[gone[0]], Decision: central.DecisionInvalid,
+		Reason: "signature-missing", By: "revisora", At: Base.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	next := *w.pop
@@ -263,6 +289,13 @@ func testRollReimport(t *testing.T, s central.OperationsStore) {
 		!decided.DecidedAt.Equal(Base.Add(time.Hour)) || decided.RollID != second.ID {
 		t.Errorf("decided support after the new roll: %+v; want its decision, reviewer and time kept", decided)
 	}
+	if decided.RollStatus != central.StatusNotInRoll {
+		t.Errorf("decided support after the new roll says the roll has %q, want %q: the disagreement must show", decided.RollStatus, central.StatusNotInRoll)
+	}
+	list, err := s.DecidedSupports(ctx, 10)
+	if err != nil || len(list) != 1 || list[0].RecordID != w.ids[gone[0]] || list[0].RollStatus != central.StatusNotInRoll {
+		t.Errorf("decided supports %+v (%v); want the one decision, with the roll's word", list, err)
+	}
 	undecided, err := s.SupportCheck(ctx, w.ids[gone[1]])
 	if err != nil {
 		t.Fatal(err)
@@ -283,6 +316,153 @@ func testRollReimport(t *testing.T, s central.OperationsStore) {
 	}
 	if st.Roll.ByStatus[central.StatusRejected] != 1 || st.Roll.Import.DecidedChanged != 1 {
 		t.Errorf("stats count %d rejected, import %+v; want 1 and the change noted", st.Roll.ByStatus[central.StatusRejected], st.Roll.Import)
+	}
+	if st.Roll.Decided != 1 || st.Roll.Disagreements != 1 {
+		t.Errorf("stats: %d decided, %d disagreements; want 1 and 1", st.Roll.Decided, st.Roll.Disagreements)
+	}
+	if rc, err := s.ReviewCounts(ctx); err != nil || rc != (central.ReviewCounts{Queue: st.Roll.Queue, Decided: 1, Disagreements: 1}) {
+		t.Errorf("review counts %+v (%v); want the stats' queue %d, 1 decided, 1 disagreement", rc, err, st.Roll.Queue)
+	}
+	// A reviewer decides it again, knowing what the new roll says: the
+	// support takes the roll's status and the disagreement is settled.
+	if err := central.DecideSupport(ctx, s, log, central.SupportDecision{RecordID: w.ids[gone[0]], Decision: central.DecisionInvalid,
+		Reason: "not-a-city-voter", By: "otra", At: Base.Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.SupportCheck(ctx, w.ids[gone[0]])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Status != central.StatusNotInRoll || again.RollStatus != "" || again.DecidedBy != "otra" || again.Reason != "not-a-city-voter" {
+		t.Errorf("decided again: %+v; want status %q, no disagreement, the new reviewer and reason", again, central.StatusNotInRoll)
+	}
+	if st, err = central.Summarize(ctx, s); err != nil || st.Roll.Disagreements != 0 || st.Roll.Decided != 1 {
+		t.Errorf("stats after deciding again: %+v, %v; want 1 decided, no disagreement", st.Roll, err)
+	}
+	// The old roll again: it disagrees with the new decision, which
+	// stands; the roll decided on once more, and the mark goes.
+	for _, round := range []struct {
+		pop  *fieldsim.Population
+		says string
+	}{{w.pop, central.StatusVerified}, {&next, ""}} {
+		w.writeRoll(t, round.pop)
+		w.importRoll(t, s)
+		w.check(t, s)
+		c, err := s.SupportCheck(ctx, w.ids[gone[0]])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.RollStatus != round.says || c.Status != central.StatusNotInRoll || c.Decision != central.DecisionInvalid {
+			t.Errorf("after another import the decided support is %+v; want the roll saying %q, its decision kept", c, round.says)
+		}
+	}
+	var actions []string
+	if err := s.EachAudit(ctx, func(e central.AuditEntry) error {
+		if e.Action == central.AuditSupportDecided {
+			actions = append(actions, e.Actor+" "+e.Details["decision"]+" "+e.Details["reason"]+" "+e.Details["record"]+" "+e.Details["roll_status"])
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id := central.RecordIDString(w.ids[gone[0]])
+	if want := []string{"revisora invalid signature-missing " + id + " ", "otra invalid not-a-city-voter " + id + " not_in_roll"}; !slices.Equal(actions, want) {
+		t.Errorf("audited decisions %q, want %q", actions, want)
+	}
+}
+
+// testSupportView checks that opening a support for the desk gives what
+// the person gave and the record it came in, and is audited with who saw
+// which support.
+func testSupportView(t *testing.T, s central.OperationsStore) {
+	ctx := context.Background()
+	w := newRollWorld(t, s, 30, fieldsim.RollOptions{Missing: 0.3})
+	w.importRoll(t, s)
+	w.check(t, s)
+	queue, err := s.UnverifiedSupports(ctx, [16]byte{}, 100)
+	if err != nil || len(queue) == 0 {
+		t.Fatalf("queue %d (%v), want some", len(queue), err)
+	}
+	i := slices.Index(w.ids, queue[0].RecordID)
+	opener, err := record.NewOpener(w.pub, w.priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := AuditLog(s, 100)
+	v, err := central.ViewSupport(ctx, s, log, opener, "revisora", queue[0].RecordID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := w.sigs[i].Draft.Body
+	if !v.Opened || v.Signer.VoterID != voterid.Normalize(sig.Signer.VoterID) || v.Signer.Name != sig.Signer.Name || !bytes.Equal(v.Strokes, sig.Strokes) {
+		t.Errorf("view %+v; want the signer %+v and strokes sealed", v.Signer, sig.Signer)
+	}
+	if v.Record.ID != queue[0].RecordID || v.Record.DeviceID != queue[0].DeviceID || v.Check.Canvasser != w.canvassers[i] {
+		t.Errorf("view of record %x on %s by %s; want %x, %s, %s", v.Record.ID, v.Record.DeviceID, v.Check.Canvasser, queue[0].RecordID, queue[0].DeviceID, w.canvassers[i])
+	}
+	if _, err := s.SupportRecord(ctx, [16]byte{1}); !errors.Is(err, central.ErrNotFound) {
+		t.Errorf("support record of an unknown id: %v, want ErrNotFound", err)
+	}
+	if _, err := central.ViewSupport(ctx, s, log, opener, "revisora", [16]byte{1}); !errors.Is(err, central.ErrNotFound) {
+		t.Errorf("viewing an unknown support: %v, want ErrNotFound", err)
+	}
+	// Without the key the desk sees the envelope only.
+	if v, err := central.ViewSupport(ctx, s, log, nil, "otra", queue[0].RecordID); err != nil || v.Opened || v.Signer.Name != "" {
+		t.Errorf("view without the key: %+v, %v; want the envelope only", v, err)
+	}
+	// A reviewer looks up the clave of a credential shown: the roll
+	// answers, and the audit log says so without the clave.
+	key, err := central.LoadRollKey(w.dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inRoll, missing string
+	for _, sg := range w.sigs {
+		switch sg.Want {
+		case fieldsim.FateVerified:
+			inRoll = sg.Draft.Body.Signer.VoterID
+		case fieldsim.FateNotInRoll:
+			missing = sg.Draft.Body.Signer.VoterID
+		}
+	}
+	if inRoll == "" || missing == "" {
+		t.Fatal("the population lacks a verified or a missing signer")
+	}
+	for clave, want := range map[string]string{inRoll: central.StatusVerified, strings.ToLower(" " + missing): central.StatusNotInRoll} {
+		got, err := central.LookupClave(ctx, s, log, key, "revisora", queue[0].RecordID, clave)
+		if err != nil || got.Status != want || (want == central.StatusVerified && got.Match.Entity != roll.CityEntity) {
+			t.Errorf("looking up %s: %+v %v, want %s", clave, got, err, want)
+		}
+	}
+	if _, err := central.LookupClave(ctx, s, log, key, "revisora", queue[0].RecordID, "not a clave"); !errors.Is(err, central.ErrNotAClave) {
+		t.Errorf("looking up garbage: %v, want ErrNotAClave", err)
+	}
+	var lookups []string
+	var seen []string
+	if err := s.EachAudit(ctx, func(e central.AuditEntry) error {
+		if e.Action == central.AuditRollLookup {
+			lookups = append(lookups, e.Details["result"])
+			if strings.Contains(string(e.CanonicalBytes()), inRoll) || strings.Contains(string(e.CanonicalBytes()), missing) {
+				t.Errorf("audit entry %d names the clave looked up", e.Seq)
+			}
+		}
+		if e.Action == central.AuditSupportViewed {
+			seen = append(seen, e.Actor+" "+e.Details["record"]+" "+e.Details["opened"])
+		}
+		if strings.Contains(string(e.CanonicalBytes()), sig.Signer.Name) || strings.Contains(string(e.CanonicalBytes()), sig.Signer.VoterID) {
+			t.Errorf("audit entry %d names the person: %s", e.Seq, e.CanonicalBytes())
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id := central.RecordIDString(queue[0].RecordID)
+	if want := []string{"revisora " + id + " true", "otra " + id + " false"}; !slices.Equal(seen, want) {
+		t.Errorf("audited views %q, want %q", seen, want)
+	}
+	slices.Sort(lookups)
+	if want := []string{central.StatusNotInRoll, central.StatusVerified}; !slices.Equal(lookups, want) {
+		t.Errorf("audited lookups %q, want %q", lookups, want)
 	}
 }
 
@@ -364,29 +544,50 @@ func testSupportDesk(t *testing.T, s central.OperationsStore) {
 	if page, err := s.UnverifiedSupports(ctx, [16]byte{3}, 10); err != nil || len(page) != 1 || page[0].RecordID != [16]byte{5} {
 		t.Errorf("queue after 3: %+v, %v", page, err)
 	}
+	log := AuditLog(s, 100)
 	for _, bad := range []central.SupportDecision{
-		{RecordID: [16]byte{5}, Decision: "maybe", Reason: "x", By: "op"},
+		{RecordID: [16]byte{5}, Decision: "maybe", Reason: "other", Note: "x", By: "op"},
 		{RecordID: [16]byte{5}, Decision: central.DecisionValid, By: "op"},
-		{RecordID: [16]byte{5}, Decision: central.DecisionValid, Reason: "x"},
+		{RecordID: [16]byte{5}, Decision: central.DecisionValid, Reason: "id-typo-corrected"},
+		{RecordID: [16]byte{5}, Decision: central.DecisionValid, Reason: "no such reason", By: "op"},
+		{RecordID: [16]byte{5}, Decision: central.DecisionValid, Reason: "signature-missing", By: "op"},
+		{RecordID: [16]byte{5}, Decision: central.DecisionInvalid, Reason: "other", Note: "  ", By: "op"},
+		{RecordID: [16]byte{5}, Decision: central.DecisionInvalid, Reason: "other", Note: strings.Repeat("x", central.MaxDecisionNote+1), By: "op"},
 	} {
-		if err := central.DecideSupport(ctx, s, bad); err == nil {
-			t.Errorf("decision %+v accepted", bad)
+		if err := central.DecideSupport(ctx, s, log, bad); !errors.Is(err, central.ErrBadDecision) {
+			t.Errorf("decision %+v: %v, want ErrBadDecision", bad, err)
 		}
 	}
-	if err := central.DecideSupport(ctx, s, central.SupportDecision{RecordID: [16]byte{9}, Decision: central.DecisionValid, Reason: "x", By: "op"}); !errors.Is(err, central.ErrNotFound) {
+	if err := central.DecideSupport(ctx, s, log, central.SupportDecision{RecordID: [16]byte{9}, Decision: central.DecisionValid, Reason: "credential-shown", By: "op"}); !errors.Is(err, central.ErrNotFound) {
 		t.Errorf("deciding an unclassified support: %v, want ErrNotFound", err)
 	}
 	at := Base.Add(2 * time.Hour)
-	if err := central.DecideSupport(ctx, s, central.SupportDecision{RecordID: [16]byte{5}, Decision: central.DecisionValid,
-		Reason: "typo in the id, corrected against the credential", By: "revisora", At: at}); err != nil {
+	if err := central.DecideSupport(ctx, s, log, central.SupportDecision{RecordID: [16]byte{5}, Decision: central.DecisionValid,
+		Reason: "id-typo-corrected", Note: " credential shown at the Tlalpan assembly ", By: "revisora", At: at}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := s.SupportCheck(ctx, [16]byte{5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Decision != central.DecisionValid || c.Reason != "typo in the id, corrected against the credential" || c.DecidedBy != "revisora" || !c.DecidedAt.Equal(at) {
+	if c.Decision != central.DecisionValid || c.Reason != "id-typo-corrected" || c.Note != "credential shown at the Tlalpan assembly" || c.DecidedBy != "revisora" || !c.DecidedAt.Equal(at) {
 		t.Errorf("decided support %+v", c)
+	}
+	if list, err := s.DecidedSupports(ctx, 10); err != nil || len(list) != 1 || list[0].RecordID != [16]byte{5} || list[0].RollStatus != "" {
+		t.Errorf("decided supports %+v (%v); want 5, which the roll agrees with", list, err)
+	}
+	var audited []map[string]string
+	if err := s.EachAudit(ctx, func(e central.AuditEntry) error {
+		if e.Action == central.AuditSupportDecided && e.Actor == "revisora" {
+			audited = append(audited, e.Details)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(audited) != 1 || audited[0]["record"] != central.RecordIDString([16]byte{5}) || audited[0]["status"] != central.StatusNotInRoll ||
+		audited[0]["note"] != "yes" || audited[0]["proposal"] != "p-agua" {
+		t.Errorf("audited decisions %v; want one, for record 5, with its status and no note text", audited)
 	}
 	if queue, err = s.UnverifiedSupports(ctx, [16]byte{}, 10); err != nil || len(queue) != 1 || queue[0].RecordID != [16]byte{3} {
 		t.Errorf("queue after the decision %+v, %v; want only 3", queue, err)
@@ -401,5 +602,76 @@ func testSupportDesk(t *testing.T, s central.OperationsStore) {
 	}
 	if got[central.StatusVerified] != 4 || got[central.StatusDuplicate] != 1 || len(got) != 2 {
 		t.Errorf("counts by effective status %v; want 4 verified (one by decision) and 1 duplicate", got)
+	}
+	// Tiers count the same: a valid decision adds, an invalid one takes
+	// away.
+	if vc, err := s.VerifiedCounts(ctx); err != nil || !maps.Equal(vc, map[string]int64{"p-agua": 3, "p-otra": 1}) {
+		t.Errorf("verified counts %v (%v); want p-agua 3 (one by decision), p-otra 1", vc, err)
+	}
+	if err := central.DecideSupport(ctx, s, log, central.SupportDecision{RecordID: [16]byte{6}, Decision: central.DecisionInvalid,
+		Reason: "obviously-false", By: "revisora", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if vc, err := s.VerifiedCounts(ctx); err != nil || !maps.Equal(vc, map[string]int64{"p-agua": 2, "p-otra": 1}) {
+		t.Errorf("verified counts after an invalid decision %v (%v); want p-agua 2, p-otra 1", vc, err)
+	}
+}
+
+// testRollCancel checks that a support cancelled at the person's request
+// (ARCO) stops counting, and that the same person's later support of the
+// proposal, a duplicate until then, is filed again and counts instead.
+func testRollCancel(t *testing.T, s central.OperationsStore) {
+	ctx := context.Background()
+	w := newRollWorld(t, s, 60, fieldsim.RollOptions{Twice: 0.3})
+	w.importRoll(t, s)
+	w.check(t, s)
+	first, second := -1, -1
+	for i, sig := range w.sigs {
+		if sig.Want != fieldsim.FateVerified || !w.pop.Signers[sig.Signer].Twice {
+			continue
+		}
+		for j, other := range w.sigs {
+			if j != i && other.Signer == sig.Signer && other.Want == fieldsim.FateDuplicate {
+				first, second = i, j
+			}
+		}
+		if first >= 0 {
+			break
+		}
+	}
+	if first < 0 {
+		t.Fatal("the population has nobody who signed twice")
+	}
+	subject := w.sigs[first].Draft.SubjectID
+	before, err := s.VerifiedCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.SupportRecord(ctx, w.ids[first])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := central.Cancel(ctx, s, AuditLog(s, 100), "rosa", []central.StoredRecord{rec}, Base.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("cancel: %d %v", n, err)
+	}
+	if _, err := s.SupportCheck(ctx, w.ids[first]); !errors.Is(err, central.ErrNotFound) {
+		t.Errorf("the cancelled support is still classified: %v", err)
+	}
+	after, err := s.VerifiedCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[subject] != before[subject]-1 {
+		t.Errorf("verified supports of %s after the cancellation: %d, want %d", subject, after[subject], before[subject]-1)
+	}
+	if n, _ := w.check(t, s); n != 1 {
+		t.Errorf("the check filed %d supports after the cancellation, want 1 (the duplicate, again)", n)
+	}
+	c, err := s.SupportCheck(ctx, w.ids[second])
+	if err != nil || c.Status != central.StatusVerified {
+		t.Errorf("the same person's other support after the cancellation: %+v %v, want verified", c, err)
+	}
+	if again, err := s.VerifiedCounts(ctx); err != nil || again[subject] != before[subject] {
+		t.Errorf("verified supports of %s once filed again: %d (%v), want %d", subject, again[subject], err, before[subject])
 	}
 }

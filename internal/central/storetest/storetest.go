@@ -77,9 +77,16 @@ func Run(t *testing.T, open Opener) {
 		{"supports are classified exactly as fieldsim knows them, and counted", testRollClassification},
 		{"a new roll re-classifies supports but keeps reviewer decisions", testRollReimport},
 		{"the review desk lists unverified supports and records decisions", testSupportDesk},
+		{"the review desk opens a support for a reviewer, and audits who saw it", testSupportView},
+		{"a support cancelled by its signer stops counting, and their other support counts instead", testRollCancel},
 		{"signer counts are unique signers per proposal across batches", testSignerCounts},
+		{"the moderation queue files submissions once, pages, filters and records decisions", testModerationQueue},
+		{"an author's support counts once for what their submission became", testModerationSupports},
+		{"a cancelled submission leaves the queue and its author's support", testModerationWithdrawn},
 		{"tier crossings keep their first time and list oldest first", testCrossings},
 		{"responses are kept per proposal and tier, a correction replacing", testResponses},
+		{"the campaign draft is saved over the revision before it, one racing save winning", testDrafts},
+		{"published versions keep who published them and from where", testVersionsRecordWhoAndWhence},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -634,7 +641,7 @@ func testTallies(t *testing.T, s central.OperationsStore) {
 		got, want any
 	}{
 		{"records", tl.Records, int64(10)},
-		{"by kind", tl.ByKind, map[string]int64{"signature": 5, "survey_response": 1, "event_registration": 1, "comment": 3}},
+		{"by kind", tl.ByKind, map[string]int64{"signature": 5, "survey_response": 1, "event_registration": 1, "comment": 3, "proposal": 0, "event_proposal": 0}},
 		{"by channel", tl.ByChannel, map[string]int64{"kiosk": 7, "canvasser": 3, "bundle": 0}},
 		{"by alcaldia", tl.ByAlcaldia, map[string]int64{"coyoacan": 3, "tlalpan": 2, "": 5}},
 		{"by day", tl.ByDay, []central.DayCount{{Day: "2026-03-10", Records: 7}, {Day: "2026-03-11", Records: 3}}},

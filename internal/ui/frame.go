@@ -493,6 +493,7 @@ func (f *frame) showPrompt(title, text, yes string, onYes func(), no string, onN
 	f.prompt.Show()
 	f.prompt.Refresh()
 	k.win.Canvas().Unfocus()
+	k.announcePrompt()
 }
 
 // showConfirm asks a yes/no question; yes runs onYes. The keypad's focus

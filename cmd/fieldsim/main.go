@@ -3,7 +3,7 @@
 // benchmarks:
 //
 //	fieldsim --db PATH --code CODE --records N [--seed S] [--mode kiosk|canvasser]
-//	fieldsim --big-campaign FILE [--seed S]
+//	fieldsim --big-campaign FILE [--seed S] [--published]
 //
 // Enrollment goes through the same code path as `syncd enroll`; records
 // go through the same validation and sealing as the kiosk's. Then `syncd
@@ -75,7 +75,10 @@ added to it.
 --big-campaign FILE writes, instead, a valid campaign the size Mexico
 City's grew to (400 proposals, 100 assemblies, 10 articles, Spanish and
 English) built on the built-in one, for "central serve --campaign FILE",
-tests and benchmarks; --seed picks its content.
+tests and benchmarks; --seed picks its content. With --published it also
+has what central publishes later: a plain-language summary on every
+proposal and article, and the Drafting Group's answers on one proposal
+in eight.
 
 Flags:
 `
@@ -95,6 +98,7 @@ type Summary struct {
 type options struct {
 	db, code, mode, name, only string
 	bigCampaign                string
+	published                  bool
 	records                    int
 	seed                       uint64
 	repeat                     float64
@@ -130,6 +134,7 @@ func (m *Main) parseFlags(args []string) (*options, error) {
 	fs.Float64Var(&o.rollOpt.Outside, "outside", fieldsim.DefaultRollOptions.Outside, "`share` of --roll signers registered outside the city")
 	fs.Float64Var(&o.rollOpt.CURP, "curp", fieldsim.DefaultRollOptions.CURP, "`share` of --roll signers giving their CURP")
 	fs.StringVar(&o.bigCampaign, "big-campaign", "", "write a 400-proposal campaign to `file` and do nothing else")
+	fs.BoolVar(&o.published, "published", false, "with --big-campaign: add plain summaries and the Drafting Group's answers")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -276,7 +281,11 @@ func (m *Main) writeBigCampaign(o *options) error {
 	if err != nil {
 		return err
 	}
-	c, err := fieldsim.BigCampaign(base, fieldsim.BigSize, o.seed)
+	size := fieldsim.BigSize
+	if o.published {
+		size = fieldsim.BigPublished
+	}
+	c, err := fieldsim.BigCampaign(base, size, o.seed)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
@@ -195,4 +196,24 @@ func TestBigCampaignFlag(t *testing.T) {
 	if len(c.Proposals) != 400 || len(c.Events) != 100 || len(c.Articles) != 10 {
 		t.Errorf("%d proposals, %d events, %d articles", len(c.Proposals), len(c.Events), len(c.Articles))
 	}
+	if c.Proposals[0].Plain != nil {
+		t.Error("without --published the campaign has plain summaries")
+	}
+	t.Run("published", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "published.json")
+		if err := m.Run(context.Background(), []string{"--big-campaign", file, "--seed", "3", "--published"}); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := campaign.Parse(file, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Proposals[0].Plain == nil || len(c.Answered(time.Time{})) != 50 {
+			t.Errorf("plain summary %v, %d answered", c.Proposals[0].Plain, len(c.Answered(time.Time{})))
+		}
+	})
 }

@@ -34,6 +34,11 @@ func (m *Main) measure(painted <-chan struct{}, a fyne.App) {
 	goMB, heapMB = goMemory()
 	fmt.Fprintf(m.Stdout, "memory %v later, idle at attract: RSS %.1f MB (peak %.1f MB); Go holds %.1f MB, heap in use %.1f MB\n",
 		settle, rss, peak, goMB, heapMB)
+	// Much of the RSS under Xvfb is shared libraries (Mesa's software GL
+	// maps LLVM) that every process using them shares: say how much is
+	// the kiosk's own.
+	anon, file := residentParts()
+	fmt.Fprintf(m.Stdout, "of which anonymous (the kiosk's own) %.1f MB, file-backed (libraries, fonts) %.1f MB\n", anon, file)
 	fyne.Do(a.Quit)
 }
 
@@ -86,9 +91,20 @@ func goMemory() (held, heap float64) {
 
 // memory returns the resident set size and its peak, in MB.
 func memory() (rss, peak float64) {
+	return statusMB("VmRSS"), statusMB("VmHWM")
+}
+
+// residentParts splits the resident set into anonymous memory and
+// file-backed pages, in MB.
+func residentParts() (anon, file float64) {
+	return statusMB("RssAnon"), statusMB("RssFile") + statusMB("RssShmem")
+}
+
+// statusMB reads one "kB" line of /proc/self/status, in MB.
+func statusMB(key string) float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0, 0
+		return 0
 	}
 	kb := func(key string) float64 {
 		for _, line := range strings.Split(string(data), "\n") {
@@ -99,5 +115,5 @@ func memory() (rss, peak float64) {
 		}
 		return 0
 	}
-	return kb("VmRSS"), kb("VmHWM")
+	return kb(key)
 }

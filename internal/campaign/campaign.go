@@ -13,6 +13,11 @@ import "time"
 // proposal's "threshold" is the number of its first tier (a written
 // answer; see TiersOf). Programs from before them read strictly and refuse
 // a file that uses them, keeping the version they hold.
+//
+// Plain-language summaries ("plain" on proposals and articles) were added
+// the same way: optional, so every earlier file still reads, and a device
+// from before them refuses a version that carries one and goes on showing
+// the version it holds until it is updated.
 const FormatVersion = 1
 
 // Voter id types a campaign can accept for signatures.
@@ -108,11 +113,14 @@ type Option struct {
 
 // Proposal is a citizen proposal people support with a signature.
 type Proposal struct {
-	ID        string `json:"id"`
-	Theme     string `json:"theme"`              // a Theme id
-	Alcaldia  string `json:"alcaldia,omitempty"` // an alcaldía id; "" for the whole city
-	Title     Text   `json:"title"`
-	Summary   Text   `json:"summary"`
+	ID       string `json:"id"`
+	Theme    string `json:"theme"`              // a Theme id
+	Alcaldia string `json:"alcaldia,omitempty"` // an alcaldía id; "" for the whole city
+	Title    Text   `json:"title"`
+	Summary  Text   `json:"summary"`
+	// Plain is the proposal in plain language (short sentences, common
+	// words), which the kiosk offers before Summary; optional.
+	Plain     Text   `json:"plain,omitempty"`
 	Threshold int    `json:"threshold,omitzero"` // format 1 before tiers: supports for a written answer; see TiersOf
 	Tiers     []Tier `json:"tiers,omitempty"`    // this proposal's own ladder, replacing the campaign's
 	// Closed proposals take no new supports (devices refuse to record
@@ -148,4 +156,5 @@ type Article struct {
 	Number string `json:"number"` // as printed, e.g. "12"
 	Title  Text   `json:"title"`
 	Text   Text   `json:"text"`
+	Plain  Text   `json:"plain,omitempty"` // the article in plain language, offered before Text; optional
 }

@@ -99,7 +99,7 @@ func Diff(old, new *Campaign) []Change {
 		})
 	list(&d, KindArticle, old.Articles, new.Articles, func(a Article) string { return a.ID }, func(a Article) Text { return a.Title },
 		func(a, b Article) []fieldPair {
-			return []fieldPair{{"number", plain(a.Number), plain(b.Number)}, {"title", a.Title, b.Title}, {"text", a.Text, b.Text}}
+			return []fieldPair{{"number", plain(a.Number), plain(b.Number)}, {"title", a.Title, b.Title}, {"text", a.Text, b.Text}, {"plain", a.Plain, b.Plain}}
 		})
 	return d.changes
 }
@@ -175,6 +175,7 @@ func (d *differ) proposals(old, new *Campaign) {
 			d.fields(KindProposal, n.ID, n.Title, []fieldPair{
 				{"title", o.Title, n.Title},
 				{"summary", o.Summary, n.Summary},
+				{"plain", o.Plain, n.Plain},
 				{"theme", plain(o.Theme), plain(n.Theme)},
 				{"alcaldia", plain(o.Alcaldia), plain(n.Alcaldia)},
 				{"tiers", tiersText(old.TiersOf(o)), tiersText(new.TiersOf(n))},

@@ -28,6 +28,8 @@ const (
 	maxLabel          = 300   // characters: titles, prompts, option and scale labels
 	maxParagraph      = 2000  // characters: summaries, help, intros, places
 	maxDocument       = 20000 // characters: the privacy notice, an article
+	maxPlain          = 600   // characters: a plain-language summary, read in under a minute
+	maxPlainSentence  = 20    // words in one sentence of a plain-language summary
 	maxTextAnswer     = 2000  // characters: the longest free-text answer allowed
 	maxScale          = 10
 	maxNumberBound    = 1_000_000_000 // small enough for exact float64 comparison
@@ -39,7 +41,9 @@ const (
 // ids non-empty, well-formed and unique in their list; every text in Spanish
 // and English; known question types with the settings their type needs and
 // none it ignores; existing theme, proposal and alcaldía references;
-// positive thresholds or tiers that grow, and responses to known tiers; events that end after they start; known voter id
+// positive thresholds or tiers that grow, and responses to known tiers;
+// plain-language summaries, where given, short and in short sentences;
+// events that end after they start; known voter id
 // types; a versioned privacy notice; and the size limits above.
 //
 // The error has the same shape as Parse's, without file or position.
@@ -142,6 +146,7 @@ func (v *validator) campaign(c *Campaign) {
 			}
 			v.text(p.field("title"), a.Title, maxLabel, true)
 			v.text(p.field("text"), a.Text, maxDocument, true)
+			v.plain(p.field("plain"), a.Plain)
 		}
 	}
 }
@@ -310,6 +315,7 @@ func (v *validator) proposal(p path, c *Campaign, pr *Proposal, seen map[string]
 	}
 	v.text(p.field("title"), pr.Title, maxLabel, true)
 	v.text(p.field("summary"), pr.Summary, maxParagraph, true)
+	v.plain(p.field("plain"), pr.Plain)
 	if utf8.RuneCountInString(pr.Author) > maxLabel {
 		v.report(p.field("author"), "longer than %d characters", maxLabel)
 	}
@@ -519,6 +525,52 @@ func (v *validator) text(p path, t Text, limit int, required bool) {
 			v.report(p.field(lang), "contains a control character")
 		}
 	}
+}
+
+// plain checks an optional plain-language summary: in Spanish and
+// English like every text, short, and in sentences of at most
+// maxPlainSentence words. Common words cannot be checked by a program; a
+// long sentence can, and is the commonest way a summary stops being plain.
+func (v *validator) plain(p path, t Text) {
+	if t == nil {
+		return
+	}
+	before := len(v.problems)
+	v.text(p, t, maxPlain, true)
+	if len(v.problems) > before {
+		return
+	}
+	for _, lang := range slices.Sorted(maps.Keys(t)) {
+		for i, s := range Sentences(t[lang]) {
+			if n := len(strings.Fields(s)); n > maxPlainSentence {
+				v.report(p.field(lang), "sentence %d has %d words; plain language keeps each sentence to %d words or fewer", i+1, n, maxPlainSentence)
+				break
+			}
+		}
+	}
+}
+
+// Sentences splits text at the end of each sentence (".", "!", "?" or a
+// line break), dropping empty pieces: what a plain-language summary is
+// measured by, and what a reader speaks one at a time.
+func Sentences(text string) []string {
+	var out []string
+	start := 0
+	rs := []rune(text)
+	for i, r := range rs {
+		end := r == '\n' || ((r == '.' || r == '!' || r == '?') && (i+1 == len(rs) || unicode.IsSpace(rs[i+1])))
+		if !end {
+			continue
+		}
+		if s := strings.TrimSpace(string(rs[start : i+1])); s != "" && s != "." {
+			out = append(out, s)
+		}
+		start = i + 1
+	}
+	if s := strings.TrimSpace(string(rs[start:])); s != "" {
+		out = append(out, s)
+	}
+	return out
 }
 
 // isLanguageCode accepts the simple BCP 47 tags content uses: a 2–3 letter

@@ -211,6 +211,12 @@ func (c *checker) check(rec *record.Record) string {
 		return protocol.ReasonKindNotAccepted
 	case !subjectExists(p.campaign, rec):
 		return protocol.ReasonUnknownSubject
+	case rec.Kind == record.KindSignature && p.campaign.Proposal(rec.SubjectID).Closed:
+		// Judged by the version the support names, not the newest one: a
+		// support made while the proposal was open counts whenever it
+		// arrives, and only a device with a tampered or stale-ignoring
+		// copy makes one under a version that closed it.
+		return protocol.ReasonProposalClosed
 	case rec.EventID != "" && !eventExists(p.campaign, rec.EventID):
 		return protocol.ReasonInvalidEnvelope
 	}

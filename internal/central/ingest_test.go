@@ -3,10 +3,12 @@ package central_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/central"
 	"github.com/voces-cdmx/voces/internal/central/centraltest"
 	"github.com/voces-cdmx/voces/internal/protocol"
@@ -280,5 +282,39 @@ func TestIngestThroughTheImportPathCountsAsBundle(t *testing.T) {
 	}
 	if _, err := c.Server.Ingest(ctx, "dev-nosuchthing", recs, central.ChannelBundle); err == nil {
 		t.Error("ingest for an unknown device succeeded")
+	}
+}
+
+// TestUploadRefusesASupportForAProposalItsVersionClosed is the upload
+// path of the conformance suite's closed-proposal test: a support made
+// while the proposal was open is taken after it closes; one a device with
+// a tampered copy makes under the closing version is refused by name.
+func TestUploadRefusesASupportForAProposalItsVersionClosed(t *testing.T) {
+	c := centraltest.Start(t)
+	d := c.NewDevice(t, record.ModeKiosk)
+	target := d.Campaign.Proposals[0].ID
+	before := d.Signature(t, target, "")
+	closing := *d.Campaign
+	closing.Proposals = slices.Clone(d.Campaign.Proposals)
+	closing.Proposals[0].Closed = true
+	data, err := campaign.Marshal(&closing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, changed, err := c.Server.Publish(context.Background(), "closing", data); err != nil || !changed {
+		t.Fatalf("publish the closing: changed %v, %v", changed, err)
+	}
+	d.Campaign = d.FetchCampaign(t)
+	if !d.Campaign.Proposal(target).Closed {
+		t.Fatal("the device's new version has the proposal open")
+	}
+	d.Campaign.Proposals[0].Closed = false // the tampered copy
+	after := d.Signature(t, target, "")
+	br := d.Upload(t, [][]byte{before.Marshal(), after.Marshal()})
+	if br.Results[0].Status != protocol.Accepted {
+		t.Errorf("a support made while the proposal was open: %+v", br.Results[0])
+	}
+	if r := br.Results[1]; r.Status != protocol.Rejected || r.Reason != protocol.ReasonProposalClosed {
+		t.Errorf("a support made under the version that closed it: %+v, want rejected %s", r, protocol.ReasonProposalClosed)
 	}
 }

@@ -150,7 +150,8 @@ func fieldLabel(l lang, field string) string {
 }
 
 // problemWords are the validator's most common problems in the
-// operator's language; the rest show as the validator says them.
+// operator's language, in words of their own; the rest are translated by
+// their format (authoring_problems.go).
 var problemWords = []struct {
 	re *regexp.Regexp
 	id string
@@ -177,10 +178,18 @@ var problemWords = []struct {
 	{regexp.MustCompile(`^a scale runs from min to max`), "problem.scale"},
 }
 
+// problemText is a validator problem in the operator's language: the
+// words above for the commonest, and on the Spanish dashboard every other
+// one by its format (problemSpanish).
 func problemText(l lang, problem string) string {
 	for _, w := range problemWords {
 		if w.re.MatchString(problem) {
 			return l.T(w.id)
+		}
+	}
+	if l == es {
+		if s, ok := spanishProblem(problem); ok {
+			return s
 		}
 	}
 	return problem
@@ -293,9 +302,21 @@ func (h *Handler) attachProblems(l lang, c *campaign.Campaign, ps []*campaign.Pa
 			v.Other = append(v.Other, problemView{Where: loc.where(l, c), Message: msg})
 			continue
 		}
-		if v.Fields[i].Kind == "paras" || v.Fields[i].Kind == "options" || v.Fields[i].Kind == "tiers" {
+		switch v.Fields[i].Kind {
+		case "paras", "options", "tiers":
 			// Say which paragraph or option: the path has it.
 			msg = p.Path + ": " + msg
+		case "text", "area":
+			// A problem of one language's text (too long, a long
+			// sentence) says which of the field's two inputs it is in.
+			if s := p.Steps(); len(s) > 0 {
+				switch s[len(s)-1].Name {
+				case "es":
+					msg = l.T("edit.es") + ": " + msg
+				case "en":
+					msg = l.T("edit.en") + ": " + msg
+				}
+			}
 		}
 		v.Fields[i].Errors = append(v.Fields[i].Errors, msg)
 	}
@@ -324,19 +345,8 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 	switch kind {
 	case kindGeneral:
 		v.Heading = c.Title.Get(string(l))
-		tiers := formField{Name: "tiers", Label: fieldLabel(l, "tiers"), Kind: "tiers", Help: l.T("help.tiers")}
-		for i, t := range c.Tiers {
-			tiers.Paras = append(tiers.Paras, formPara{N: i + 1, ID: t.ID, Value: strconv.Itoa(t.Signers), ES: t.Earns["es"], EN: t.Earns["en"]})
-		}
-		if form != nil {
-			tiers.Paras = nil
-			for i := range form["tiers.signers[]"] {
-				p := formPara{N: i + 1, Value: form["tiers.signers[]"][i]}
-				p.ID, p.ES, p.EN = at(form["tiers.id[]"], i), at(form["tiers.es[]"], i), at(form["tiers.en[]"], i)
-				tiers.Paras = append(tiers.Paras, p)
-			}
-		}
-		tiers.Paras = append(tiers.Paras, formPara{N: len(tiers.Paras) + 1})
+		tiers := tiersField(l, c.Tiers, form)
+		tiers.Help = l.T("help.tiers")
 		v.Fields = []formField{txt("title", "text", c.Title), txt("subtitle", "text", c.Subtitle), tiers}
 	case kindPrivacy:
 		v.Fields = []formField{one("version", "line", c.Privacy.Version), txt("text", "area", c.Privacy.Text)}
@@ -429,8 +439,12 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 			threshold.Value = form.Get("threshold")
 		}
 		threshold.Help = l.T("help.threshold")
-		v.Fields = []formField{txt("title", "text", p.Title), txt("summary", "area", p.Summary), theme,
-			alcaldias(l, one("alcaldia", "select", p.Alcaldia), l.T("edit.wholecity")), threshold}
+		tiers := tiersField(l, p.Tiers, form)
+		tiers.Label, tiers.Help = l.T("field.proposal.tiers"), l.T("help.proposaltiers")
+		plain := txt("plain", "area", p.Plain)
+		plain.Help = l.T("help.plain")
+		v.Fields = []formField{txt("title", "text", p.Title), txt("summary", "area", p.Summary), plain, theme,
+			alcaldias(l, one("alcaldia", "select", p.Alcaldia), l.T("edit.wholecity")), threshold, tiers}
 	case kindEvent:
 		e := &campaign.Event{}
 		if id != "" {
@@ -475,7 +489,9 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 			}
 			text.Paras = append(text.Paras, p)
 		}
-		v.Fields = []formField{one("number", "line", a.Number), txt("title", "text", a.Title), text}
+		plain := txt("plain", "area", a.Plain)
+		plain.Help = l.T("help.plain")
+		v.Fields = []formField{one("number", "line", a.Number), txt("title", "text", a.Title), text, plain}
 	default:
 		return v, false
 	}
@@ -486,6 +502,26 @@ func (h *Handler) editForm(r *http.Request, c *campaign.Campaign, kind, id strin
 	}
 	labelLanguages(l, v.Fields)
 	return v, true
+}
+
+// tiersField is the rows of a ladder (the campaign's, or a proposal's
+// own), with one empty row more to add a tier; with form set, the rows
+// that were sent.
+func tiersField(l lang, ladder []campaign.Tier, form url.Values) formField {
+	f := formField{Name: "tiers", Label: fieldLabel(l, "tiers"), Kind: "tiers"}
+	for i, t := range ladder {
+		f.Paras = append(f.Paras, formPara{N: i + 1, ID: t.ID, Value: strconv.Itoa(t.Signers), ES: t.Earns["es"], EN: t.Earns["en"]})
+	}
+	if form != nil {
+		f.Paras = nil
+		for i := range form["tiers.signers[]"] {
+			p := formPara{N: i + 1, Value: form["tiers.signers[]"][i]}
+			p.ID, p.ES, p.EN = at(form["tiers.id[]"], i), at(form["tiers.es[]"], i), at(form["tiers.en[]"], i)
+			f.Paras = append(f.Paras, p)
+		}
+	}
+	f.Paras = append(f.Paras, formPara{N: len(f.Paras) + 1})
+	return f
 }
 
 // labelLanguages names the languages of the fields' inputs and numbers
@@ -658,6 +694,16 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 			}
 			threshold = n
 		}
+		// Read before anything changes: an unreadable number saves
+		// nothing. A post without tier rows (not from this form) leaves
+		// the proposal's own tiers alone.
+		tiers, sentTiers := []campaign.Tier(nil), false
+		if _, sentTiers = form["tiers.signers[]"]; sentTiers {
+			var err error
+			if tiers, err = readTiers(l, form, bad); err != nil {
+				return err
+			}
+		}
 		p := c.Proposal(id)
 		if id == "" {
 			c.Proposals = append(c.Proposals, campaign.Proposal{ID: newID})
@@ -666,9 +712,12 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 		if p == nil {
 			return central.ErrNotFound
 		}
-		// Ids, tiers and the closed flag stay as they are: this form does
-		// not show them.
-		p.Title, p.Summary, p.Theme, p.Alcaldia, p.Threshold = text("title"), text("summary"), form.Get("theme"), form.Get("alcaldia"), threshold
+		// The id and the closed flag stay as they are: this form does not
+		// show them.
+		p.Title, p.Summary, p.Plain, p.Theme, p.Alcaldia, p.Threshold = text("title"), text("summary"), text("plain"), form.Get("theme"), form.Get("alcaldia"), threshold
+		if sentTiers {
+			p.Tiers = tiers
+		}
 	case kindEvent:
 		starts, err1 := h.readTime(form.Get("starts"))
 		ends, err2 := h.readTime(form.Get("ends"))
@@ -723,7 +772,7 @@ func (h *Handler) applyForm(l lang, c *campaign.Campaign, kind, id, newID string
 		if a == nil {
 			return central.ErrNotFound
 		}
-		a.Number, a.Title, a.Text = strings.TrimSpace(form.Get("number")), text("title"), t
+		a.Number, a.Title, a.Text, a.Plain = strings.TrimSpace(form.Get("number")), text("title"), t, text("plain")
 	default:
 		return central.ErrNotFound
 	}
@@ -836,10 +885,10 @@ func readOptions(form url.Values) []campaign.Option {
 	return out
 }
 
-// readTiers reads the campaign's tier rows: a row keeps its id, a new row
+// readTiers reads a ladder's tier rows (the campaign's or a proposal's): a row keeps its id, a new row
 // gets one made from what it earns, and a row emptied entirely is gone.
 // No rows at all leaves the campaign without tiers of its own (the 2016
-// rules apply).
+// rules apply), or the proposal with the campaign's.
 func readTiers(l lang, form url.Values, bad map[string]string) ([]campaign.Tier, error) {
 	ids, signers := form["tiers.id[]"], form["tiers.signers[]"]
 	var out []campaign.Tier

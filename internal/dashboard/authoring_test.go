@@ -386,7 +386,9 @@ func TestAuthoringPagesAreValidHTML(t *testing.T) {
 	c := campaignOf(t, s)
 	mod.post("/draft/start", url.Values{"csrf": {modCSRF}, "from": {"1"}})
 	draft := mod.get("/draft")
-	mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, draft)}, "kind": {"proposal"}, "title.es": {"Sin inglés"}})
+	mod.post("/draft/edit", url.Values{"csrf": {modCSRF}, "rev": {rev(t, draft)}, "kind": {"proposal"}, "title.es": {"Sin inglés"},
+		"plain.es":   {strings.Repeat("palabra ", 30)},                                                                 // a plain summary's problem at its field too
+		"tiers.id[]": {"", ""}, "tiers.signers[]": {"300", "200"}, "tiers.es[]": {"a", "b"}, "tiers.en[]": {"a", "b"}}) // and the proposal's own tiers
 	dir := t.TempDir()
 	var files []string
 	save := func(name string, p page) {

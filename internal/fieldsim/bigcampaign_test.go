@@ -57,3 +57,49 @@ func TestBigCampaign(t *testing.T) {
 		}
 	})
 }
+
+func TestBigCampaignPublished(t *testing.T) {
+	base := defaultCampaign(t)
+	pub, err := BigCampaign(base, BigPublished, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered, met := 0, 0
+	for i := range pub.Proposals {
+		p := &pub.Proposals[i]
+		if p.Plain.Get("es") == "" || p.Plain.Get("en") == "" {
+			t.Fatalf("proposal %s has no plain summary", p.ID)
+		}
+		if len(p.Responses) > 0 {
+			answered++
+		}
+		if len(p.Responses) > 1 {
+			met++
+		}
+	}
+	if answered != 50 || met != 10 {
+		t.Errorf("%d proposals answered, %d with a meeting; want 50 and 10", answered, met)
+	}
+	for _, a := range pub.Articles {
+		if a.Plain == nil {
+			t.Fatalf("article %s has no plain summary", a.ID)
+		}
+	}
+	t.Run("the rest is the campaign without it", func(t *testing.T) {
+		plain, err := BigCampaign(base, BigSize, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range pub.Proposals {
+			pub.Proposals[i].Plain, pub.Proposals[i].Responses = nil, nil
+		}
+		for i := range pub.Articles {
+			pub.Articles[i].Plain = nil
+		}
+		a, _ := campaign.Marshal(plain)
+		b, _ := campaign.Marshal(pub)
+		if !bytes.Equal(a, b) {
+			t.Error("publishing changed the rest of the generated campaign")
+		}
+	})
+}

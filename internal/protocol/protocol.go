@@ -235,6 +235,11 @@ const (
 	// ReasonKindNotAccepted: the campaign version the record was made
 	// under does not list its kind among those central accepts.
 	ReasonKindNotAccepted = "kind_not_accepted"
+	// ReasonProposalClosed: a support for a proposal that was already
+	// closed to new supports in the campaign version the support was made
+	// under. Supports made under a version where it was open are taken
+	// and counted, whenever they arrive.
+	ReasonProposalClosed = "proposal_closed"
 )
 
 // Reasons are every reason above, so metrics can show each one at 0
@@ -242,6 +247,7 @@ const (
 var Reasons = []string{
 	ReasonUndecodable, ReasonWrongDevice, ReasonBadSignature, ReasonUnknownCampaign,
 	ReasonUnknownVersion, ReasonUnknownSubject, ReasonInvalidEnvelope, ReasonDuplicateInBatch, ReasonKindNotAccepted,
+	ReasonProposalClosed,
 }
 
 // Statuses are every per-record outcome, in the order above.

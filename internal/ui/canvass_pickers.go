@@ -50,18 +50,17 @@ func (s *assemblyPicker) tick(now time.Time)  { s.k.canvassTick(now) }
 func (s *proposalsPicker) tick(now time.Time) { s.k.canvassTick(now) }
 
 // eventProposals are the proposals signed at an event: those it names,
-// or every proposal when it names none.
+// or every proposal when it names none; closed ones take no supports
+// and are left out.
 func eventProposals(c *campaign.Campaign, eventID string) []campaign.Proposal {
 	e := c.Event(eventID)
-	if e == nil || len(e.Proposals) == 0 {
-		return c.Proposals
-	}
 	var out []campaign.Proposal
 	for _, p := range c.Proposals {
-		for _, id := range e.Proposals {
-			if p.ID == id {
-				out = append(out, p)
-			}
+		if p.Closed {
+			continue
+		}
+		if e == nil || len(e.Proposals) == 0 || slices.Contains(e.Proposals, p.ID) {
+			out = append(out, p)
 		}
 	}
 	return out

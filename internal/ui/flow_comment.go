@@ -147,7 +147,8 @@ func (s *articlesScreen) view() *view {
 // articleScreen shows an article's text to read before commenting; its
 // next starts the comment.
 type articleScreen struct {
-	k *Kiosk
+	k    *Kiosk
+	full bool // the full text is open under the plain summary
 }
 
 func (s *articleScreen) kind() screenKind { return kindArticle }
@@ -155,12 +156,15 @@ func (s *articleScreen) kind() screenKind { return kindArticle }
 func (s *articleScreen) view() *view {
 	k := s.k
 	a := k.camp.Article(k.sess.comment.article)
-	var paras []fyne.CanvasObject
-	for _, p := range strings.Split(k.text(a.Text), "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			paras = append(paras, para(p))
+	paras := k.plainFirst(a.Plain, &s.full, func() []fyne.CanvasObject {
+		var paras []fyne.CanvasObject
+		for _, p := range strings.Split(k.text(a.Text), "\n\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				paras = append(paras, para(p))
+			}
 		}
-	}
+		return paras
+	})
 	return &view{
 		kicker: k.F("article.number", a.Number),
 		title:  k.text(a.Title),

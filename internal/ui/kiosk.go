@@ -132,6 +132,8 @@ type Kiosk struct {
 	canvLock canvassLock // canvasser mode: wrong PINs
 	canvPrev *canvass    // canvasser mode: the last sign-in's assembly and proposals, for signing in again
 
+	pub publishState // what central published back: the proposal index, the city-wide count shown
+
 	// Spoken guidance and the keypad (speech.go, keypad.go).
 	speaker      speech.Speaker
 	hooks        *widgets.Hooks  // every control's keys and focus come here

@@ -49,12 +49,21 @@ type highlight struct {
 func newAttract(k *Kiosk) *attractScreen {
 	a := &attractScreen{k: k, since: k.now()}
 	c := k.camp
+	// What the Drafting Group answered this week comes first: the news
+	// that the process listens.
+	for _, p := range c.Answered(k.now().AddDate(0, 0, -7)) {
+		a.items = append(a.items, highlight{kind: "attract.answered", title: p.Title, detail: latestAnswer(p)})
+	}
 	evs := c.UpcomingEvents(k.now())
 	// Alternate proposals and assemblies, so both show within a minute.
 	for i := 0; i < max(len(c.Proposals), len(evs)); i++ {
-		if i < len(c.Proposals) {
+		if i < len(c.Proposals) && !c.Proposals[i].Closed {
 			p := &c.Proposals[i]
-			a.items = append(a.items, highlight{kind: "attract.proposal", title: p.Title, detail: p.Summary})
+			detail := p.Summary
+			if p.Plain != nil {
+				detail = p.Plain // a passer-by reads a teaser in plain words
+			}
+			a.items = append(a.items, highlight{kind: "attract.proposal", title: p.Title, detail: detail})
 		}
 		if i < len(evs) {
 			e := &evs[i]
@@ -132,6 +141,21 @@ func (a *attractScreen) showItem() {
 	a.hlKind.SetText(kind)
 	a.hlTitle.SetText(k.text(h.title))
 	a.hlDetail.SetText(excerpt(k.text(h.detail), 170))
+}
+
+// latestAnswer is the text of p's most recent response: its written
+// answer, or the minute of the meeting or session held.
+func latestAnswer(p *campaign.Proposal) campaign.Text {
+	rs := responsesNewestFirst(p)
+	for _, r := range rs {
+		if r.Text != nil {
+			return r.Text
+		}
+	}
+	if len(rs) > 0 {
+		return rs[0].Minute
+	}
+	return nil
 }
 
 // excerpt shortens s to at most n characters at a word boundary: the

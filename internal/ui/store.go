@@ -21,6 +21,7 @@ type Store interface {
 	Append(ctx context.Context, d *record.Draft, c *campaign.Campaign) (*record.Record, error)
 	HasSigned(ctx context.Context, subject string, signerIndex []byte) (bool, error)
 	CountSince(ctx context.Context, t time.Time, kind record.Kind, subject, event string) (int, error)
+	UncountedSupports(ctx context.Context, receivedAt time.Time) (map[string]outbox.Uncounted, error)
 
 	// The technician tools: refused records, bundle export
 	// (bundle.Outbox) and wiping the device.

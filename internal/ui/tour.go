@@ -82,7 +82,7 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 		k.show(&areaFilter{k: k})
 		snap("proposals-alcaldia")
 		k.sess.theme = ""
-		k.show(k.searchStep())
+		k.show(newSearchScreen(k))
 		snap("proposals-search")
 		k.show(&proposalScreen{k: k, id: p.ID})
 		snap("proposal")

@@ -87,6 +87,7 @@ func Run(t *testing.T, open Opener) {
 		{"responses are kept per proposal and tier, a correction replacing", testResponses},
 		{"the campaign draft is saved over the revision before it, one racing save winning", testDrafts},
 		{"published versions keep who published them and from where", testVersionsRecordWhoAndWhence},
+		{"ingest refuses a support for a proposal its version closed and counts those made while it was open", testClosedProposalIngest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

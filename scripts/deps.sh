@@ -12,7 +12,9 @@ set -euo pipefail
 # for the packaging tests; nginx as the TLS-terminating proxy in front of
 # two central nodes; help2man for the manual pages scripts/package.sh
 # makes from --help, and lintian, which the packaging tests run on the
-# built packages.
+# built packages; espeak-ng for the kiosk's spoken guidance, sox to check
+# its audio in tests, and zbar-tools (zbarimg) to read the receipt's QR
+# code in tests and screenshots.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
@@ -24,6 +26,7 @@ packages=(
   prometheus
   nginx-light
   help2man lintian
+  espeak-ng sox zbar-tools
 )
 
 # npm tools for the dashboard's accessibility and markup checks (axe-core,

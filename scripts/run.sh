@@ -86,6 +86,13 @@ kiosk_args+=(--code-dir "$DEMO")
 mkdir -p "$DEMO/usb-export"
 kiosk_args+=(--export-dir "$DEMO/usb-export")
 echo "run: the technician's USB export also offers $DEMO/usb-export"
+# Without a sound card, spoken guidance (F1 or * in the kiosk) goes to
+# WAV files, to listen to afterwards.
+if ! ls /dev/snd/pcmC*p >/dev/null 2>&1; then
+  mkdir -p "$DEMO/speech"
+  kiosk_args+=(--speech-dir "$DEMO/speech")
+  echo "run: no sound card: spoken guidance goes to $DEMO/speech/*.wav"
+fi
 
 "$BIN/syncd" run --db "$DEMO/device.db" >>"$DEMO/syncd.log" 2>&1 &
 pids+=($!)

@@ -67,7 +67,9 @@ the city, --curp sign with their CURP (which the roll cannot check), and
 as many voters again who never sign are in it too. Signers sign in turn,
 each their own proposal; two devices given the same --roll-seed sign with
 the same people, so central finds every signature of the second device a
-duplicate.
+duplicate. Proposals are written by the voters who never sign, in turn
+(with their clave de elector), so once published or merged their authors'
+supports have a known place in the roll too.
 
 --code may be left out when the outbox is already enrolled: records are
 added to it.

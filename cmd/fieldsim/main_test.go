@@ -178,6 +178,86 @@ func TestRollMatchesWhatCentralFinds(t *testing.T) {
 	}
 }
 
+// TestRollAuthorsMatchWhatCentralFinds: with --roll, proposals are written
+// by the population's voters who do not sign, in turn; once the desk
+// publishes them, central's roll check files each author's support as
+// that voter's place in the roll says.
+func TestRollAuthorsMatchWhatCentralFinds(t *testing.T) {
+	ctx := context.Background()
+	c := centraltest.Start(t)
+	dir := t.TempDir()
+	rollFile := filepath.Join(dir, "lista.csv")
+	const people, proposals = 40, 30
+	var out bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &out}
+	db := filepath.Join(dir, "outbox.db")
+	args := []string{"--db", db, "--code", c.Code(t, record.ModeKiosk), "--records", strconv.Itoa(proposals), "--only", "proposal",
+		"--roll", rollFile, "--people", strconv.Itoa(people), "--roll-seed", "8", "--outside", "0.3"}
+	if err := m.Run(ctx, args); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	store, err := outbox.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := syncer.New(store).PushOnce(ctx)
+	store.Close()
+	if err != nil || st.Accepted != proposals {
+		t.Fatalf("push: %+v, %v", st, err)
+	}
+	keys := c.Keys
+	if n, _, err := central.OpenSubmissions(ctx, c.Store, keys.SealPublic, keys.SealPrivate); err != nil || n != proposals {
+		t.Fatalf("opened %d submissions (%v), want %d", n, err, proposals)
+	}
+	subs, _, err := c.Store.Submissions(ctx, central.SubmissionFilter{Status: central.SubmissionPending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([][16]byte, len(subs))
+	for i, s := range subs {
+		ids[i] = s.RecordID
+	}
+	if _, err := c.Node.Moderation().Publish(ctx, "mod", nil, ids...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := central.ImportRoll(ctx, c.Store, central.RollImportOptions{DataDir: c.Dir, File: rollFile}); err != nil {
+		t.Fatal(err)
+	}
+	rollKey, err := central.LoadRollKey(c.Dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := central.CheckSupports(ctx, c.Store, keys.SealPublic, keys.SealPrivate, rollKey); err != nil || n != proposals {
+		t.Fatalf("checked %d supports (%v), want the %d authors'", n, err, proposals)
+	}
+	// The population fieldsim made: its flags' defaults but --outside,
+	// and as many voters who do not sign as signers.
+	opt := fieldsim.DefaultRollOptions
+	opt.Outside, opt.Extra = 0.3, people
+	pop := fieldsim.NewPopulation(8, people, opt)
+	statuses := map[string]int{}
+	for _, s := range subs {
+		sr, err := c.Store.SubmissionRecord(ctx, s.RecordID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The device numbers records from 1, one proposal each.
+		author := pop.Extra[(sr.Seq-1)%uint64(len(pop.Extra))]
+		want := central.StatusVerified
+		if author.Fate() == fieldsim.FateOutsideCity {
+			want = central.StatusOutsideCity
+		}
+		got, err := c.Store.SupportCheck(ctx, s.RecordID)
+		if err != nil || got.Status != want || got.SubjectID != s.SubjectID {
+			t.Errorf("the author of record %d: %+v %v, want %s for %s", sr.Seq, got, err, want, s.SubjectID)
+		}
+		statuses[want]++
+	}
+	if statuses[central.StatusVerified] == 0 || statuses[central.StatusOutsideCity] == 0 {
+		t.Errorf("authors by status %v: the test proves nothing for one of them", statuses)
+	}
+}
+
 func TestBigCampaignFlag(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "big.json")
 	var out bytes.Buffer

@@ -71,6 +71,7 @@ type Main struct {
 	Measure    bool
 	CodeDir    string
 	ExportDir  string
+	SpeechDir  string
 	FleetFile  string
 	// DisplayWait is how long start-up waits for a slow X server.
 	DisplayWait time.Duration
@@ -92,6 +93,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.DurationVar(&m.DisplayWait, "display-wait", 30*time.Second, "how long start-up waits for an X server that is slow to answer before it gives up with an error")
 	fs.StringVar(&m.FleetFile, "fleet", "", "`file` whose first line is a provisioning code of the fleet's central (spent or not): the setup wizard then takes its short codes")
 	fs.StringVar(&m.ExportDir, "export-dir", "", "directory the technician's bundle export also offers, besides mounted USB sticks")
+	fs.StringVar(&m.SpeechDir, "speech-dir", "", "write spoken guidance to WAV files in this directory instead of playing it (default: the device setting kiosk.speech_dir)")
 	fs.BoolVar(&m.Measure, "measure-startup", false, "print the time from process start to the first painted attract screen and the resident memory, then exit")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: kiosk --db PATH [--mode kiosk|canvasser] [--fullscreen] [--lang es|en] [flags]\n\n")
@@ -202,7 +204,7 @@ func (m *Main) runUI(ctx context.Context, store *outbox.Store) error {
 // uiConfig is the kiosk's configuration from the flags, with the
 // technician tools plugged in.
 func (m *Main) uiConfig() ui.Config {
-	cfg := ui.Config{Mode: m.Mode, Idle: m.Idle, Countdown: m.Countdown, Logger: m.Log}
+	cfg := ui.Config{Mode: m.Mode, Idle: m.Idle, Countdown: m.Countdown, Logger: m.Log, SpeechDir: m.SpeechDir}
 	opt := techtools.Options{Versions: fmt.Sprintf("voces %s, %s", syncer.AppVersion(), runtime.Version())}
 	if m.CodeDir != "" {
 		cfg.CodeDirs = []string{m.CodeDir}

@@ -67,6 +67,7 @@ func shootOne(ctx context.Context, dir string, l i18n.Lang, look ui.Look, size f
 		Now:    func() time.Time { return shotTime },
 		Logger: slog.New(slog.DiscardHandler),
 		Tools:  techtools.Tools(techtools.Options{Now: func() time.Time { return shotTime }, Versions: "voces screenshots"}),
+		Keypad: keypad,
 	})
 	win := k.Window()
 	win.Resize(size)

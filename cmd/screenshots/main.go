@@ -45,11 +45,15 @@ func main() {
 	}
 }
 
+// keypad is --keypad: every screen with its first control focused.
+var keypad bool
+
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("screenshots", flag.ContinueOnError)
 	out := fs.String("out", "screenshots", "directory to write PNG files to")
 	size := fs.String("size", "1280x800", "window size in pixels, WIDTHxHEIGHT")
 	large := fs.Bool("large", false, "also render the large-text look")
+	fs.BoolVar(&keypad, "keypad", false, "as a keypad user sees them: each screen with its first control focused")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -110,6 +114,7 @@ func shoot(ctx context.Context, dir string, l i18n.Lang, look ui.Look, size fyne
 		Lang: l, Look: &look,
 		Now:    func() time.Time { return shotTime },
 		Logger: slog.New(slog.DiscardHandler),
+		Keypad: keypad,
 	})
 	win := k.Window()
 	win.Resize(size)

@@ -110,8 +110,10 @@ func FindByReceipt(ctx context.Context, store ReceiptLookup, code string) ([]Sto
 // the tallies and, for each signature, drops the person from the
 // proposal's unique signers unless another live signature of theirs for
 // the same proposal remains (one cancelled by receipt code while another
-// stays), and records the cancellation in the audit log (how many, which
-// kinds, never who).
+// stays); for a proposal the desk merged into another, it takes their
+// support for the target back the same way (unless they also signed the
+// target directly). It records the cancellation in the audit log (how
+// many, which kinds, never who).
 func Cancel(ctx context.Context, store interface {
 	RecordReader
 	CancelStore
@@ -134,6 +136,11 @@ func Cancel(ctx context.Context, store interface {
 			return 0, fmt.Errorf("cancel: record %x: %w", r.ID, err)
 		}
 		signers[SignerKey{Subject: r.SubjectID, Index: string(rec.SignerIndex)}] = true
+		if k, ok, err := mergedSupport(ctx, store, r); err != nil {
+			return 0, err
+		} else if ok {
+			signers[k] = true
+		}
 	}
 	drop, err := signersLeft(ctx, store, signers, cancelled)
 	if err != nil {
@@ -148,6 +155,29 @@ func Cancel(ctx context.Context, store interface {
 		details[k] = strconv.Itoa(c)
 	}
 	return n, audit.Audit(ctx, actor, AuditCancel, details)
+}
+
+// mergedSupport is the support a proposal's author has in the proposal
+// the desk merged it into (their blind index for the target), when the
+// store keeps a moderation queue and r is such a proposal.
+func mergedSupport(ctx context.Context, store any, r StoredRecord) (SignerKey, bool, error) {
+	q, ok := store.(interface {
+		Submission(ctx context.Context, id [16]byte) (Submission, error)
+	})
+	if !ok || record.Kind(r.Kind) != record.KindProposal {
+		return SignerKey{}, false, nil
+	}
+	s, err := q.Submission(ctx, r.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return SignerKey{}, false, nil
+	case err != nil:
+		return SignerKey{}, false, fmt.Errorf("cancel: %w", err)
+	}
+	if s.Status != SubmissionMerged || len(s.SupportIndex) == 0 {
+		return SignerKey{}, false, nil
+	}
+	return SignerKey{Subject: s.Target, Index: string(s.SupportIndex)}, true, nil
 }
 
 // signersLeft returns the signer keys that no live signature outside

@@ -89,6 +89,10 @@ type Submission struct {
 	NeedsTranslation bool
 	DecidedBy        string
 	DecidedAt        time.Time
+	// SupportIndex is the author's blind index for Target once published
+	// or merged (Decision.Support): their support, as the roll check files
+	// it and a cancellation takes it back.
+	SupportIndex []byte
 }
 
 // SubmissionFilter selects a page of the queue. Empty fields match all.
@@ -162,6 +166,10 @@ const SubmissionBatch = 500
 // is skipped (the body check quarantines it) and counted; it is tried
 // again on the next run. n is how many were filed.
 func OpenSubmissions(ctx context.Context, store ModerationStore, pub, priv *[32]byte) (n, skipped int, err error) {
+	opener, err := record.NewOpener(pub, priv)
+	if err != nil {
+		return 0, 0, fmt.Errorf("open submissions: %w", err)
+	}
 	var after [16]byte
 	for {
 		recs, err := store.SubmissionsToOpen(ctx, after, SubmissionBatch)
@@ -174,7 +182,7 @@ func OpenSubmissions(ctx context.Context, store ModerationStore, pub, priv *[32]
 		subs := make([]Submission, 0, len(recs))
 		for _, sr := range recs {
 			after = sr.ID
-			s, ok := openSubmission(sr, pub, priv)
+			s, ok := openSubmission(sr, opener)
 			if !ok {
 				skipped++
 				continue
@@ -193,12 +201,12 @@ func OpenSubmissions(ctx context.Context, store ModerationStore, pub, priv *[32]
 
 // openSubmission makes the queue row of one record: what it says, from
 // the sealed body, and where and when it came, from the envelope.
-func openSubmission(sr StoredRecord, pub, priv *[32]byte) (Submission, bool) {
+func openSubmission(sr StoredRecord, opener *record.Opener) (Submission, bool) {
 	r, err := record.Unmarshal(sr.Data)
 	if err != nil {
 		return Submission{}, false
 	}
-	b, err := record.OpenBody(r.Body, pub, priv)
+	b, err := opener.Open(r.Body)
 	if err != nil {
 		return Submission{}, false
 	}
@@ -274,13 +282,13 @@ func FlaggedDevices(ctx context.Context, store ModerationStore, now time.Time, t
 // SubmissionColumns are the columns ScanSubmission reads, in its order.
 const SubmissionColumns = `record_id, kind, subject_id, device_id, channel, alcaldia, theme, lang, title, body, venue, starts,
 	named, author_name, author_alcaldia, signer_index, device_time, received_at, status, target, reason, note,
-	needs_translation, decided_by, decided_at`
+	needs_translation, decided_by, decided_at, support_index`
 
 // SubmissionArgs are the values of SubmissionColumns for an insert.
 func SubmissionArgs(s *Submission) []any {
 	return []any{s.RecordID[:], s.Kind, s.SubjectID, s.DeviceID, s.Channel, s.Alcaldia, s.Theme, s.Lang, s.Title, s.Text, s.Venue,
 		unixMS(s.Starts), boolInt(s.Named), s.AuthorName, s.AuthorArea, s.SignerIndex, unixMS(s.DeviceTime), unixMS(s.ReceivedAt),
-		s.Status, s.Target, s.Reason, s.Note, boolInt(s.NeedsTranslation), s.DecidedBy, unixMS(s.DecidedAt)}
+		s.Status, s.Target, s.Reason, s.Note, boolInt(s.NeedsTranslation), s.DecidedBy, unixMS(s.DecidedAt), s.SupportIndex}
 }
 
 // ScanSubmission reads one row of SubmissionColumns.
@@ -293,7 +301,7 @@ func ScanSubmission(row Scanner) (Submission, error) {
 	)
 	if err := row.Scan(&id, &s.Kind, &s.SubjectID, &s.DeviceID, &s.Channel, &s.Alcaldia, &s.Theme, &s.Lang, &s.Title, &s.Text,
 		&s.Venue, &starts, &named, &s.AuthorName, &s.AuthorArea, &s.SignerIndex, &dt, &recvd, &s.Status, &s.Target, &s.Reason,
-		&s.Note, &needs, &s.DecidedBy, &decided); err != nil {
+		&s.Note, &needs, &s.DecidedBy, &decided, &s.SupportIndex); err != nil {
 		return s, err
 	}
 	if len(id) != len(s.RecordID) {

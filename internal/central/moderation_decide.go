@@ -312,36 +312,69 @@ func (m *Moderation) record(ctx context.Context, d Decision, action string, deta
 // pointed at the dashboard's draft and publishing path (issue 15) when
 // that exists.
 func AddCitizenContent(ctx context.Context, s *Server, props []campaign.Proposal, events []campaign.Event) (int, error) {
-	if err := s.refreshCampaigns(ctx); err != nil {
-		return 0, fmt.Errorf("add citizen content: %w", err)
-	}
-	latest := s.campaigns.newest()
-	if latest == nil {
-		return 0, errors.New("add citizen content: no campaign has been published yet")
-	}
-	c, err := campaign.Parse("newest campaign", latest.Content)
-	if err != nil {
-		return 0, fmt.Errorf("add citizen content: %w", err)
-	}
-	for _, p := range props {
-		if c.Proposal(p.ID) == nil {
-			c.Proposals = append(c.Proposals, p)
+	version, err := editNewestCampaign(ctx, s, "with citizen content", func(c *campaign.Campaign) bool {
+		for _, p := range props {
+			if c.Proposal(p.ID) == nil {
+				c.Proposals = append(c.Proposals, p)
+			}
 		}
-	}
-	for _, e := range events {
-		if c.Event(e.ID) == nil {
-			c.Events = append(c.Events, e)
+		for _, e := range events {
+			if c.Event(e.ID) == nil {
+				c.Events = append(c.Events, e)
+			}
 		}
-	}
-	name := "campaign version " + fmt.Sprint(latest.Version) + " with citizen content"
-	// The new version keeps the newest one's source, as answers do: were
-	// it marked a file's, `serve --campaign` would take it for its own
-	// and publish a file over the dashboard's work (drafts.go).
-	version, _, err := s.publish(ctx, c, name, cmp.Or(latest.Source, SourceFile))
+		return true
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add citizen content: %w", err)
 	}
 	return version, nil
+}
+
+// RemoveAuthorNames publishes the next campaign version without the
+// author's name on the proposals with these ids, through the desk's path
+// (AddCitizenContent's): an author who had agreed to be named asked for
+// their data to be cancelled. It returns the version, or 0 when no such
+// proposal names its author (nothing is published).
+func RemoveAuthorNames(ctx context.Context, s *Server, ids []string) (int, error) {
+	version, err := editNewestCampaign(ctx, s, "without a cancelled author's name", func(c *campaign.Campaign) bool {
+		changed := false
+		for i := range c.Proposals {
+			if p := &c.Proposals[i]; p.Author != "" && slices.Contains(ids, p.ID) {
+				p.Author, changed = "", true
+			}
+		}
+		return changed
+	})
+	if err != nil {
+		return 0, fmt.Errorf("remove author names: %w", err)
+	}
+	return version, nil
+}
+
+// editNewestCampaign publishes the newest campaign version as edit
+// changes it, named after it with what; when edit reports no change it
+// publishes nothing and returns 0.
+func editNewestCampaign(ctx context.Context, s *Server, what string, edit func(*campaign.Campaign) bool) (int, error) {
+	if err := s.refreshCampaigns(ctx); err != nil {
+		return 0, err
+	}
+	latest := s.campaigns.newest()
+	if latest == nil {
+		return 0, errors.New("no campaign has been published yet")
+	}
+	c, err := campaign.Parse("newest campaign", latest.Content)
+	if err != nil {
+		return 0, err
+	}
+	if !edit(c) {
+		return 0, nil
+	}
+	// The new version keeps the newest one's source, as answers do: were
+	// it marked a file's, `serve --campaign` would take it for its own
+	// and publish a file over the dashboard's work (drafts.go).
+	version, _, err := s.publish(ctx, c, "campaign version "+fmt.Sprint(latest.Version)+" "+what, cmp.Or(latest.Source, SourceFile))
+	return version, err
 }
 
 // SubmissionFlags are central serve's settings for residents' submissions,

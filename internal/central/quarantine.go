@@ -83,11 +83,20 @@ type QuarantineStore interface {
 // campaign key pair, or "" when its body opens. The reason names no
 // content: nothing of the body is readable anyway.
 func BodyProblem(data []byte, pub, priv *[32]byte) string {
+	o, err := record.NewOpener(pub, priv)
+	if err != nil {
+		return err.Error()
+	}
+	return bodyProblem(data, o)
+}
+
+// bodyProblem is BodyProblem with an Opener made once for many records.
+func bodyProblem(data []byte, o *record.Opener) string {
 	r, err := record.Unmarshal(data)
 	if err != nil {
 		return "the record does not decode: " + err.Error()
 	}
-	if _, err := record.OpenBody(r.Body, pub, priv); err != nil {
+	if _, err := o.Open(r.Body); err != nil {
 		if errors.Is(err, record.ErrOpen) {
 			return "the sealed body does not open with the campaign key: " + err.Error()
 		}
@@ -103,6 +112,10 @@ const BodyCheckBatch = 500
 // the outcome, BodyCheckBatch records per transaction, until none is
 // left. It returns how many it checked and how many it quarantined.
 func CheckBodies(ctx context.Context, store QuarantineStore, pub, priv *[32]byte, now func() time.Time) (checked, quarantined int, err error) {
+	opener, err := record.NewOpener(pub, priv)
+	if err != nil {
+		return 0, 0, fmt.Errorf("check bodies: %w", err)
+	}
 	for {
 		recs, err := store.UncheckedRecords(ctx, BodyCheckBatch)
 		if err != nil {
@@ -113,7 +126,7 @@ func CheckBodies(ctx context.Context, store QuarantineStore, pub, priv *[32]byte
 		}
 		checks := make([]BodyCheck, len(recs))
 		for i, sr := range recs {
-			checks[i] = BodyCheck{RecordID: sr.ID, Problem: BodyProblem(sr.Data, pub, priv)}
+			checks[i] = BodyCheck{RecordID: sr.ID, Problem: bodyProblem(sr.Data, opener)}
 		}
 		n, err := store.FileBodyChecks(ctx, checks, now())
 		if err != nil {

@@ -111,6 +111,24 @@ type SupportCheckCount struct {
 	N         int64
 }
 
+// The groupings SupportCheckTotal counts by.
+const (
+	DimProposal  = "subject"
+	DimAlcaldia  = "alcaldia"
+	DimDevice    = "device"
+	DimCanvasser = "canvasser"
+)
+
+// SupportCheckTotal counts the classified supports with one value (Key)
+// of one grouping (Dim…) and one status, decision, roll and disagreement
+// (as SupportCheckCount): every support is counted once per grouping.
+type SupportCheckTotal struct {
+	Dim, Key, Status, Decision string
+	RollID                     int64
+	Disagrees                  bool
+	N                          int64
+}
+
 // ReviewCounts is what the review desk has: supports to review, decided,
 // and decided ones the roll in use disagrees with.
 type ReviewCounts struct {
@@ -134,6 +152,11 @@ type RollStore interface {
 	// after `after`, in id order, that are not quarantined and not filed
 	// under roll rollID.
 	SupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]StoredRecord, error)
+	// AuthorSupportsToCheck returns up to limit authors' supports (the
+	// records of proposals published or merged, see AuthorSupport) with
+	// ids after `after`, in id order, that are not quarantined and not
+	// filed under roll rollID.
+	AuthorSupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]AuthorSupport, error)
 	// FileSupportChecks files checks under roll rollID in one transaction,
 	// deriving duplicates (see SupportCheck) both ways: a support filed
 	// with an earlier id turns later undecided ones of the same signer
@@ -143,8 +166,13 @@ type RollStore interface {
 	// (which is cleared when the roll agrees again).
 	FileSupportChecks(ctx context.Context, rollID int64, checks []SupportCheck) (decidedChanged int, err error)
 	// SupportCheckCounts counts classified supports by every grouping
-	// column.
+	// column at once (it groups every classified support).
 	SupportCheckCounts(ctx context.Context) ([]SupportCheckCount, error)
+	// SupportCheckTotals returns the counters the store keeps, in the
+	// transactions that change support_checks, per grouping (the totals
+	// of SupportCheckCounts by each of its grouping columns alone); none
+	// with N 0. It reads those counters only: /roll and stats call it.
+	SupportCheckTotals(ctx context.Context) ([]SupportCheckTotal, error)
 	// ReviewCounts counts the review desk's queue (as UnverifiedSupports
 	// lists it), the decided supports and those of them the roll in use
 	// disagrees with, reading indexes of those rows alone: the desk shows
@@ -152,7 +180,8 @@ type RollStore interface {
 	ReviewCounts(ctx context.Context) (ReviewCounts, error)
 	// VerifiedCounts counts each proposal's supports whose effective
 	// status (EffectiveStatus) is StatusVerified, whatever roll they were
-	// filed under, reading an index of those alone: tiers call it often.
+	// filed under, from the counters of SupportCheckTotals: tiers call it
+	// often.
 	VerifiedCounts(ctx context.Context) (map[string]int64, error)
 	// UnverifiedSupports lists up to limit undecided supports whose status
 	// is not StatusVerified, after `after` in id order: the review desk's
@@ -169,10 +198,49 @@ type RollStore interface {
 	// DecidedSupports lists up to limit decided supports: those the roll
 	// in use disagrees with first, then the newest decisions.
 	DecidedSupports(ctx context.Context, limit int) ([]SupportCheck, error)
-	// SupportRecord returns the stored signature record with this id, or
+	// SupportRecord returns the stored record of a support with this id
+	// (a signature, or the proposal whose author's support it is), or
 	// ErrNotFound.
 	SupportRecord(ctx context.Context, id [16]byte) (StoredRecord, error)
 }
+
+// AuthorSupport is the support of a resident who wrote a proposal, once
+// the desk published it or merged it into another: it counts for Target
+// (the proposal published, or the merge's target) like a signature, so
+// the roll check files it under Target with Index, the author's blind
+// index for Target, and a direct signature of the same person for Target
+// is its duplicate (or it theirs, by record id). Alcaldia is where the
+// author lives, as the tallies count the support.
+type AuthorSupport struct {
+	Record   StoredRecord
+	Target   string
+	Index    []byte
+	Alcaldia string
+}
+
+// AuthorSupportColumns are what ScanAuthorSupport reads: RecordColumns
+// of records r, then the submission q's target, the author's index for it
+// (support_index, or for a proposal published as itself its own signer
+// index when a decision predates that column) and the author's alcaldía.
+const AuthorSupportColumns = `r.id, r.device_id, r.seq, r.kind, r.subject_id, r.event_id, r.alcaldia, r.mode, r.channel, r.device_time,
+	r.received_at, r.receipt, r.data, r.body_state, q.target,
+	coalesce(q.support_index, CASE WHEN q.target = q.subject_id THEN q.signer_index END), q.author_alcaldia`
+
+// ScanAuthorSupport reads one row of AuthorSupportColumns.
+func ScanAuthorSupport(row Scanner) (AuthorSupport, error) {
+	var a AuthorSupport
+	r, err := ScanRecord(withExtra{row, []any{&a.Target, &a.Index, &a.Alcaldia}})
+	a.Record = r
+	return a, err
+}
+
+// withExtra scans a row's columns after the ones asked for into extra.
+type withExtra struct {
+	row   Scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
 
 // RollImportOptions say what ImportRoll reads and who runs it.
 type RollImportOptions struct {
@@ -328,39 +396,74 @@ func CheckSupports(ctx context.Context, store RollStore, pub, priv *[32]byte, ro
 }
 
 // readSupports sends batches of classified supports (duplicates are the
-// store's to find) until none is left under roll rollID.
+// store's to find) until none is left under roll rollID: signatures, then
+// authors' supports.
 func readSupports(ctx context.Context, store RollStore, rollID int64, opener *record.Opener, rollKey []byte, out chan<- []SupportCheck) error {
-	var after [16]byte
-	for {
+	for _, authors := range []bool{false, true} {
+		var after [16]byte
+		for {
+			recs, as, err := supportsToCheck(ctx, store, rollID, after, authors)
+			if err != nil {
+				return err
+			}
+			if len(recs) == 0 {
+				break
+			}
+			after = recs[len(recs)-1].ID
+			checks, hashes := openSupports(recs, opener, rollKey)
+			for i, a := range as {
+				// The author's support counts for what the proposal became.
+				checks[i].SubjectID, checks[i].SignerIndex, checks[i].Alcaldia = a.Target, a.Index, a.Alcaldia
+			}
+			if err := classifySupports(ctx, store, checks, hashes, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// supportsToCheck reads the next batch of signatures, or of authors'
+// supports (then as holds them, in the order of recs).
+func supportsToCheck(ctx context.Context, store RollStore, rollID int64, after [16]byte, authors bool) ([]StoredRecord, []AuthorSupport, error) {
+	if !authors {
 		recs, err := store.SupportsToCheck(ctx, rollID, after, SupportCheckBatch)
-		if err != nil || len(recs) == 0 {
-			return err
+		return recs, nil, err
+	}
+	as, err := store.AuthorSupportsToCheck(ctx, rollID, after, SupportCheckBatch)
+	recs := make([]StoredRecord, len(as))
+	for i := range as {
+		recs[i] = as[i].Record
+	}
+	return recs, as, err
+}
+
+// classifySupports looks a batch's claves up in the roll, sets the
+// statuses the roll decides and sends the batch.
+func classifySupports(ctx context.Context, store RollStore, checks []SupportCheck, hashes []int64, out chan<- []SupportCheck) error {
+	matches, err := store.LookupRoll(ctx, hashes)
+	if err != nil {
+		return err
+	}
+	for i := range checks {
+		c := &checks[i]
+		if c.Status != "" {
+			continue
 		}
-		after = recs[len(recs)-1].ID
-		checks, hashes := openSupports(recs, opener, rollKey)
-		matches, err := store.LookupRoll(ctx, hashes)
-		if err != nil {
-			return err
+		switch m, ok := matches[hashes[i]]; {
+		case !ok:
+			c.Status = StatusNotInRoll
+		case m.Entity == roll.CityEntity:
+			c.Status = StatusVerified
+		default:
+			c.Status = StatusOutsideCity
 		}
-		for i := range checks {
-			c := &checks[i]
-			if c.Status != "" {
-				continue
-			}
-			switch m, ok := matches[hashes[i]]; {
-			case !ok:
-				c.Status = StatusNotInRoll
-			case m.Entity == roll.CityEntity:
-				c.Status = StatusVerified
-			default:
-				c.Status = StatusOutsideCity
-			}
-		}
-		select {
-		case out <- checks:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	}
+	select {
+	case out <- checks:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -73,7 +73,7 @@ func SummarizeRoll(ctx context.Context, s RollStore, raw map[string]int64) (*Rol
 	if err != nil || !ok {
 		return nil, err
 	}
-	counts, err := s.SupportCheckCounts(ctx)
+	counts, err := s.SupportCheckTotals(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("roll stats: %w", err)
 	}
@@ -96,28 +96,29 @@ func SummarizeRoll(ctx context.Context, s RollStore, raw map[string]int64) (*Rol
 			continue // pending a re-check under the new roll
 		}
 		st := EffectiveStatus(c.Status, c.Decision)
-		rs.Checked += c.N
-		rs.ByStatus[st] += c.N
-		switch {
-		case c.Decision == "" && c.Status != StatusVerified:
-			rs.Queue += c.N
-		case c.Decision != "":
-			rs.Decided += c.N
-			if c.Disagrees {
-				rs.Disagreements += c.N
+		switch c.Dim {
+		case DimProposal:
+			// Each support once: the totals come from this grouping.
+			rs.Checked += c.N
+			rs.ByStatus[st] += c.N
+			switch {
+			case c.Decision == "" && c.Status != StatusVerified:
+				rs.Queue += c.N
+			case c.Decision != "":
+				rs.Decided += c.N
+				if c.Disagrees {
+					rs.Disagreements += c.N
+				}
 			}
-		}
-		for _, g := range []*RollGroup{group(proposals, c.SubjectID), group(alcaldias, c.Alcaldia)} {
-			g.Checked += c.N
-			if st == StatusVerified {
-				g.Verified += c.N
-			} else {
-				g.Failed[st] += c.N
+			tally(group(proposals, c.Key), st, c.N)
+		case DimAlcaldia:
+			tally(group(alcaldias, c.Key), st, c.N)
+		case DimDevice:
+			share(devices, c.Key, st, c.N)
+		case DimCanvasser:
+			if c.Key != "" {
+				share(canvassers, c.Key, st, c.N)
 			}
-		}
-		share(devices, c.DeviceID, st, c.N)
-		if c.Canvasser != "" {
-			share(canvassers, c.Canvasser, st, c.N)
 		}
 	}
 	for _, g := range alcaldias {
@@ -129,6 +130,15 @@ func SummarizeRoll(ctx context.Context, s RollStore, raw map[string]int64) (*Rol
 	rs.Proposals, rs.Alcaldias = groups(proposals), groups(alcaldias)
 	rs.Devices, rs.Canvassers = shareList(devices), shareList(canvassers)
 	return rs, nil
+}
+
+func tally(g *RollGroup, status string, n int64) {
+	g.Checked += n
+	if status == StatusVerified {
+		g.Verified += n
+	} else {
+		g.Failed[status] += n
+	}
 }
 
 func zeroCounts() map[string]int64 {

@@ -120,6 +120,10 @@ const SurveyBatch = 500
 // retried on the next run, since a key or a version may arrive later. n is
 // the number of records aggregated.
 func AggregateSurveys(ctx context.Context, store SurveyAggregator, pub, priv *[32]byte, survey func(version int) *campaign.Survey) (n, skipped int, err error) {
+	opener, err := record.NewOpener(pub, priv)
+	if err != nil {
+		return 0, 0, fmt.Errorf("aggregate surveys: %w", err)
+	}
 	seen := map[[16]byte]bool{}
 	for {
 		recs, err := store.UnaggregatedSurveys(ctx, SurveyBatch+len(seen))
@@ -133,7 +137,7 @@ func AggregateSurveys(ctx context.Context, store SurveyAggregator, pub, priv *[3
 				continue
 			}
 			progress = true
-			keys, ok := openSurvey(sr, pub, priv, survey)
+			keys, ok := openSurvey(sr, opener, survey)
 			if !ok {
 				seen[sr.ID] = true
 				skipped++
@@ -156,7 +160,7 @@ func AggregateSurveys(ctx context.Context, store SurveyAggregator, pub, priv *[3
 	}
 }
 
-func openSurvey(sr StoredRecord, pub, priv *[32]byte, survey func(int) *campaign.Survey) (map[string][]string, bool) {
+func openSurvey(sr StoredRecord, opener *record.Opener, survey func(int) *campaign.Survey) (map[string][]string, bool) {
 	r, err := record.Unmarshal(sr.Data)
 	if err != nil {
 		return nil, false
@@ -165,7 +169,7 @@ func openSurvey(sr StoredRecord, pub, priv *[32]byte, survey func(int) *campaign
 	if s == nil {
 		return nil, false
 	}
-	b, err := record.OpenBody(r.Body, pub, priv)
+	b, err := opener.Open(r.Body)
 	if err != nil {
 		return nil, false
 	}

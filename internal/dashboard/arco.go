@@ -203,7 +203,12 @@ func (h *Handler) handleArcoCancel(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	n, err := central.Cancel(r.Context(), h.cfg.Store, h.cfg.Audit, sessionOf(r).Operator, recs, h.cfg.Now())
+	cancel := central.Cancel
+	if h.cfg.Moderation != nil {
+		// A named author's name leaves the published campaign too.
+		cancel = h.cfg.Moderation.Cancel
+	}
+	n, err := cancel(r.Context(), h.cfg.Store, h.cfg.Audit, sessionOf(r).Operator, recs, h.cfg.Now())
 	if err != nil {
 		h.serverError(w, r, err)
 		return

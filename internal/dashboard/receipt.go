@@ -27,8 +27,15 @@ type receiptFound struct {
 	Status  string // a submission's place in moderation; "" for other kinds
 }
 
+// handleReceiptForm shows the receipt check, with the code filled in when
+// the link carries one (the QR code on the kiosk's receipt screen): the
+// person still presses the button, so what is found goes out in a POST.
 func (h *Handler) handleReceiptForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "receipt", "receipt.title", receiptView{})
+	var v receiptView
+	if code := record.NormalizeReceipt(strings.TrimSpace(r.URL.Query().Get("code"))); wellFormedReceipt(code) {
+		v.Code = code
+	}
+	h.render(w, r, http.StatusOK, "receipt", "receipt.title", v)
 }
 
 // handleReceipt answers a receipt check. It is a POST so the code stays

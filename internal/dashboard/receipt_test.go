@@ -62,6 +62,19 @@ func TestReceiptCheck(t *testing.T) {
 	}
 }
 
+func TestReceiptLinkFillsInTheCode(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	// The kiosk's QR code: the code in the query, lower case is fine.
+	form := b.get("/receipt?code=7k3qp-x9m2d")
+	if form.status != http.StatusOK || !strings.Contains(form.body, `value="7K3QP-X9M2D"`) {
+		t.Fatalf("GET /receipt?code= = %d, the field does not hold the code:\n%s", form.status, form.body)
+	}
+	if junk := b.get("/receipt?code=%3Cscript%3E"); strings.Contains(junk.body, "<script>") || strings.Contains(junk.body, `value="&lt;script`) {
+		t.Fatal("a malformed code in the link reaches the page")
+	}
+}
+
 func TestReceiptCheckIsRateLimited(t *testing.T) {
 	s := newSite(t)
 	b := s.browser(t)

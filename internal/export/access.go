@@ -104,7 +104,10 @@ func heldData(sr central.StoredRecord, key *Key) [][2]string {
 	case b.Signer != nil:
 		rows = append(rows, [2]string{"Nombre", b.Signer.Name}, [2]string{"Identificación", idTypeName(b.Signer.IDType) + " " + b.Signer.VoterID},
 			[2]string{"Alcaldía declarada", alcaldiaName(b.Signer.Alcaldia)}, [2]string{"Aviso de privacidad", "versión " + b.Signer.ConsentVersion})
-		if len(b.Strokes) > 0 {
+		switch {
+		case b.Signer.Witnessed:
+			rows = append(rows, [2]string{"Firma", "marca con testigo, sin firma autógrafa (testigo: " + b.Canvasser + ")"})
+		case len(b.Strokes) > 0:
 			rows = append(rows, [2]string{"Firma autógrafa", "trazo digital guardado (" + strconv.Itoa(len(b.Strokes)) + " bytes)"})
 		}
 	case b.Registrant != nil:

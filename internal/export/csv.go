@@ -42,6 +42,8 @@ var CSVColumns = []string{
 	// signature in signature_file) and assemblies.
 	"submission_title", "submission_text", "submission_theme", "submission_lang", "submission_named",
 	"assembly_starts", "assembly_venue", "assembly_organiser", "assembly_contact",
+	// A support given as a mark a canvasser witnessed, not a signature.
+	"signer_witnessed",
 }
 
 // utf8BOM makes Excel read the file as UTF-8 instead of the system code
@@ -206,6 +208,10 @@ func csvRow(row []string, o *openedRecord, cs []*campaign.Campaign, questions *q
 	}
 	row[23] = safeCell(b.Canvasser)
 	row[24] = sigFile
+	if s := b.Signer; s != nil && s.Witnessed {
+		// A mark witnessed by the canvasser, not a signature.
+		row[34] = "witnessed"
+	}
 	if p := b.Proposal; p != nil {
 		row[25], row[26], row[27], row[28] = safeCell(p.Title), safeCell(p.Text), safeCell(p.Theme), safeCell(p.Lang)
 		row[29] = strconv.FormatBool(p.Named)

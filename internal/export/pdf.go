@@ -58,6 +58,7 @@ type signatureRow struct {
 	seq        uint64
 	deviceTime time.Time
 	strokes    []byte
+	witness    string // a witnessed mark: the canvasser who witnessed it; "" for a signature
 }
 
 // PDF writes signature sheets to out: for each proposal with signatures, a
@@ -92,6 +93,9 @@ func PDF(ctx context.Context, r central.RecordReader, key *Key, out string, opt 
 		row := signatureRow{id: o.ID, deviceID: o.DeviceID, seq: o.Seq, deviceTime: o.DeviceTime, strokes: o.Body.Strokes}
 		if s := o.Body.Signer; s != nil {
 			row.name, row.idType, row.voterID, row.alcaldia = s.Name, s.IDType, s.VoterID, s.Alcaldia
+			if s.Witnessed {
+				row.witness = o.Body.Canvasser
+			}
 		}
 		byProposal[o.SubjectID] = append(byProposal[o.SubjectID], row)
 		done++
@@ -426,21 +430,28 @@ func (s *sheets) row(n int, r signatureRow) error {
 	s.textLines(cx, y0, cw, 4.5, alcaldiaName(r.alcaldia), 3)
 
 	cx, cw = col(4)
-	sig, err := stroke.Decode(r.strokes)
-	if err != nil {
-		return fmt.Errorf("record %s (device %s, seq %d): signature: %w", r.id, r.deviceID, r.seq, err)
+	if r.witness != "" {
+		// No signature to show: the sheet says who witnessed the mark of
+		// a person who could not sign.
+		p.SetFont(fontSans, "", 8)
+		s.textLines(cx, y0, cw, 4, "Marca con testigo: "+r.witness, 3)
+	} else {
+		sig, err := stroke.Decode(r.strokes)
+		if err != nil {
+			return fmt.Errorf("record %s (device %s, seq %d): signature: %w", r.id, r.deviceID, r.seq, err)
+		}
+		png, err := sig.PNG(sigPixelsW, sigPixelsH)
+		if err != nil {
+			return fmt.Errorf("record %s (device %s, seq %d): %w", r.id, r.deviceID, r.seq, err)
+		}
+		s.images++
+		name := "sig" + strconv.Itoa(s.images)
+		opts := fpdf.ImageOptions{ImageType: "PNG"}
+		p.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
+		ih := rowHeight - 2
+		iw := ih * sigPixelsW / sigPixelsH
+		p.ImageOptions(name, cx+(cw-iw)/2, y0+1, iw, ih, false, opts, 0, "")
 	}
-	png, err := sig.PNG(sigPixelsW, sigPixelsH)
-	if err != nil {
-		return fmt.Errorf("record %s (device %s, seq %d): %w", r.id, r.deviceID, r.seq, err)
-	}
-	s.images++
-	name := "sig" + strconv.Itoa(s.images)
-	opts := fpdf.ImageOptions{ImageType: "PNG"}
-	p.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
-	ih := rowHeight - 2
-	iw := ih * sigPixelsW / sigPixelsH
-	p.ImageOptions(name, cx+(cw-iw)/2, y0+1, iw, ih, false, opts, 0, "")
 
 	cx, cw = col(5)
 	p.SetXY(cx+1.5, y0+2.5)

@@ -363,6 +363,14 @@ func sheetColumnsFor(kind record.Kind, cs []*campaign.Campaign, loc *time.Locati
 			return text(otherAnswers(o.Body.Answers, questions))
 		}})
 	}
+	if kind == record.KindSignature {
+		cols = append(cols, xlsxColumn{"signer_witnessed", 12, func(o *openedRecord) any {
+			if s := o.Body.Signer; s != nil && s.Witnessed {
+				return text("witnessed")
+			}
+			return nil
+		}})
+	}
 	return append(cols, xlsxColumn{"canvasser", 20, func(o *openedRecord) any { return text(o.Body.Canvasser) }})
 }
 

@@ -67,6 +67,7 @@ type Generator struct {
 	// is consistent with what the device collected.
 	Population *Population
 	next       int // the Population signer of the next signature
+	nextAuthor int // the Population voter who writes the next proposal
 }
 
 // New returns a generator for campaign c in mode (record.ModeKiosk or

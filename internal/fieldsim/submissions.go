@@ -23,8 +23,13 @@ var assemblyTitles = []string{"Asamblea vecinal por el agua", "Reunión de la co
 // Proposal returns a resident's new proposal with its author's own
 // signed support; about half the authors agree to be named.
 func (g *Generator) Proposal() *record.Draft {
-	p := NewPerson(g.rng)
-	d := g.signature(&p, pick(g.rng, g.c.IDTypes), "")
+	p, idType := NewPerson(g.rng), pick(g.rng, g.c.IDTypes)
+	if a := g.PopulationAuthor(); a != nil {
+		// With a population, authors are its voters who do not sign, in
+		// turn, so the roll check of their supports has a ground truth.
+		p, idType = a.Person, campaign.IDTypeINE
+	}
+	d := g.signature(&p, idType, "")
 	d.Kind, d.SubjectID = record.KindProposal, record.NewSubmissionID(record.KindProposal)
 	t := proposalTexts[g.rng.IntN(len(proposalTexts))]
 	sub := &record.Submission{Title: t[0], Text: t[1], Lang: "es", Named: g.rng.IntN(2) == 0}
@@ -36,6 +41,18 @@ func (g *Generator) Proposal() *record.Draft {
 	}
 	d.Body.Proposal = sub
 	return d
+}
+
+// PopulationAuthor is the author of the next proposal when g has a
+// Population: its voters who never sign (Population.Extra) in turn, the
+// same whichever device asks; nil without one.
+func (g *Generator) PopulationAuthor() *RollSigner {
+	if g.Population == nil || len(g.Population.Extra) == 0 {
+		return nil
+	}
+	a := &g.Population.Extra[g.nextAuthor%len(g.Population.Extra)]
+	g.nextAuthor++
+	return a
 }
 
 // Assembly returns an assembly a resident announces, or in canvasser mode

@@ -44,6 +44,12 @@ const (
 	// SettingCountdown is the Go duration of that prompt's countdown
 	// before everything is forgotten; --countdown overrides it.
 	SettingCountdown = "kiosk.countdown"
+	// SettingSpeechDir, when set, is a directory the kiosk writes its
+	// spoken guidance to as WAV files instead of playing it: for checking
+	// speech by hand on a device without a sound card. The files hold
+	// what was said to a person (a name spelled), so the kiosk keeps only
+	// the last few and removes them when the person leaves.
+	SettingSpeechDir = "kiosk.speech_dir"
 
 	// SettingTechPIN holds the technician PIN's argon2id hash in PHC
 	// format (package pinguard); "" while none is set.

@@ -41,6 +41,11 @@ type Signer struct {
 	VoterID        string `json:"voter_id"` // normalised
 	Alcaldia       string `json:"alcaldia"`
 	ConsentVersion string `json:"consent_version"` // privacy notice version agreed to
+	// Witnessed marks a support given without a signature the kiosk
+	// could check: a person who cannot sign (who cannot see the screen,
+	// say) made a mark, or none, and the canvasser named in the body
+	// witnessed it. The strokes are then whatever mark was made.
+	Witnessed bool `json:"witnessed,omitempty"`
 }
 
 // Registrant is a person registering for a Citizen Assembly.

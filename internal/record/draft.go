@@ -50,6 +50,9 @@ const (
 	ReasonNotAccepted    = "kind_not_accepted" // the campaign's central does not take this kind
 	ReasonBadDate        = "bad_date"
 	ReasonLanguage       = "language"
+	// ReasonWitness: a witnessed mark without a canvasser to witness it,
+	// or on anything but a support.
+	ReasonWitness = "witness"
 )
 
 // Field length limits, generous for real names and comments, small enough
@@ -115,6 +118,9 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 		if p.Closed {
 			return fieldErr("proposal", ReasonClosed)
 		}
+		if b.Signer.Witnessed {
+			return checkWitnessed(d, c)
+		}
 		return checkSigner(b, c)
 	case KindEvent:
 		if b.Registrant == nil {
@@ -163,7 +169,43 @@ func (d *Draft) Validate(c *campaign.Campaign) error {
 // checkSigner checks the person who signs (a supporter, or a proposal's
 // author) and their handwritten signature.
 func checkSigner(b *Body, c *campaign.Campaign) error {
-	s := b.Signer
+	if err := checkSignerDetails(b.Signer, c); err != nil {
+		return err
+	}
+	if b.Signer.Witnessed {
+		// Only a support can rest on a witnessed mark.
+		return fieldErr("witness", ReasonWitness)
+	}
+	sig, err := stroke.Decode(b.Strokes)
+	if err != nil {
+		return fmt.Errorf("signature: %w", err)
+	}
+	return sig.Validate()
+}
+
+// checkWitnessed checks a support given as a mark a canvasser witnessed:
+// the signer's details as for any support, a canvasser named on the
+// record in canvasser mode (a public kiosk has nobody to witness), and
+// whatever mark was made, if any, as strokes.
+func checkWitnessed(d *Draft, c *campaign.Campaign) error {
+	b := &d.Body
+	if err := checkSignerDetails(b.Signer, c); err != nil {
+		return err
+	}
+	if d.Mode != ModeCanvasser || strings.TrimSpace(b.Canvasser) == "" {
+		return fieldErr("witness", ReasonWitness)
+	}
+	if len(b.Strokes) == 0 {
+		return nil
+	}
+	if _, err := stroke.Decode(b.Strokes); err != nil {
+		return fmt.Errorf("mark: %w", err)
+	}
+	return nil
+}
+
+// checkSignerDetails checks who signs: name, voter id, alcaldía, consent.
+func checkSignerDetails(s *Signer, c *campaign.Campaign) error {
 	if err := checkText("name", s.Name, MaxNameLen, true); err != nil {
 		return err
 	}
@@ -180,11 +222,7 @@ func checkSigner(b *Body, c *campaign.Campaign) error {
 	if s.ConsentVersion != c.Privacy.Version {
 		return fieldErr("consent", ReasonConsent)
 	}
-	sig, err := stroke.Decode(b.Strokes)
-	if err != nil {
-		return fmt.Errorf("signature: %w", err)
-	}
-	return sig.Validate()
+	return nil
 }
 
 func checkText(field, s string, max int, required bool) error {

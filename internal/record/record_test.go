@@ -180,6 +180,14 @@ func TestDraftValidation(t *testing.T) {
 		{"empty signature", func(d *record.Draft) { d.Body.Strokes = nil }, "signature"},
 		{"too small signature", func(d *record.Draft) { d.Body.Strokes = tiny }, "small"},
 		{"stray survey answers", func(d *record.Draft) { d.Body.Answers = campaign.Answers{} }, "body"},
+		{"a witnessed mark at a public kiosk", func(d *record.Draft) { d.Body.Signer.Witnessed = true }, "witness"},
+		{"a witnessed mark without its witness", func(d *record.Draft) {
+			d.Mode, d.Body.Signer.Witnessed = record.ModeCanvasser, true
+		}, "witness"},
+		{"a witnessed mark that is not strokes", func(d *record.Draft) {
+			d.Mode, d.Body.Canvasser, d.Body.Signer.Witnessed = record.ModeCanvasser, "Lupita", true
+			d.Body.Strokes = []byte{0xff, 0x00, 0x13}
+		}, "mark"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -200,6 +208,23 @@ func TestDraftValidation(t *testing.T) {
 		var ae *campaign.AnswerError
 		if !errors.As(err, &ae) || ae.Reason != "required" || !errors.Is(err, record.ErrRefused) {
 			t.Fatalf("err = %v, want a refused required-answer error", err)
+		}
+	})
+	t.Run("a canvasser's witnessed mark, with or without strokes", func(t *testing.T) {
+		for _, strokes := range [][]byte{nil, tiny} {
+			d := f.signatureDraft(rng)
+			d.Mode, d.Body.Canvasser, d.Body.Signer.Witnessed, d.Body.Strokes = record.ModeCanvasser, "Lupita", true, strokes
+			r, err := record.Build(d, f.c, f.keys, time.Now())
+			if err != nil {
+				t.Fatalf("witnessed mark refused: %v", err)
+			}
+			b, err := record.OpenBody(r.Body, f.pub, f.priv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !b.Signer.Witnessed || b.Canvasser != "Lupita" {
+				t.Fatalf("opened body %+v lost the witness", b.Signer)
+			}
 		}
 	})
 	t.Run("a closed proposal takes no new support", func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/voces-cdmx/voces/internal/i18n"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
 // luminance is WCAG 2's relative luminance of an opaque colour.
@@ -85,6 +86,41 @@ func TestContrast(t *testing.T) {
 			{what: "field border", fg: c(theme.ColorNameInputBorder), bg: c(theme.ColorNameInputBackground), nonText: true},
 			{what: "tile border on the background", fg: c(theme.ColorNameInputBorder), bg: c(theme.ColorNameBackground), nonText: true},
 			{what: "the focus ring", fg: over(c(theme.ColorNameFocus), c(theme.ColorNameInputBackground)), bg: c(theme.ColorNameInputBackground), nonText: true},
+		}
+		// The keypad's focus outline meets 3:1 against every surface it is
+		// drawn on or next to (the page, the top and bottom bars, a button,
+		// a tile chosen or not, a field, the primary button): its outer
+		// band (widgets.FocusStroke wide) or its inner one in the
+		// background colour (widgets.FocusInner wide) does.
+		ring, inner := c(widgets.ColorNameFocusRing), c(theme.ColorNameBackground)
+		band := func(bg color.Color) color.Color {
+			if contrast(inner, bg) > contrast(ring, bg) {
+				return inner
+			}
+			return ring
+		}
+		for _, s := range []struct {
+			what string
+			bg   color.Color
+		}{
+			{"the background", c(theme.ColorNameBackground)},
+			{"the top and bottom bars", c(theme.ColorNameHeaderBackground)},
+			{"a button or tile", c(theme.ColorNameButton)},
+			{"a hovered button", over(c(theme.ColorNameHover), c(theme.ColorNameButton))},
+			{"a focused button's tint", over(c(theme.ColorNameFocus), c(theme.ColorNameButton))},
+			{"a chosen tile", over(c(theme.ColorNameSelection), c(theme.ColorNameButton))},
+			{"the primary button", c(theme.ColorNamePrimary)},
+			{"a field", c(theme.ColorNameInputBackground)},
+		} {
+			pairs = append(pairs, struct {
+				what     string
+				fg, bg   color.Color
+				nonText  bool
+				minRatio float64
+			}{what: "the focus outline on " + s.what, fg: band(s.bg), bg: s.bg, nonText: true})
+		}
+		if ring == c(theme.ColorNamePrimary) {
+			t.Errorf("%s: the focus outline has the colour of a chosen tile's border", tc.name)
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			for _, p := range pairs {

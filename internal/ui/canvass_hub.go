@@ -21,7 +21,7 @@ type canvassHub struct {
 	k        *Kiosk
 	mine     *widget.Label // signatures this sign-in
 	assembly *widget.Label // signatures at this assembly on this device
-	start    *widget.Button
+	start    *widgets.Button
 }
 
 func (s *canvassHub) kind() screenKind { return kindCanvassReady }
@@ -48,7 +48,7 @@ func (s *canvassHub) view() *view {
 		parts = append(parts, k.canvassReceipts(c.last))
 	}
 	if len(c.already) > 0 {
-		m := newMessage()
+		m := k.newMessage()
 		m.note(k.F("canvass.last.duplicate", strings.Join(k.proposalTitles(c.already), " · ")))
 		parts = append(parts, m)
 	}
@@ -149,6 +149,7 @@ func (k *Kiosk) canvassSigning() *flow {
 // canvassAbandon drops the attendee on screen and goes back to the hub;
 // it is "start over" while the canvasser is signed in.
 func (k *Kiosk) canvassAbandon() {
+	k.nextPerson()
 	k.wipeLive()
 	k.sess.sign.wipe()
 	k.canv.attending = false
@@ -162,6 +163,7 @@ func (k *Kiosk) canvassAbandon() {
 // shows the hub for the next one, with the receipts of this one and the
 // proposals they had already supported, if any.
 func (k *Kiosk) canvassSaved(stored []*record.Record, duplicates []string) {
+	k.nextPerson()
 	k.wipeLive()
 	k.sess.sign.wipe()
 	k.canv.last, k.canv.already, k.canv.attending = nil, duplicates, false

@@ -80,7 +80,7 @@ func (s *proposalsPicker) kind() screenKind { return kindCanvassProposals }
 
 func (s *proposalsPicker) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.tiles = nil
 	props := eventProposals(k.camp, k.canv.event)
 	if len(props) == 1 && len(k.canv.proposals) == 0 {
@@ -148,7 +148,7 @@ func (s *attendeeChoice) kind() screenKind { return kindCanvassPick }
 func (s *attendeeChoice) view() *view {
 	k := s.k
 	s.tiles = nil
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	var objs []fyne.CanvasObject
 	for _, id := range s.ids {
 		p := k.camp.Proposal(id)

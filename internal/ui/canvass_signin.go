@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
@@ -19,7 +18,7 @@ type canvassSignIn struct {
 	name  string // picked account
 	typed string // PIN digits; never in the session
 	tiles []*widgets.Tile
-	input *widget.Entry
+	input *widgets.Entry
 	kb    *widgets.Keyboard
 	msg   message
 }
@@ -28,7 +27,7 @@ func (s *canvassSignIn) kind() screenKind { return kindCanvassSignIn }
 
 func (s *canvassSignIn) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.tiles = nil
 	list, err := Canvassers(context.Background(), k.store)
 	if err != nil {

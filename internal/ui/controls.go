@@ -16,16 +16,14 @@ import (
 // wipers, so it is emptied when its screen goes away.
 
 // entry makes a text field showing value; set receives every change.
-func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string)) *widget.Entry {
-	var e *widget.Entry
+func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string)) *widgets.Entry {
+	e := widgets.NewEntry(multiLine, k.hooks)
 	if multiLine {
-		e = widget.NewMultiLineEntry()
 		e.Wrapping = fyne.TextWrapWord
 		// Two rows: with the keyboard under it, three would not leave the
 		// question room on a 600-high screen in large text.
 		e.SetMinRowsVisible(2)
 	} else {
-		e = widget.NewEntry()
 		// One line scrolls sideways only: Fyne's default also scrolls up
 		// and down, and shows a thin scroll bar when large text is taller
 		// than the field.
@@ -34,14 +32,23 @@ func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string
 	}
 	e.SetPlaceHolder(placeholder)
 	e.SetText(value)
+	typed := value
 	e.OnChanged = func(s string) {
 		k.Touch()
+		// The character is said before what it changes (a validation
+		// message), which is queued after it.
+		k.echo(e, typed, s)
+		typed = s
 		set(s)
 	}
-	e.OnSubmitted = func(string) { k.fr.primary() }
+	e.OnSubmitted = func(string) {
+		k.hush()
+		k.fr.primary()
+	}
 	k.addWiper(func() {
 		e.OnChanged = nil
 		e.OnSubmitted = nil
+		typed = ""
 		e.SetText("")
 	})
 	return e
@@ -52,12 +59,13 @@ func (k *Kiosk) entry(value, placeholder string, multiLine bool, set func(string
 // typing or erasing at its end, as on a phone; Fyne would put the cursor
 // at the start, where the on-screen Borrar deletes nothing. It runs once
 // the screen is laid out, since a wrapped field's rows depend on its width.
-func cursorToEnd(e *widget.Entry) {
-	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
+func cursorToEnd(e *widgets.Entry) {
+	// Straight to Fyne's entry: through the kiosk's, Page Down is "go on".
+	e.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
 }
 
 // keyboard makes an on-screen keyboard typing into target.
-func (k *Kiosk) keyboard(l widgets.KeyLayout, target *widget.Entry) *widgets.Keyboard {
+func (k *Kiosk) keyboard(l widgets.KeyLayout, target *widgets.Entry) *widgets.Keyboard {
 	kb := widgets.NewKeyboard(l, widgets.KeyLabels{
 		Shift:     k.T("key.shift"),
 		Space:     k.T("key.space"),
@@ -77,13 +85,24 @@ func (k *Kiosk) keyboard(l widgets.KeyLayout, target *widget.Entry) *widgets.Key
 	return kb
 }
 
-// tile makes a large selectable card.
+// tile makes a large selectable card. Tiles are the screen's options, in
+// the order made: digit n on the keypad chooses the n-th, and speech
+// numbers them ("option 2 of 16").
 func (k *Kiosk) tile(title, detail string, mark widgets.Mark, selected bool, tapped func()) *widgets.Tile {
-	t := widgets.NewTile(title, detail, mark, func() {
+	var t *widgets.Tile
+	t = widgets.NewTile(title, detail, mark, func() {
 		k.Touch()
+		k.hush()
+		shown := k.renders
 		tapped()
+		if k.renders == shown {
+			// Still on this screen: say what the choice did.
+			k.say(k.describe(t))
+		}
 	})
 	t.Selected = selected
+	t.Hooks = k.hooks
+	k.tiles = append(k.tiles, t)
 	k.addWiper(func() {
 		t.OnTapped = nil
 		t.Title, t.Detail, t.Selected = "", "", false
@@ -116,11 +135,18 @@ func (k *Kiosk) signaturePad(msg message, sig **stroke.Signature) *widgets.Pad {
 }
 
 // button makes a button of touch size that marks input when tapped.
-func (k *Kiosk) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
-	return widget.NewButtonWithIcon(label, icon, func() {
+func (k *Kiosk) button(label string, icon fyne.Resource, tapped func()) *widgets.Button {
+	var b *widgets.Button
+	b = widgets.NewButton(label, icon, func() {
 		k.Touch()
+		k.hush()
+		shown := k.renders
 		tapped()
-	})
+		if k.renders == shown && k.win.Canvas().Focused() == b {
+			k.say(k.describe(b))
+		}
+	}, k.hooks)
+	return b
 }
 
 // para is body text that wraps.
@@ -151,16 +177,17 @@ func caption(text string) *widget.Label {
 // right; it is empty until there is something to say.
 type message struct {
 	*widget.Label
+	k *Kiosk // says problems and confirmations aloud
 }
 
-func newMessage() message {
+func (k *Kiosk) newMessage() message {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
 	l.TextStyle = fyne.TextStyle{Bold: true}
 	// Hidden while empty, so it takes no room from the screen until it
 	// has something to say.
 	l.Hide()
-	return message{l}
+	return message{Label: l, k: k}
 }
 
 // fail shows a problem in the error colour.
@@ -176,6 +203,11 @@ func (m message) say(imp widget.Importance, text string) {
 	m.Importance = imp
 	m.SetText(text)
 	m.Show()
+	// Guidance (how many characters are left) is on screen for whoever
+	// glances at it; a problem or a confirmation is said.
+	if m.k != nil && imp != widget.MediumImportance {
+		m.k.sayMessage(text)
+	}
 }
 
 // clear empties the line.
@@ -187,7 +219,7 @@ func (m message) clear() {
 // fieldBox is an entry with its message line under it, and a character
 // count at its right when count is not nil: beside the field rather than
 // under it, so it takes no height from the question above the keyboard.
-func fieldBox(e *widget.Entry, m message, count *widget.Label) fyne.CanvasObject {
+func fieldBox(e *widgets.Entry, m message, count *widget.Label) fyne.CanvasObject {
 	row := field(e)
 	if count != nil {
 		count.Wrapping = fyne.TextWrapOff // a number: it must not be squeezed
@@ -202,7 +234,7 @@ func fieldBox(e *widget.Entry, m message, count *widget.Label) fyne.CanvasObject
 const fieldHeight = TouchTarget + 8
 
 // field wraps an entry so it is comfortably tall.
-func field(e *widget.Entry) fyne.CanvasObject {
+func field(e *widgets.Entry) fyne.CanvasObject {
 	return widgets.AtLeast(e, fyne.NewSize(TouchTarget, fieldHeight))
 }
 

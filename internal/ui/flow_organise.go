@@ -189,12 +189,12 @@ type whenStep struct {
 	placed   bool // week was set to the chosen day's, when there was one
 	days     []*widgets.Tile
 	dates    []time.Time // the days' midnights, in tile order
-	earlier  *widget.Button
-	later    *widget.Button
-	hourUp   *widget.Button
-	hourDown *widget.Button
-	minUp    *widget.Button
-	minDown  *widget.Button
+	earlier  *widgets.Button
+	later    *widgets.Button
+	hourUp   *widgets.Button
+	hourDown *widgets.Button
+	minUp    *widgets.Button
+	minDown  *widgets.Button
 	clock    *widget.Label
 	summary  *widget.Label
 	msg      message
@@ -210,7 +210,7 @@ func (s *whenStep) today() time.Time {
 
 func (s *whenStep) view() *view {
 	k, d := s.k, s.d
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	if d.clock == 0 {
 		d.clock = organiseDefault
 	}
@@ -320,7 +320,7 @@ func (s *whenStep) refresh() {
 	} else {
 		s.summary.SetText(k.when(d.starts()))
 	}
-	enable := func(b *widget.Button, on bool) {
+	enable := func(b *widgets.Button, on bool) {
 		if on {
 			b.Enable()
 		} else {

@@ -149,7 +149,7 @@ func (k *Kiosk) proposing() *flow {
 		signerWords{name: "propose.name.help", pad: "propose.pad.help"})...)
 	f.steps = append(f.steps, func(at stepAt) screen { return k.proposeReview(at, d) })
 	f.submit = func() (*record.Draft, error) {
-		signer, strokes, err := k.signerOf(&d.author)
+		signer, strokes, err := k.signerOf(&d.author, false)
 		if err != nil {
 			return nil, err
 		}
@@ -284,7 +284,7 @@ func (s *choiceStep) kind() screenKind { return s.sk }
 
 func (s *choiceStep) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.tiles, s.ids = nil, nil
 	var objs []fyne.CanvasObject
 	for _, c := range s.options() {
@@ -325,7 +325,7 @@ func (s *choiceStep) submit() {
 // textArea is the field of a long text step: the entry in a text area
 // that grows with the text, with the cursor and word keys beside it and
 // the character count above them (widgets.TextArea).
-func (k *Kiosk) textArea(e *widget.Entry, m message, count *widget.Label) fyne.CanvasObject {
+func (k *Kiosk) textArea(e *widgets.Entry, m message, count *widget.Label) fyne.CanvasObject {
 	var c fyne.CanvasObject
 	if count != nil {
 		count.Wrapping = fyne.TextWrapOff // a number: it must not be squeezed

@@ -33,6 +33,7 @@ type signDraft struct {
 	area      string // alcaldía id
 	consent   bool
 	signature *stroke.Signature // the pad's ink, nil when empty; only a valid one gets past the pad step
+	witnessed bool              // an attendee who cannot sign: the canvasser witnesses a mark (or none)
 }
 
 func (d *signDraft) wipe() {
@@ -43,7 +44,7 @@ func (d *signDraft) wipe() {
 }
 
 func (d *signDraft) dirty() bool {
-	return d.name != "" || d.voterID != "" || d.area != d.preset || d.consent || d.signature != nil
+	return d.name != "" || d.voterID != "" || d.area != d.preset || d.consent || d.signature != nil || d.witnessed
 }
 
 // subjects are the proposals this pass supports.
@@ -108,7 +109,7 @@ func (k *Kiosk) signing(o signOptions) *flow {
 		mode = record.ModeCanvasser
 	}
 	one := func(proposal string) (*record.Draft, error) {
-		signer, strokes, err := k.signerOf(d)
+		signer, strokes, err := k.signerOf(d, attended)
 		if err != nil {
 			return nil, err
 		}
@@ -185,10 +186,11 @@ func (k *Kiosk) signerSteps(d *signDraft, kinds signKinds, w signerWords) []func
 }
 
 // signerOf is the signer and the signature's strokes a record carries
-// from d. Only a valid signature gets past the pad step, so it is not
-// checked again here; without one the record goes without strokes, for
-// record's own checks to refuse.
-func (k *Kiosk) signerOf(d *signDraft) (*record.Signer, []byte, error) {
+// from d (attended: a canvasser's attendee, whose mark they may witness).
+// Only a valid signature gets past the pad step, so it is not checked
+// again here; without one the record goes without strokes, for record's
+// own checks to refuse.
+func (k *Kiosk) signerOf(d *signDraft, attended bool) (*record.Signer, []byte, error) {
 	var strokes []byte
 	if d.signature != nil {
 		var err error
@@ -202,6 +204,7 @@ func (k *Kiosk) signerOf(d *signDraft) (*record.Signer, []byte, error) {
 		VoterID:        d.voterID,
 		Alcaldia:       d.area,
 		ConsentVersion: consentVersion(d.consent, k.camp),
+		Witnessed:      attended && d.witnessed, // a canvasser witnesses a mark
 	}, strokes, nil
 }
 
@@ -297,17 +300,19 @@ type padStep struct {
 	attended bool   // a canvasser's attendee: the pad names the proposals
 	help     string // message id of the help; "" for a supporter's
 
-	pad  *widgets.Pad
-	undo *widget.Button
-	wipe *widget.Button
-	msg  message
+	pad     *widgets.Pad
+	undo    *widgets.Button
+	wipe    *widgets.Button
+	assist  *widgets.Button // the way for a person who cannot sign on the screen
+	msg     message
+	witness message // an attendee's witnessed mark, while chosen
 }
 
 func (s *padStep) kind() screenKind { return s.sk }
 
 func (s *padStep) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.pad = k.signaturePad(s.msg, &s.d.signature)
 	s.wipe = k.button(k.T("sign.pad.clear"), theme.ContentClearIcon(), func() { s.pad.Clear() })
 	next := &action{label: k.T("step.next"), run: s.next}
@@ -328,14 +333,64 @@ func (s *padStep) view() *view {
 	// wrapped into a tall column that pushed the screen past 600 px. Undo
 	// and clear sit in the bottom bar, beside next, leaving the pad all
 	// the height a 600-high screen has.
-	v.body = container.NewBorder(container.NewVBox(para(help), s.msg), nil, nil, nil, s.pad)
+	// A person who cannot draw a signature (who cannot see the screen,
+	// say) is not left at a pad they cannot use: at the public kiosk they
+	// hear why the kiosk cannot take their support alone and where a
+	// canvasser can witness it; a canvasser's attendee can give a mark
+	// the canvasser witnesses.
+	s.witness = k.newMessage()
+	if s.attended {
+		s.assist = k.button(k.T("canvass.witness"), theme.AccountIcon(), s.toggleWitness)
+		if s.d.witnessed {
+			// In place of the help, which is about signing: the screen
+			// has no height for one line more.
+			s.assist.Importance = widget.HighImportance
+			s.witness.note(k.T("canvass.witness.on"))
+			help = ""
+		}
+	} else {
+		s.assist = k.button(k.T("sign.assist.button"), theme.HelpIcon(), func() {
+			k.show(&assistScreen{k: k, back: s.at.f.stepOf(s.sk)})
+		})
+	}
+	// Beside the title, which is short: on a 600-high screen in large
+	// text the pad has no height to give.
+	v.aside = big(s.assist)
+	top := container.NewVBox(s.witness, s.msg)
+	if help != "" {
+		top.Objects = append([]fyne.CanvasObject{para(help)}, top.Objects...)
+	}
+	v.body = container.NewBorder(top, nil, nil, nil, s.pad)
 	v.extra = []fyne.CanvasObject{big(s.undo), big(s.wipe)}
 	return v
+}
+
+// toggleWitness turns an attendee's witnessed mark on or off.
+// The screen is built again: the witness line takes the help's place.
+func (s *padStep) toggleWitness() {
+	k := s.k
+	s.d.witnessed = !s.d.witnessed
+	k.render()
+	if s.d.witnessed {
+		k.say(k.T("canvass.witness.text"))
+	}
 }
 
 func (s *padStep) next() {
 	k := s.k
 	sig := s.pad.Signature()
+	if s.attended && s.d.witnessed {
+		// Whatever mark was made is kept as it is; the canvasser's
+		// witness stands for the signature.
+		s.d.signature = nil
+		if !s.pad.Empty() {
+			s.d.signature = sig
+		}
+		if err := s.at.next(); err != nil {
+			s.msg.fail(k.explain(err))
+		}
+		return
+	}
 	if err := sig.Validate(); err != nil {
 		s.msg.fail(k.explain(err))
 		return
@@ -364,7 +419,15 @@ func (k *Kiosk) signReview(at stepAt, sk screenKind, d *signDraft) *reviewStep {
 				{"sign.review.area", area, kindSignArea},
 			}
 		},
-		extra:  func() fyne.CanvasObject { return k.signatureImage(d.signature) },
+		extra: func() fyne.CanvasObject {
+			if d.witnessed && k.canv != nil {
+				// Said as well as shown: the attendee hears how their
+				// support is recorded.
+				l := para(k.F("sign.review.witnessed", k.canv.name))
+				return container.NewVBox(caption(k.T("sign.review.witness")), widgets.AtLeast(l, fyne.NewSize(320, 0)))
+			}
+			return k.signatureImage(d.signature)
+		},
 		submit: "sign.submit",
 		send:   at.next,
 		back:   at.back,

@@ -83,8 +83,8 @@ type questionScreen struct {
 
 	msg     message
 	options []*widgets.Tile   // single, multiple, alcaldía
-	scale   []*widget.Button  // scale
-	input   *widget.Entry     // text, number
+	scale   []*widgets.Button // scale
+	input   *widgets.Entry    // text, number
 	kb      *widgets.Keyboard // text, number
 	counter *widget.Label     // text: characters used
 }
@@ -98,7 +98,7 @@ func (s *questionScreen) view() *view {
 	q := s.question()
 	n := len(k.camp.Survey.Questions)
 	s.options, s.scale, s.input, s.kb, s.counter = nil, nil, nil, nil, nil
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	need := k.T("survey.optional")
 	if q.Required {
 		need = k.T("survey.required")
@@ -326,7 +326,7 @@ func (s *surveyReview) kind() screenKind { return kindSurveyReview }
 func (s *surveyReview) view() *view {
 	k := s.k
 	s.rows = nil
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	var rows []fyne.CanvasObject
 	for i := range k.camp.Survey.Questions {
 		q := &k.camp.Survey.Questions[i]
@@ -343,10 +343,10 @@ func (s *surveyReview) view() *view {
 	body := container.NewBorder(container.NewVBox(para(k.T("survey.review.text")), s.msg), nil, nil, nil,
 		k.scroll(container.NewVBox(rows...)))
 	return &view{
-		title: k.T("survey.review.title"),
-		body:  body,
-		back:  s.at.back,
-		next:  &action{label: k.T("survey.submit"), run: s.submit},
+		title: k.T("survey.review.title"), readAll: true,
+		body: body,
+		back: s.at.back,
+		next: &action{label: k.T("survey.submit"), run: s.submit},
 	}
 }
 

@@ -31,6 +31,13 @@ type view struct {
 	staff    bool                // staff screen: shows the sync status strip
 	extra    []fyne.CanvasObject // more buttons in the bottom bar, left of next
 	wide     bool                // body has its own keyboard: no side margins, as for the frame's
+	aside    fyne.CanvasObject   // a control at the right of a short title, where it costs no height
+
+	// What the screen says when spoken guidance is on (speech.go): its
+	// kicker and title, then say if set, else the text of its body (with
+	// readAll, its tiles too).
+	say     []string
+	readAll bool
 }
 
 // action is a labelled button handler.
@@ -47,18 +54,23 @@ type action struct {
 type frame struct {
 	k *Kiosk
 
-	root    *fyne.Container // stack: page, prompt layer
-	page    *fyne.Container // the composed screen
-	prompt  *fyne.Container // "are you still there?" and confirmations
-	corner  *widgets.Corner // technician gesture
-	status  *widget.Label   // pending count and last sync
-	next    *widget.Button  // the primary action on screen, if any
-	nextRun func()
-	back    *widget.Button // "back", if the screen has one
-	start   *widget.Button // "start over" (or the screen's own label)
-	langBtn *widget.Button // the language switch
-	large   *widget.Button // large-text toggle
-	hc      *widget.Button // high-contrast toggle
+	root      *fyne.Container // stack: page, prompt layer
+	page      *fyne.Container // the composed screen
+	prompt    *fyne.Container // "are you still there?" and confirmations
+	corner    *widgets.Corner // technician gesture
+	status    *widget.Label   // pending count and last sync
+	next      *widgets.Button // the primary action on screen, if any
+	nextRun   func()
+	back      *widgets.Button   // "back", if the screen has one
+	start     *widgets.Button   // "start over" (or the screen's own label)
+	langBtn   *widgets.Button   // the language switch
+	large     *widgets.Button   // large-text toggle
+	hc        *widgets.Button   // high-contrast toggle
+	listen    *widgets.Button   // Escuchar / Listen: spoken guidance
+	body      fyne.CanvasObject // the screen's own part, between the bars
+	topBarBox fyne.CanvasObject // the top bar on screen; nil on a bare screen
+	bottomBar fyne.CanvasObject // the bottom bar on screen; nil on a bare screen
+	bars      []*widgets.Button // the frame's own buttons on screen
 
 	keyboard *widgets.Keyboard // the keyboard on screen, if any
 	v        *view             // the view on screen
@@ -66,9 +78,10 @@ type frame struct {
 	// The prompt's controls, kept to update the countdown and for tests.
 	promptText  *widget.Label
 	promptCount *widget.Label
-	promptYes   *widget.Button
-	promptNo    *widget.Button
+	promptYes   *widgets.Button
+	promptNo    *widgets.Button
 	promptBack  *blocker // the layer under the prompt's card
+	promptTitle string   // the prompt's question, for speech
 }
 
 // promptGap is the space between a prompt's two buttons.
@@ -102,27 +115,104 @@ func (f *frame) set(v *view) {
 	k := f.k
 	f.v = v
 	f.keyboard = v.keyboard
-	f.next, f.nextRun, f.back, f.start, f.langBtn, f.large, f.hc = nil, nil, nil, nil, nil, nil, nil
+	f.next, f.nextRun, f.back, f.start, f.langBtn, f.large, f.hc, f.listen = nil, nil, nil, nil, nil, nil, nil, nil
+	f.bars = nil
 	var content fyne.CanvasObject
 	if v.bare {
-		// The corner floats over the top right of a full-screen view.
-		corner := container.NewBorder(container.NewBorder(nil, nil, nil, f.corner), nil, nil, nil)
+		// The corner floats over the top right of a full-screen view,
+		// Listen over its top left: a person who cannot see the screen
+		// turns speech on before anything else.
+		f.body, f.bottomBar = v.body, nil
+		f.topBarBox = container.NewBorder(nil, nil, container.NewPadded(big(f.listenButton())), f.corner)
+		corner := container.NewBorder(f.topBarBox, nil, nil, nil)
 		content = container.NewStack(v.body, corner)
 	} else {
-		content = container.NewBorder(f.topBar(v), f.bottom(v), nil, nil, f.middle(v))
+		f.body = f.middle(v)
+		f.topBarBox, f.bottomBar = f.topBar(v), f.bottom(v)
+		content = container.NewBorder(f.topBarBox, f.bottomBar, nil, nil, f.body)
 	}
 	f.page.Objects = []fyne.CanvasObject{content}
 	f.refreshStatus()
 	f.settle()
 	c := k.win.Canvas()
-	if v.focus != nil {
-		c.Focus(v.focus)
-		if e, ok := v.focus.(*widget.Entry); ok {
+	focus := v.focus
+	if focus == nil && k.sess.keypad {
+		// Someone working the keypad starts each screen on its first
+		// control, so Enter does what a tap on it would.
+		if fs := focusables(f.body); len(fs) > 0 {
+			focus = fs[0]
+		}
+	}
+	if focus != nil {
+		c.Focus(focus)
+		if e, ok := focus.(*widgets.Entry); ok {
 			cursorToEnd(e)
 		}
+		k.reveal(focus)
 	} else {
 		c.Unfocus()
 	}
+	k.rendering = false
+	k.announce()
+}
+
+// button makes one of the frame's own buttons.
+func (f *frame) button(label string, icon fyne.Resource, tapped func()) *widgets.Button {
+	b := widgets.NewButton(label, icon, tapped, f.k.hooks)
+	f.bars = append(f.bars, b)
+	return b
+}
+
+// listenButton is Escuchar / Listen, written in both languages until the
+// person has chosen one: it is what a person who cannot read the screen
+// looks for first.
+func (f *frame) listenButton() *widgets.Button {
+	k := f.k
+	b := f.button(k.T("frame.listen"), theme.VolumeUpIcon(), k.ToggleListen)
+	f.listen = b
+	f.refreshListen()
+	return b
+}
+
+// refreshListen shows whether speech is on.
+func (f *frame) refreshListen() {
+	if f.listen == nil {
+		return
+	}
+	f.listen.Importance = widget.MediumImportance
+	if f.k.sess.listen.on {
+		f.listen.Importance = widget.HighImportance
+	}
+	f.listen.Refresh()
+}
+
+// toggled reports whether b is one of the top bar's switches, and if so
+// whether it is on.
+func (f *frame) toggled(b *widgets.Button) (on, toggle bool) {
+	s := f.k.sess
+	switch b {
+	case nil:
+	case f.large:
+		return s.look.LargeText, true
+	case f.hc:
+		return s.look.HighContrast, true
+	case f.listen:
+		return s.listen.on, true
+	}
+	return false, false
+}
+
+// inBody reports whether b belongs to the screen rather than to the bars
+// or a prompt.
+func (f *frame) inBody(b *widgets.Button) bool {
+	return indexOf(f.bars, b) < 0 && b != f.promptYes && b != f.promptNo
+}
+
+// spells reports whether the field on screen is read back one character
+// at a time: a voter id, a code or a number, typed on the keyboard for
+// them.
+func (f *frame) spells() bool {
+	return f.keyboard != nil && f.keyboard.Layout() != widgets.Text
 }
 
 // settle lays the page out until wrapped text has found its height. A
@@ -153,27 +243,32 @@ func (f *frame) topBar(v *view) fyne.CanvasObject {
 	if label == "" {
 		label = k.startOverLabel()
 	}
-	start := widget.NewButtonWithIcon(label, theme.HomeIcon(), k.StartOver)
+	start := f.button(label, theme.HomeIcon(), k.StartOver)
 	other := k.lang().Other()
 	// The switch is written in the language it switches to: someone who
 	// cannot read the current one still recognises their own.
 	// A word, not an icon: Fyne has no globe, and its reload arrows read
 	// as "start again".
-	langBtn := widget.NewButton(other.T("frame.language"), func() { k.SetLang(other) })
+	langBtn := f.button(other.T("frame.language"), nil, func() { k.SetLang(other) })
 	f.start, f.langBtn = start, langBtn
 	// The look switches sit with the language, in the bar whose middle
 	// can give way: the bottom bar's buttons cannot shrink, and with large
 	// text they would no longer fit a 1024-wide screen beside them.
-	large := widget.NewButtonWithIcon(k.T("frame.largetext"), theme.ZoomInIcon(), k.ToggleLargeText)
+	large := f.button(k.T("frame.largetext"), theme.ZoomInIcon(), k.ToggleLargeText)
 	if k.sess.look.LargeText {
 		large.Importance = widget.HighImportance
 	}
-	contrast := widget.NewButtonWithIcon(k.T("frame.contrast"), theme.ColorAchromaticIcon(), k.ToggleHighContrast)
+	contrast := f.button(k.T("frame.contrast"), theme.ColorAchromaticIcon(), k.ToggleHighContrast)
 	if k.sess.look.HighContrast {
 		contrast.Importance = widget.HighImportance
 	}
 	f.large, f.hc = large, contrast
-	right := container.NewHBox(big(large), big(contrast), big(langBtn), f.corner)
+	// Listen is its loudspeaker alone here (it says its name when
+	// focused): the bar has no room for a sixth word on a 1024-wide
+	// screen. The attract screen, where a person starts, spells it out.
+	listen := f.listenButton()
+	listen.Text = ""
+	right := container.NewHBox(big(listen), big(large), big(contrast), big(langBtn), f.corner)
 	bar := container.NewBorder(nil, nil, big(start), right)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	// The top bar keeps the default text size in large text: it is the
@@ -200,7 +295,11 @@ func (f *frame) middle(v *view) fyne.CanvasObject {
 		h.SizeName = theme.SizeNameHeadingText
 		h.TextStyle = fyne.TextStyle{Bold: true}
 		h.Wrapping = fyne.TextWrapWord
-		head.Add(h)
+		if v.aside != nil {
+			head.Add(container.NewBorder(nil, nil, nil, v.aside, h))
+		} else {
+			head.Add(h)
+		}
 	}
 	body := v.body
 	if body == nil {
@@ -286,7 +385,7 @@ func (f *frame) bottom(v *view) fyne.CanvasObject {
 	k := f.k
 	var left []fyne.CanvasObject
 	if v.back != nil {
-		back := widget.NewButtonWithIcon(k.T("frame.back"), theme.NavigateBackIcon(), func() {
+		back := f.button(k.T("frame.back"), theme.NavigateBackIcon(), func() {
 			k.Touch()
 			v.back()
 		})
@@ -301,7 +400,7 @@ func (f *frame) bottom(v *view) fyne.CanvasObject {
 			k.Touch()
 			a.run()
 		}
-		b := widget.NewButtonWithIcon(a.label, theme.NavigateNextIcon(), run)
+		b := f.button(a.label, theme.NavigateNextIcon(), run)
 		b.IconPlacement = widget.ButtonIconTrailingText
 		b.Importance = widget.HighImportance
 		f.next, f.nextRun = b, run
@@ -360,24 +459,24 @@ func (f *frame) showPrompt(title, text, yes string, onYes func(), no string, onN
 	f.promptCount = widget.NewLabel("")
 	f.promptCount.SizeName = theme.SizeNameHeadingText
 	f.promptCount.Alignment = fyne.TextAlignCenter
-	f.promptYes = widget.NewButtonWithIcon(yes, theme.ConfirmIcon(), func() {
+	f.promptYes = widgets.NewButton(yes, theme.ConfirmIcon(), func() {
 		k.Touch()
 		f.hidePrompt()
 		if onYes != nil {
 			onYes()
 		}
-	})
+	}, k.hooks)
 	f.promptYes.Importance = widget.HighImportance
 	buttons := []fyne.CanvasObject{wide(f.promptYes)}
 	f.promptNo = nil
 	if no != "" {
-		f.promptNo = widget.NewButtonWithIcon(no, theme.CancelIcon(), func() {
+		f.promptNo = widgets.NewButton(no, theme.CancelIcon(), func() {
 			k.Touch()
 			f.hidePrompt()
 			if onNo != nil {
 				onNo()
 			}
-		})
+		}, k.hooks)
 		buttons = append([]fyne.CanvasObject{wide(f.promptNo)}, buttons...)
 	}
 	// Two answers side by side need a clear gap, or a finger aimed at one
@@ -387,17 +486,59 @@ func (f *frame) showPrompt(title, text, yes string, onYes func(), no string, onN
 	card := container.NewGridWrap(fyne.NewSize(760, box.MinSize().Height), box)
 	f.promptBack = newBlocker()
 	f.prompt.Objects = []fyne.CanvasObject{f.promptBack, container.NewCenter(card)}
+	f.promptTitle = title
+	// The screen under the prompt is hidden, not only covered: the focus
+	// cannot wander onto it, and nothing of it can be read.
+	f.page.Hide()
 	f.prompt.Show()
 	f.prompt.Refresh()
 	k.win.Canvas().Unfocus()
+	k.announcePrompt()
 }
 
-// showConfirm asks a yes/no question; yes runs onYes.
+// showConfirm asks a yes/no question; yes runs onYes. The keypad's focus
+// starts on no, which loses nothing.
 func (f *frame) showConfirm(text, yes, no string, onYes func()) {
 	f.showPrompt(text, "", yes, onYes, no, nil)
+	f.focusPrompt(f.promptNo)
+}
+
+// focusPrompt gives b, a button of the prompt, the focus, and says the
+// prompt.
+func (f *frame) focusPrompt(b *widgets.Button) {
+	if b != nil {
+		f.k.focusQuietly(b)
+	}
+	f.k.announcePrompt()
+}
+
+// announcePrompt says the prompt on screen and the button with the focus.
+func (k *Kiosk) announcePrompt() {
+	if !k.fr.promptShown() {
+		return
+	}
+	lines := k.promptLines()
+	if fo := k.win.Canvas().Focused(); fo != nil {
+		lines = append(lines, k.describe(fo))
+	}
+	k.sayAfresh(lines...)
+}
+
+// promptLines are what the prompt on screen says, before its buttons.
+func (k *Kiosk) promptLines() []string {
+	f := k.fr
+	lines := []string{f.promptTitle}
+	if f.promptText != nil {
+		lines = append(lines, f.promptText.Text)
+	}
+	if !k.promptEnd.IsZero() {
+		lines = append(lines, k.lang().N("speech.countdown", secondsLeft(k.promptEnd.Sub(k.now()))))
+	}
+	return lines
 }
 
 func (f *frame) hidePrompt() {
+	f.page.Show()
 	f.prompt.Hide()
 	f.prompt.Objects = nil
 	f.promptText, f.promptCount, f.promptYes, f.promptNo, f.promptBack = nil, nil, nil, nil, nil

@@ -145,6 +145,10 @@ func (r *rig) find(text string) fyne.Position {
 			if w.Text == text {
 				pos, found = abs.Add(fyne.NewPos(w.Size().Width/2, w.Size().Height/2)), true
 			}
+		case *widgets.Button:
+			if w.Text == text {
+				pos, found = abs.Add(fyne.NewPos(w.Size().Width/2, w.Size().Height/2)), true
+			}
 		}
 	})
 	if !found {
@@ -190,7 +194,7 @@ func (r *rig) typeKeys(s string) {
 }
 
 // field is the entry of the current text step.
-func (r *rig) field() *widget.Entry {
+func (r *rig) field() *widgets.Entry {
 	r.t.Helper()
 	switch s := r.k.cur.(type) {
 	case *textStep:
@@ -300,6 +304,8 @@ func textsOn(c fyne.Canvas) map[string]string {
 	walk(c, func(o fyne.CanvasObject, _ fyne.Position) {
 		switch w := o.(type) {
 		case *widget.Entry:
+			out[w.Text] = "entry"
+		case *widgets.Entry:
 			out[w.Text] = "entry"
 		case *widget.Label:
 			out[w.Text] = "label"

@@ -49,7 +49,9 @@ func (k *Kiosk) Tick() {
 			k.idleForget()
 			return
 		}
-		k.fr.setCountdown(k.F("idle.countdown", secondsLeft(k.promptEnd.Sub(now))))
+		left := secondsLeft(k.promptEnd.Sub(now))
+		k.fr.setCountdown(k.F("idle.countdown", left))
+		k.sayCountdown(left)
 		return
 	}
 	if idleFor >= k.idle {
@@ -78,6 +80,20 @@ func (k *Kiosk) askStillThere(now time.Time) {
 		stay()
 	}
 	k.fr.setCountdown(k.F("idle.countdown", secondsLeft(k.countdown)))
+	k.saidLeft = secondsLeft(k.countdown)
+	// A keypad's Enter answers "yes, continue"; speech says the question,
+	// the seconds left and that button.
+	k.fr.focusPrompt(k.fr.promptYes)
+}
+
+// sayCountdown says the seconds left before forgetting: every five, and
+// each of the last three, once each however often the clock ticks.
+func (k *Kiosk) sayCountdown(left int) {
+	if left == k.saidLeft || (left%5 != 0 && left > 3) {
+		return
+	}
+	k.saidLeft = left
+	k.say(k.lang().N("speech.countdown", left))
 }
 
 func secondsLeft(d time.Duration) int {

@@ -38,6 +38,8 @@ import (
 	"github.com/voces-cdmx/voces/internal/pinguard"
 	"github.com/voces-cdmx/voces/internal/protocol"
 	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/speech"
+	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
 // Timing defaults.
@@ -80,6 +82,17 @@ type Config struct {
 	// OnFirstFrame, if set, runs on the render thread when the window's
 	// content is first painted: start-up measurements hang off it.
 	OnFirstFrame func()
+	// Speaker says the spoken guidance; nil opens espeak-ng as the device
+	// setting handoff.SettingSpeechDir says (speech.Open). Tests pass a
+	// speech.Recorder.
+	Speaker speech.Speaker
+	// Keypad starts every person as if they had pressed a key: each
+	// screen opens with its first control focused (screenshots of the
+	// focus outline).
+	Keypad bool
+	// SpeechDir, when set, overrides the device setting
+	// handoff.SettingSpeechDir: spoken guidance goes to WAV files there.
+	SpeechDir string
 }
 
 // Kiosk is the running app: one window, one person at a time.
@@ -122,6 +135,16 @@ type Kiosk struct {
 	canvPrev *canvass    // canvasser mode: the last sign-in's assembly and proposals, for signing in again
 
 	pub publishState // what central published back: the proposal index, the city-wide count shown
+
+	// Spoken guidance and the keypad (speech.go, keypad.go).
+	speaker      speech.Speaker
+	hooks        *widgets.Hooks  // every control's keys and focus come here
+	tiles        []*widgets.Tile // the options on screen, in order
+	renders      int             // screens put up so far: a tap that shows a new one says nothing itself
+	rendering    bool            // a screen is being built: it is announced once it is up
+	quietFocus   bool            // the focus is being moved by something that says more
+	heldMessages []string        // messages shown while the screen was built, said after it
+	saidLeft     int             // the idle countdown's seconds last said
 }
 
 // New builds the kiosk in a new window of app. It reads the device
@@ -140,7 +163,10 @@ func New(app fyne.App, store Store, cfg Config) *Kiosk {
 	k.win = app.NewWindow("Voces")
 	k.win.SetPadded(false)
 	k.readSettings()
+	k.openSpeaker()
+	k.hooks = k.newHooks()
 	k.sess = newSession(k.defLang, k.defLook)
+	k.sess.keypad = k.cfg.Keypad
 	k.applyLook()
 	k.fr = newFrame(k)
 	k.win.SetContent(k.fr.root)
@@ -332,6 +358,8 @@ func (k *Kiosk) show(s screen) {
 // or look switch.
 func (k *Kiosk) render() {
 	k.wipeLive()
+	k.rendering, k.tiles, k.heldMessages = true, nil, nil
+	k.renders++
 	v := k.cur.view()
 	k.fr.set(v)
 }
@@ -353,12 +381,16 @@ func (k *Kiosk) wipeLive() {
 // fresh session starts in the device's defaults, and the attract screen
 // comes back, with new campaign content if any arrived.
 func (k *Kiosk) forget() {
+	// Nothing said for this person reaches the next: speech stops, and
+	// any audio kept of it goes, before anything else is shown.
+	k.speaker.Forget()
 	k.wipeLive()
 	k.dropPending()
 	k.sess.wipe()
 	// Settings a technician changed apply from the next person on.
 	k.readSettings()
 	k.sess = newSession(k.defLang, k.defLook)
+	k.sess.keypad = k.cfg.Keypad
 	k.canvassSignOut()
 	k.promptEnd = time.Time{}
 	k.fr.hidePrompt()
@@ -426,22 +458,26 @@ func (k *Kiosk) applyLook() {
 // when a tap on an on-screen key took the focus away from it, and makes
 // Enter the primary action.
 func (k *Kiosk) installKeys() {
+	// With no control focused, keys land on the canvas; the kiosk's
+	// controls pass on the keys they do not use to the same handlers
+	// (keypad.go). Over a prompt nothing types into the field underneath,
+	// and someone typing is clearly still there, so "are you still
+	// there?" goes away.
 	c := k.win.Canvas()
 	c.SetOnTypedRune(func(r rune) {
-		if k.keyOnPrompt() {
-			return
-		}
-		if kb := k.fr.keyboard; kb != nil && kb.Target() != nil {
-			kb.Press(r)
+		if !k.typedRune(r) {
+			if kb := k.fr.keyboard; kb != nil && kb.Target() != nil {
+				kb.Press(r)
+			}
 		}
 	})
 	c.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		k.Touch()
-		if k.keyOnPrompt() {
+		if k.key(e) {
 			return
 		}
 		switch e.Name {
 		case fyne.KeyReturn, fyne.KeyEnter:
+			k.hush()
 			k.fr.primary()
 		case fyne.KeyBackspace:
 			if kb := k.fr.keyboard; kb != nil {
@@ -449,21 +485,6 @@ func (k *Kiosk) installKeys() {
 			}
 		}
 	})
-}
-
-// keyOnPrompt handles a physical key pressed while a prompt covers the
-// screen: it must not type into the field underneath. Someone typing is
-// clearly still there, so "are you still there?" goes away.
-func (k *Kiosk) keyOnPrompt() bool {
-	if !k.fr.promptShown() {
-		return false
-	}
-	k.Touch()
-	if !k.promptEnd.IsZero() {
-		k.promptEnd = time.Time{}
-		k.fr.hidePrompt()
-	}
-	return true
 }
 
 // screenKind names a screen for the idle policy, tests and screenshots.

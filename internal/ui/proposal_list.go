@@ -147,6 +147,7 @@ func (l *proposalList) place(size fyne.Size) {
 	n := last - first
 	for len(l.pool) < n {
 		t := widgets.NewTile("", "", widgets.Arrow, nil)
+		t.Hooks = l.k.hooks // the keypad's keys and speech, as for the factory's tiles
 		l.pool = append(l.pool, t)
 	}
 	objs := make([]fyne.CanvasObject, 0, n)

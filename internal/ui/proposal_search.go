@@ -22,7 +22,7 @@ type searchScreen struct {
 	k      *Kiosk
 	before string // the query when the screen opened, for "back"
 
-	input *widget.Entry
+	input *widgets.Entry
 	kb    *widgets.Keyboard
 	count *widget.Label
 	tiles []*widgets.Tile // the first searchShown matches

@@ -22,6 +22,8 @@ type savedScreen struct {
 	k    *Kiosk
 	rec  record.Kind
 	code *widget.Label
+	qr   fyne.CanvasObject // the receipt page's QR code; nil without a public URL
+	link string            // what the QR code says
 }
 
 func (s *savedScreen) kind() screenKind { return kindSaved }
@@ -37,15 +39,27 @@ func (s *savedScreen) view() *view {
 	thanks.Alignment = fyne.TextAlignCenter
 	label := para(k.T("saved.code"))
 	label.Alignment = fyne.TextAlignCenter
-	note := para(k.T("saved.note") + " " + k.T("saved.where"))
+	noteText := k.T("saved.note") + " " + k.T("saved.where")
+	s.qr, s.link = k.receiptQR(k.sess.receipt)
+	var code fyne.CanvasObject = container.NewVBox(label, s.code)
+	if s.qr != nil {
+		// The QR code sits beside the code it carries: one glance, two
+		// ways to keep it.
+		noteText += " " + k.T("saved.qr")
+		code = container.NewCenter(container.NewHBox(container.NewCenter(code), s.qr))
+	}
+	note := para(noteText)
 	note.Alignment = fyne.TextAlignCenter
 	more := k.button(k.T("saved.more"), theme.HomeIcon(), func() { k.show(&homeScreen{k: k}) })
 	body := container.NewVBox(
-		container.NewCenter(container.NewGridWrap(fyne.NewSize(120, 120), icon)),
-		thanks, label, s.code, note, layout.NewSpacer(),
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(96, 96), icon)),
+		thanks, code, note, layout.NewSpacer(),
 		container.NewCenter(wide(more)))
 	return &view{
-		title:   k.T("saved.title"),
+		title: k.T("saved.title"),
+		// The code is spelled, one character at a time, and F2 says it
+		// again.
+		say:     []string{thanks.Text, k.F("speech.code", spell(k.sess.receipt)), noteText},
 		body:    k.scroll(body),
 		idle:    idleReturn,
 		startTo: k.T("saved.finish"),

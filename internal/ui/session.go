@@ -30,10 +30,15 @@ type session struct {
 
 	// The receipt of what was saved last, for the saved screen.
 	receipt string
+
+	// Spoken guidance, and whether they use the keypad: both reset with
+	// the next person.
+	listen listening
+	keypad bool
 }
 
 func newSession(lang i18n.Lang, look Look) *session {
-	return &session{lang: lang, look: look, survey: surveyDraft{answers: campaign.Answers{}}}
+	return &session{lang: lang, look: look, survey: surveyDraft{answers: campaign.Answers{}}, listen: defaultListening()}
 }
 
 // drafts are the flows' drafts: wiping and "start over" go through them

@@ -100,17 +100,17 @@ func (k *Kiosk) setupKicker(n int) string { return k.F("setup.step", n, setupSte
 type setupCode struct {
 	k     *Kiosk
 	st    *setupState
-	input *widget.Entry
+	input *widgets.Entry
 	kb    *widgets.Keyboard
 	msg   message
-	files *widget.Button
+	files *widgets.Button
 }
 
 func (s *setupCode) kind() screenKind { return kindSetupCode }
 
 func (s *setupCode) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	placeholder, help, layout := "http://…#XXXXXXXXXXXX-XXXXXXXXXXXXXXXX-XX", k.T("setup.code.help"), widgets.Text
 	if fleet, ok := k.fleet(); ok {
 		// The short code is letters and digits only: one keyboard page.
@@ -214,7 +214,7 @@ func (s *setupFiles) kind() screenKind { return kindSetupFiles }
 
 func (s *setupFiles) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.tiles = nil
 	var objs []fyne.CanvasObject
 	for _, f := range codeFiles(append(slices.Clone(DefaultCodeDirs), k.cfg.CodeDirs...)) {
@@ -366,7 +366,7 @@ func (s *setupMode) view() *view {
 type setupDevice struct {
 	k     *Kiosk
 	st    *setupState
-	input *widget.Entry
+	input *widgets.Entry
 	kb    *widgets.Keyboard
 	msg   message
 }
@@ -375,7 +375,7 @@ func (s *setupDevice) kind() screenKind { return kindSetupDevice }
 
 func (s *setupDevice) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.input = k.entry(s.st.name, k.T("setup.name.placeholder"), false, func(v string) {
 		s.st.name = v
 		s.msg.clear()
@@ -420,7 +420,7 @@ type setupPIN struct {
 	st    *setupState
 	first string // the PIN typed the first time
 	typed string
-	input *widget.Entry
+	input *widgets.Entry
 	kb    *widgets.Keyboard
 	msg   message
 }
@@ -429,7 +429,7 @@ func (s *setupPIN) kind() screenKind { return kindSetupPIN }
 
 func (s *setupPIN) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.input = k.entry(s.typed, "", false, func(v string) { s.typed = v })
 	s.input.Password = true
 	s.kb = k.keyboard(widgets.Digits, s.input)
@@ -572,7 +572,7 @@ func (s *setupDone) view() *view {
 			parts = append(parts, para(k.T("setup.done.campaign")))
 		}
 		if o.ClockFarOff {
-			m := newMessage()
+			m := k.newMessage()
 			m.fail(k.F("setup.done.clock", (time.Duration(o.ClockSkew) * time.Second).Abs().Round(time.Minute).String()))
 			parts = append(parts, m.Label)
 		}

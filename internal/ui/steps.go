@@ -50,7 +50,7 @@ type textStep struct {
 	back  func()
 	next  func() error
 
-	input *widget.Entry
+	input *widgets.Entry
 	kb    *widgets.Keyboard
 	msg   message
 	count *widget.Label
@@ -60,7 +60,7 @@ func (s *textStep) kind() screenKind { return s.sk }
 
 func (s *textStep) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.input = k.entry(s.get(), "", s.multi || s.long, func(text string) {
 		s.set(text)
 		s.changed(text)
@@ -172,7 +172,7 @@ func (s *areaStep) kind() screenKind { return s.sk }
 
 func (s *areaStep) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.tiles = nil
 	var objs []fyne.CanvasObject
 	for _, a := range campaign.Alcaldias {
@@ -242,7 +242,7 @@ func (s *consentStep) kind() screenKind { return s.sk }
 
 func (s *consentStep) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	notice := k.scroll(container.NewPadded(para(k.text(k.camp.Privacy.Text))))
 	s.box = k.tile(k.T("consent.accept"), "", widgets.Check, s.get(), func() {
 		s.set(!s.get())
@@ -302,7 +302,7 @@ func (s *reviewStep) kind() screenKind { return s.sk }
 
 func (s *reviewStep) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.values = nil
 	list := container.NewVBox()
 	for _, r := range s.rows() {
@@ -328,7 +328,7 @@ func (s *reviewStep) view() *view {
 	}
 	// The message sits above the rows, where it is seen without scrolling.
 	parts = append(parts, s.msg)
-	return &view{kicker: kicker, title: title,
+	return &view{kicker: kicker, title: title, readAll: true,
 		body: container.NewBorder(container.NewVBox(parts...), nil, nil, nil, k.scroll(content)),
 		back: s.back,
 		next: &action{label: k.T(s.submit), run: func() {

@@ -99,7 +99,7 @@ type pinScreen struct {
 	change bool   // changing an existing PIN from the menu
 
 	typed string // the digits typed; never in the session
-	input *widget.Entry
+	input *widgets.Entry
 	kb    *widgets.Keyboard
 	msg   message
 }
@@ -108,7 +108,7 @@ func (s *pinScreen) kind() screenKind { return kindPIN }
 
 func (s *pinScreen) view() *view {
 	k := s.k
-	s.msg = newMessage()
+	s.msg = k.newMessage()
 	s.input = k.entry(s.typed, "", false, func(v string) { s.typed = v })
 	s.input.Password = true
 	s.kb = k.keyboard(widgets.Digits, s.input)

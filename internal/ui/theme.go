@@ -69,6 +69,7 @@ type palette struct {
 	selection, separator, shadow  color.NRGBA
 	overlay, header, scrollBar    color.NRGBA
 	menuBackground, scrollBarBack color.NRGBA
+	focusRing                     color.NRGBA // the keypad's focus outline
 }
 
 func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{R: r, G: g, B: b, A: 0xff} }
@@ -107,6 +108,9 @@ var (
 		scrollBar:       rgba(0x00, 0x00, 0x00, 0x80),
 		scrollBarBack:   rgba(0x00, 0x00, 0x00, 0x14),
 		menuBackground:  rgb(0xff, 0xff, 0xff),
+		// Burnt orange, not the civic blue of a chosen tile's border: the
+		// focus must read apart from the selection.
+		focusRing: rgb(0x9a, 0x3d, 0x00),
 	}
 	highContrastPalette = palette{
 		background:      rgb(0x00, 0x00, 0x00),
@@ -136,6 +140,8 @@ var (
 		scrollBar:       rgba(0xff, 0xff, 0xff, 0xb0),
 		scrollBarBack:   rgba(0xff, 0xff, 0xff, 0x26),
 		menuBackground:  rgb(0x00, 0x00, 0x00),
+		// Cyan, apart from the signal yellow of the selection.
+		focusRing: rgb(0x00, 0xe5, 0xff),
 	}
 )
 
@@ -199,6 +205,8 @@ func (t *Theme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color
 		return p.scrollBarBack
 	case theme.ColorNameMenuBackground:
 		return p.menuBackground
+	case widgets.ColorNameFocusRing:
+		return p.focusRing
 	}
 	return p.foreground
 }

@@ -102,6 +102,8 @@ func (k *Kiosk) Tour(shot func(name string)) error {
 		k.show(empty)
 		empty.next()
 		snap("sign-signature-empty")
+		k.show(&assistScreen{k: k, back: empty})
+		snap("sign-assist")
 		s.signature = sampleSignature()
 		k.show(sf.stepOf(kindSignReview))
 		snap("sign-review")

@@ -155,6 +155,13 @@ func (k *Kiosk) CanvassTour(shot func(name string)) error {
 	})
 	k.show(f.stepOf(kindCanvassReview))
 	snap("attendee-review")
+	// An attendee who cannot sign: the canvasser witnesses their mark.
+	k.sess.sign.witnessed, k.sess.sign.signature = true, nil
+	k.show(f.stepOf(kindCanvassPad))
+	snap("attendee-witnessed")
+	k.show(f.stepOf(kindCanvassReview))
+	snap("attendee-witnessed-review")
+	k.sess.sign.witnessed, k.sess.sign.signature = false, sampleSignature()
 	if err := k.save(f); err != nil {
 		return err
 	}

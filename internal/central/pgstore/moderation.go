@@ -115,9 +115,13 @@ func (s *Store) DecideSubmission(ctx context.Context, d central.Decision) error 
 		needs = 1
 	}
 	err := s.update(ctx, func(tx pgx.Tx) error {
+		var index []byte
+		if d.Support != nil {
+			index = []byte(d.Support.Index)
+		}
 		tag, err := tx.Exec(ctx, `UPDATE submissions SET status = $1, target = $2, reason = $3, note = $4, needs_translation = $5,
-			decided_by = $6, decided_at = $7 WHERE record_id = $8 AND status = $9`,
-			d.Status, d.Target, d.Reason, d.Note, needs, d.By, d.At.UnixMilli(), d.RecordID[:], central.SubmissionPending)
+			decided_by = $6, decided_at = $7, support_index = $10 WHERE record_id = $8 AND status = $9`,
+			d.Status, d.Target, d.Reason, d.Note, needs, d.By, d.At.UnixMilli(), d.RecordID[:], central.SubmissionPending, index)
 		if err != nil {
 			return err
 		}

@@ -130,6 +130,24 @@ func (s *Store) SupportsToCheck(ctx context.Context, rollID int64, after [16]byt
 	return out, nil
 }
 
+// AuthorSupportsToCheck walks published and merged proposals' records by
+// id from after.
+func (s *Store) AuthorSupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]central.AuthorSupport, error) {
+	var out []central.AuthorSupport
+	err := eachRow(ctx, s.pool, `SELECT `+central.AuthorSupportColumns+` FROM submissions q JOIN records r ON r.id = q.record_id
+		WHERE q.record_id > $1 AND q.kind = 'proposal' AND q.status IN ('published', 'merged') AND r.body_state IN (0, 1)
+		AND NOT EXISTS (SELECT 1 FROM support_checks c WHERE c.record_id = q.record_id AND c.roll_id = $2)
+		ORDER BY q.record_id LIMIT $3`, []any{after[:], rollID, int64(limit)}, func(rows pgx.Rows) error {
+		a, err := central.ScanAuthorSupport(rows)
+		out = append(out, a)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("author supports to check: %w", err)
+	}
+	return out, nil
+}
+
 // FileSupportChecks files checks in one transaction, under an advisory
 // lock.
 func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []central.SupportCheck) (int, error) {
@@ -147,10 +165,11 @@ func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []ce
 			changed += n
 		}
 		if changed > 0 {
-			_, err := tx.Exec(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + $1 WHERE id = $2`, changed, rollID)
-			return err
+			if _, err := tx.Exec(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + $1 WHERE id = $2`, changed, rollID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return foldSupportCounts(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("file support checks: %w", err)
@@ -198,6 +217,19 @@ func fileSupportCheck(ctx context.Context, tx pgx.Tx, rollID int64, c central.Su
 			AND decision = '' AND status <> 'duplicate'`,
 		c.RecordID[:], c.SubjectID, c.DeviceID, c.Canvasser, c.Alcaldia, nullBytes(c.SignerIndex), status, rollID)
 	return 0, err
+}
+
+// foldSupportCounts folds the deltas the support_checks triggers left
+// (this transaction's, and those committed before it) into the counters,
+// once per transaction that wrote support_checks; counters are updated in
+// key order, so two folding at once wait for each other rather than
+// deadlock.
+func foldSupportCounts(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `WITH moved AS (DELETE FROM support_check_deltas RETURNING dim, key, status, decision, roll_id, disagrees, n)
+		INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
+		SELECT dim, key, status, decision, roll_id, disagrees, sum(n)::bigint FROM moved GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+		ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = support_check_counts.n + excluded.n`)
+	return err
 }
 
 func nullBytes(b []byte) []byte {
@@ -251,11 +283,12 @@ func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) 
 	return c, nil
 }
 
-// VerifiedCounts counts over the partial index support_checks_counted.
+// VerifiedCounts sums the per-proposal counters of support_check_totals
+// (migration 0011's triggers keep them).
 func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
-	err := eachRow(ctx, s.pool, `SELECT subject_id, count(*) FROM support_checks
-		WHERE decision = 'valid' OR (decision = '' AND status = 'verified') GROUP BY subject_id`, nil, func(rows pgx.Rows) error {
+	err := eachRow(ctx, s.pool, `SELECT key, sum(n)::bigint FROM support_check_totals
+		WHERE dim = 'subject' AND (decision = 'valid' OR (decision = '' AND status = 'verified')) GROUP BY key HAVING sum(n) > 0`, nil, func(rows pgx.Rows) error {
 		var id string
 		var n int64
 		if err := rows.Scan(&id, &n); err != nil {
@@ -266,6 +299,24 @@ func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	return out, nil
+}
+
+// SupportCheckTotals reads the counters migration 0011's triggers keep.
+func (s *Store) SupportCheckTotals(ctx context.Context) ([]central.SupportCheckTotal, error) {
+	var out []central.SupportCheckTotal
+	err := eachRow(ctx, s.pool, `SELECT dim, key, status, decision, roll_id, disagrees, n FROM support_check_totals WHERE n <> 0`, nil,
+		func(rows pgx.Rows) error {
+			var c central.SupportCheckTotal
+			if err := rows.Scan(&c.Dim, &c.Key, &c.Status, &c.Decision, &c.RollID, &c.Disagrees, &c.N); err != nil {
+				return err
+			}
+			out = append(out, c)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("support check totals: %w", err)
 	}
 	return out, nil
 }
@@ -321,7 +372,7 @@ func (s *Store) supportChecks(ctx context.Context, query string, args ...any) ([
 
 // SupportRecord returns one stored signature record.
 func (s *Store) SupportRecord(ctx context.Context, id [16]byte) (central.StoredRecord, error) {
-	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = $1 AND kind = 'signature'`, id[:])
+	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = $1 AND kind IN ('signature', 'proposal')`, id[:])
 	if err != nil {
 		return central.StoredRecord{}, fmt.Errorf("support record: %w", err)
 	}
@@ -345,14 +396,26 @@ func (s *Store) SupportCheck(ctx context.Context, id [16]byte) (central.SupportC
 
 // DecideSupport records a reviewer's decision.
 func (s *Store) DecideSupport(ctx context.Context, d central.SupportDecision) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE support_checks SET decision = $1, reason = $2, note = $3, decided_by = $4, decided_at = $5,
+	err := s.update(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE support_checks SET decision = $1, reason = $2, note = $3, decided_by = $4, decided_at = $5,
 			status = CASE WHEN roll_status <> '' THEN roll_status ELSE status END, roll_status = '' WHERE record_id = $6`,
-		d.Decision, d.Reason, d.Note, d.By, d.At.UnixMilli(), d.RecordID[:])
-	if err != nil {
+			d.Decision, d.Reason, d.Note, d.By, d.At.UnixMilli(), d.RecordID[:])
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return central.ErrNotFound
+		}
+		// Fold the counters' deltas unless the roll check is filing (it
+		// folds at the end): one folder at a time, so none deadlocks.
+		var locked bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(supportChecksLock)).Scan(&locked); err != nil || !locked {
+			return err
+		}
+		return foldSupportCounts(ctx, tx)
+	})
+	if err != nil && !errors.Is(err, central.ErrNotFound) {
 		return fmt.Errorf("decide support: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return central.ErrNotFound
-	}
-	return nil
+	return err
 }

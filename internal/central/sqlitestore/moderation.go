@@ -110,9 +110,13 @@ func (s *Store) SubmissionRecord(ctx context.Context, id [16]byte) (central.Stor
 // DecideSubmission records a decision and counts the author's support.
 func (s *Store) DecideSubmission(ctx context.Context, d central.Decision) error {
 	err := s.update(ctx, func(tx *sql.Tx) error {
+		var index []byte
+		if d.Support != nil {
+			index = []byte(d.Support.Index)
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = ?, target = ?, reason = ?, note = ?, needs_translation = ?,
-			decided_by = ?, decided_at = ? WHERE record_id = ? AND status = ?`,
-			d.Status, d.Target, d.Reason, d.Note, boolInt(d.NeedsTranslation), d.By, d.At.UnixMilli(), d.RecordID[:], central.SubmissionPending)
+			decided_by = ?, decided_at = ?, support_index = ? WHERE record_id = ? AND status = ?`,
+			d.Status, d.Target, d.Reason, d.Note, boolInt(d.NeedsTranslation), d.By, d.At.UnixMilli(), index, d.RecordID[:], central.SubmissionPending)
 		if err != nil {
 			return err
 		}

@@ -161,6 +161,26 @@ func (s *Store) SupportsToCheck(ctx context.Context, rollID int64, after [16]byt
 	return out, nil
 }
 
+// AuthorSupportsToCheck walks published and merged proposals' records by
+// id from after.
+func (s *Store) AuthorSupportsToCheck(ctx context.Context, rollID int64, after [16]byte, limit int) ([]central.AuthorSupport, error) {
+	var out []central.AuthorSupport
+	err := s.view(ctx, func(tx *sql.Tx) error {
+		return eachRowArgs(ctx, tx, `SELECT `+central.AuthorSupportColumns+` FROM submissions q JOIN records r ON r.id = q.record_id
+			WHERE q.record_id > ? AND q.kind = 'proposal' AND q.status IN ('published', 'merged') AND r.body_state IN (?, ?)
+			AND NOT EXISTS (SELECT 1 FROM support_checks c WHERE c.record_id = q.record_id AND c.roll_id = ?)
+			ORDER BY q.record_id LIMIT ?`, func(rows *sql.Rows) error {
+			a, err := central.ScanAuthorSupport(rows)
+			out = append(out, a)
+			return err
+		}, after[:], central.BodyUnchecked, central.BodyOpens, rollID, limit)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("author supports to check: %w", err)
+	}
+	return out, nil
+}
+
 // FileSupportChecks files checks in one transaction, with statements
 // prepared once for the lot: mostly two per support.
 func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []central.SupportCheck) (int, error) {
@@ -180,10 +200,11 @@ func (s *Store) FileSupportChecks(ctx context.Context, rollID int64, checks []ce
 			changed += n
 		}
 		if changed > 0 {
-			_, err := tx.ExecContext(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + ? WHERE id = ?`, changed, rollID)
-			return err
+			if _, err := tx.ExecContext(ctx, `UPDATE roll_imports SET decided_changed = decided_changed + ? WHERE id = ?`, changed, rollID); err != nil {
+				return err
+			}
 		}
-		return nil
+		return foldSupportCounts(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("file support checks: %w", err)
@@ -268,6 +289,18 @@ func (f *filing) file(ctx context.Context, rollID int64, c central.SupportCheck)
 	return 0, nil
 }
 
+// foldSupportCounts folds the deltas the support_checks triggers left
+// into the counters, once per transaction that wrote support_checks.
+func foldSupportCounts(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO support_check_counts (dim, key, status, decision, roll_id, disagrees, n)
+		SELECT dim, key, status, decision, roll_id, disagrees, sum(n) FROM support_check_deltas WHERE true GROUP BY 1, 2, 3, 4, 5, 6
+		ON CONFLICT (dim, key, status, decision, roll_id, disagrees) DO UPDATE SET n = n + excluded.n`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM support_check_deltas`)
+	return err
+}
+
 func nullBytes(b []byte) any {
 	if len(b) == 0 {
 		return nil
@@ -323,11 +356,11 @@ func (s *Store) ReviewCounts(ctx context.Context) (central.ReviewCounts, error) 
 	return c, nil
 }
 
-// VerifiedCounts counts over the partial index support_checks_counted,
-// whose predicate the query repeats word for word so SQLite uses it.
+// VerifiedCounts sums the per-proposal counters of support_check_totals
+// (migration 0011's triggers keep them).
 func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT subject_id, count(*) FROM support_checks
-		WHERE decision = 'valid' OR (decision = '' AND status = 'verified') GROUP BY subject_id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT key, sum(n) FROM support_check_totals
+		WHERE dim = 'subject' AND (decision = 'valid' OR (decision = '' AND status = 'verified')) GROUP BY key HAVING sum(n) > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("verified counts: %w", err)
 	}
@@ -343,6 +376,27 @@ func (s *Store) VerifiedCounts(ctx context.Context) (map[string]int64, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("verified counts: %w", err)
+	}
+	return out, nil
+}
+
+// SupportCheckTotals reads the counters migration 0011's triggers keep.
+func (s *Store) SupportCheckTotals(ctx context.Context) ([]central.SupportCheckTotal, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT dim, key, status, decision, roll_id, disagrees, n FROM support_check_totals WHERE n <> 0`)
+	if err != nil {
+		return nil, fmt.Errorf("support check totals: %w", err)
+	}
+	defer rows.Close()
+	var out []central.SupportCheckTotal
+	for rows.Next() {
+		var c central.SupportCheckTotal
+		if err := rows.Scan(&c.Dim, &c.Key, &c.Status, &c.Decision, &c.RollID, &c.Disagrees, &c.N); err != nil {
+			return nil, fmt.Errorf("support check totals: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("support check totals: %w", err)
 	}
 	return out, nil
 }
@@ -400,9 +454,10 @@ func (s *Store) supportChecks(ctx context.Context, query string, args ...any) ([
 	return out, rows.Err()
 }
 
-// SupportRecord returns one stored signature record.
+// SupportRecord returns one stored support's record: a signature, or an
+// author's proposal.
 func (s *Store) SupportRecord(ctx context.Context, id [16]byte) (central.StoredRecord, error) {
-	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = ? AND kind = 'signature'`, id[:])
+	recs, err := s.queryRecords(ctx, `SELECT `+central.RecordColumns+` FROM records WHERE id = ? AND kind IN ('signature', 'proposal')`, id[:])
 	if err != nil {
 		return central.StoredRecord{}, fmt.Errorf("support record: %w", err)
 	}
@@ -438,6 +493,6 @@ func (s *Store) DecideSupport(ctx context.Context, d central.SupportDecision) er
 		} else if n == 0 {
 			return central.ErrNotFound
 		}
-		return nil
+		return foldSupportCounts(ctx, tx)
 	})
 }

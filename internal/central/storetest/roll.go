@@ -234,6 +234,7 @@ func testRollClassification(t *testing.T, s central.OperationsStore) {
 	if len(rs.Devices) != 2 || rs.Devices[0].Share < rs.Devices[1].Share {
 		t.Errorf("devices %+v: want both, worst share first", rs.Devices)
 	}
+	checkTotals(t, s)
 }
 
 // testRollReimport checks that a new roll re-classifies what was filed
@@ -369,6 +370,7 @@ func testRollReimport(t *testing.T, s central.OperationsStore) {
 	if want := []string{"revisora invalid signature-missing " + id + " ", "otra invalid not-a-city-voter " + id + " not_in_roll"}; !slices.Equal(actions, want) {
 		t.Errorf("audited decisions %q, want %q", actions, want)
 	}
+	checkTotals(t, s)
 }
 
 // testSupportView checks that opening a support for the desk gives what
@@ -615,6 +617,7 @@ func testSupportDesk(t *testing.T, s central.OperationsStore) {
 	if vc, err := s.VerifiedCounts(ctx); err != nil || !maps.Equal(vc, map[string]int64{"p-agua": 2, "p-otra": 1}) {
 		t.Errorf("verified counts after an invalid decision %v (%v); want p-agua 2, p-otra 1", vc, err)
 	}
+	checkTotals(t, s)
 }
 
 // testRollCancel checks that a support cancelled at the person's request
@@ -674,4 +677,5 @@ func testRollCancel(t *testing.T, s central.OperationsStore) {
 	if again, err := s.VerifiedCounts(ctx); err != nil || again[subject] != before[subject] {
 		t.Errorf("verified supports of %s once filed again: %d (%v), want %d", subject, again[subject], err, before[subject])
 	}
+	checkTotals(t, s)
 }

@@ -79,6 +79,8 @@ func Run(t *testing.T, open Opener) {
 		{"the review desk lists unverified supports and records decisions", testSupportDesk},
 		{"the review desk opens a support for a reviewer, and audits who saw it", testSupportView},
 		{"a support cancelled by its signer stops counting, and their other support counts instead", testRollCancel},
+		{"authors' supports are checked against the roll for what their proposal became, once per person", testRollAuthorSupports},
+		{"cancelling a merged or published author's proposal takes their support back, unless they signed directly", testRollAuthorCancel},
 		{"signer counts are unique signers per proposal across batches", testSignerCounts},
 		{"the moderation queue files submissions once, pages, filters and records decisions", testModerationQueue},
 		{"an author's support counts once for what their submission became", testModerationSupports},

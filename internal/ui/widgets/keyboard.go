@@ -65,21 +65,21 @@ type Keyboard struct {
 	// OnKey runs after every key press, so the kiosk knows someone is there.
 	OnKey func()
 
-	target  Target         // where keys go; nil types nowhere
-	layout  KeyLayout      // current key set
-	labels  KeyLabels      // words on special keys
-	shift   bool           // next letter upper case (one-shot, as on phones)
-	symbols bool           // Text layout showing its digits and symbols page
-	letters []*letterKey   // keys whose label follows shift
-	shiftBt *widget.Button // highlighted while shift is on
-	spaceBt *widget.Button // the space bar
+	target  Target       // where keys go; nil types nowhere
+	layout  KeyLayout    // current key set
+	labels  KeyLabels    // words on special keys
+	shift   bool         // next letter upper case (one-shot, as on phones)
+	symbols bool         // Text layout showing its digits and symbols page
+	letters []*letterKey // keys whose label follows shift
+	shiftBt *keyCap      // highlighted while shift is on
+	spaceBt *keyCap      // the space bar
 	box     *fyne.Container
 }
 
 // letterKey is a key that types a character.
 type letterKey struct {
 	r   rune
-	btn *widget.Button
+	btn *keyCap
 }
 
 // NewKeyboard returns a keyboard with the given layout and key labels.
@@ -159,11 +159,14 @@ func (k *Keyboard) ToggleShift() {
 // nil; tests tap it like a person would.
 func (k *Keyboard) Key(r rune) *widget.Button {
 	if r == ' ' {
-		return k.spaceBt
+		if k.spaceBt == nil {
+			return nil
+		}
+		return &k.spaceBt.Button
 	}
 	for _, lk := range k.letters {
 		if k.caseOf(lk.r) == r {
-			return lk.btn
+			return &lk.btn.Button
 		}
 	}
 	return nil
@@ -270,24 +273,24 @@ func (k *Keyboard) build() {
 	for _, specs := range rowsFor(k.layout, k.symbols) {
 		var weights []float32
 		for _, s := range specs {
-			var b *widget.Button
+			var b *keyCap
 			switch s.kind {
 			case keyChar:
 				r := s.r
-				b = widget.NewButton(string(r), func() { k.tap(r) })
+				b = newKeyCap(string(r), nil, func() { k.tap(r) })
 				k.letters = append(k.letters, &letterKey{r: r, btn: b})
 			case keyShift:
-				b = widget.NewButton(k.labels.Shift, k.ToggleShift)
+				b = newKeyCap(k.labels.Shift, nil, k.ToggleShift)
 				k.shiftBt = b
 			case keySpace:
-				b = widget.NewButton(k.labels.Space, func() { k.Press(' ') })
+				b = newKeyCap(k.labels.Space, nil, func() { k.Press(' ') })
 				k.spaceBt = b
 			case keyBackspace:
-				b = widget.NewButtonWithIcon(k.labels.Backspace, theme.NavigateBackIcon(), k.Backspace)
+				b = newKeyCap(k.labels.Backspace, theme.NavigateBackIcon(), k.Backspace)
 			case keySymbols:
-				b = widget.NewButton(k.labels.Symbols, func() { k.ShowSymbols(true) })
+				b = newKeyCap(k.labels.Symbols, nil, func() { k.ShowSymbols(true) })
 			case keyLetters:
-				b = widget.NewButton(k.labels.Letters, func() { k.ShowSymbols(false) })
+				b = newKeyCap(k.labels.Letters, nil, func() { k.ShowSymbols(false) })
 			}
 			weights = append(weights, s.weight)
 			objs = append(objs, b)

@@ -21,7 +21,7 @@ import (
 type TextArea struct {
 	widget.BaseWidget
 
-	Entry            *widget.Entry
+	Entry            *Entry
 	MinRows, MaxRows int
 
 	// OnAction runs after each of the area's own buttons, so the caller
@@ -48,7 +48,7 @@ type TextAreaLabels struct {
 // character count, or nil) above its buttons. It takes over e's
 // OnChanged, calling the one e had first. It grows to four rows: at
 // 1280×800 a fifth pushes the question's help out of view.
-func NewTextArea(e *widget.Entry, count fyne.CanvasObject, labels TextAreaLabels) *TextArea {
+func NewTextArea(e *Entry, count fyne.CanvasObject, labels TextAreaLabels) *TextArea {
 	a := &TextArea{Entry: e, MinRows: 2, MaxRows: 4}
 	a.ExtendBaseWidget(a)
 	prev := e.OnChanged
@@ -82,11 +82,13 @@ func (a *TextArea) act(f func()) {
 	}
 }
 
-// CursorLeft moves the cursor one character back, across line ends.
-func (a *TextArea) CursorLeft() { a.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft}) }
+// CursorLeft moves the cursor one character back, across line ends. The
+// keys go straight to Fyne's entry: through the kiosk's, the keypad may
+// take them for moving the focus.
+func (a *TextArea) CursorLeft() { a.Entry.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft}) }
 
 // CursorRight moves the cursor one character on, across line ends.
-func (a *TextArea) CursorRight() { a.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight}) }
+func (a *TextArea) CursorRight() { a.Entry.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight}) }
 
 // DeleteWordBack deletes the word before the cursor and the spaces after
 // it, as a phone keyboard's long press on delete does. It deletes with the
@@ -102,7 +104,7 @@ func (a *TextArea) DeleteWordBack() {
 		i--
 	}
 	for range pos - i {
-		a.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+		a.Entry.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 func newAreaWindow(t *testing.T) (*TextArea, *Keyboard, fyne.Window, *int) {
 	t.Helper()
 	test.NewTempApp(t)
-	e := widget.NewMultiLineEntry()
+	e := NewEntry(true, nil)
 	e.Wrapping = fyne.TextWrapWord
 	changes := 0
 	e.OnChanged = func(string) { changes++ }

@@ -34,7 +34,42 @@ type Tile struct {
 	// takes one line a row, and shows twice as many rows.
 	Inline   bool
 	OnTapped func()
+	// Hooks take the keys a focused tile does not use (Enter and Space
+	// choose it) and hear when it gains the focus.
+	Hooks *Hooks
+
+	focused bool
 }
+
+var _ fyne.Focusable = (*Tile)(nil)
+
+// FocusGained implements fyne.Focusable.
+func (t *Tile) FocusGained() {
+	t.focused = true
+	t.Refresh()
+	t.Hooks.focused(t)
+}
+
+// FocusLost implements fyne.Focusable.
+func (t *Tile) FocusLost() {
+	t.focused = false
+	t.Refresh()
+}
+
+// HasFocus reports whether the tile has the focus.
+func (t *Tile) HasFocus() bool { return t.focused }
+
+// TypedKey implements fyne.Focusable: Enter or Space chooses the tile.
+func (t *Tile) TypedKey(e *fyne.KeyEvent) {
+	if activates(e) {
+		t.Tapped(nil)
+		return
+	}
+	t.Hooks.key(e)
+}
+
+// TypedRune implements fyne.Focusable.
+func (t *Tile) TypedRune(r rune) { t.Hooks.rune(r) }
 
 // NewTile returns a tile that runs tapped when tapped.
 func NewTile(title, detail string, mark Mark, tapped func()) *Tile {
@@ -68,6 +103,7 @@ func (t *Tile) CreateRenderer() fyne.WidgetRenderer {
 		chev:   widget.NewIcon(theme.NavigateNextIcon()),
 		title:  widget.NewLabel(""),
 		detail: widget.NewLabel(""),
+		ring:   newRing(),
 	}
 	r.title.Wrapping = fyne.TextWrapWord
 	r.title.TextStyle = fyne.TextStyle{Bold: true}
@@ -82,7 +118,12 @@ type tileRenderer struct {
 	bg            *canvas.Rectangle
 	icon, chev    *widget.Icon
 	title, detail *widget.Label
+	ring          *ring // the focus outline, at the tile's edge
 }
+
+// focusInset is how far a focused tile's card draws inside its focus
+// outline: the gap keeps the outline apart from a chosen tile's border.
+const focusInset = FocusStroke + FocusInner + 3
 
 const tileIcon = 36
 
@@ -105,7 +146,14 @@ func (r *tileRenderer) textWidth(w float32) float32 {
 
 func (r *tileRenderer) Layout(size fyne.Size) {
 	pad := theme.InnerPadding()
-	r.bg.Resize(size)
+	r.ring.layout(size)
+	if r.t.focused {
+		r.bg.Move(fyne.NewPos(focusInset, focusInset))
+		r.bg.Resize(size.SubtractWidthHeight(2*focusInset, 2*focusInset))
+	} else {
+		r.bg.Move(fyne.NewPos(0, 0))
+		r.bg.Resize(size)
+	}
 	x := pad
 	if r.hasIcon() {
 		r.icon.Move(fyne.NewPos(x, (size.Height-tileIcon)/2))
@@ -217,11 +265,12 @@ func (r *tileRenderer) Refresh() {
 		r.bg.StrokeWidth = 1
 	}
 	r.bg.Refresh()
+	r.ring.refresh(t.focused)
 	r.Layout(t.Size())
 }
 
 func (r *tileRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.bg, r.icon, r.title, r.detail, r.chev}
+	return append([]fyne.CanvasObject{r.bg}, append(r.ring.objects(), r.icon, r.title, r.detail, r.chev)...)
 }
 
 func (r *tileRenderer) Destroy() {}

@@ -230,8 +230,9 @@ func (s *whenStep) view() *view {
 		s.dates = append(s.dates, day)
 		week.Add(t)
 	}
-	s.earlier = k.button("", theme.NavigateBackIcon(), func() { s.page(-1) })
-	s.later = k.button("", theme.NavigateNextIcon(), func() { s.page(1) })
+	// Every button says what it does in words: speech reads them out.
+	s.earlier = k.button(k.T("organise.when.earlier"), theme.NavigateBackIcon(), func() { s.page(-1) })
+	s.later = k.button(k.T("organise.when.later"), theme.NavigateNextIcon(), func() { s.page(1) })
 	if s.week == 0 {
 		s.earlier.Disable()
 	}
@@ -239,25 +240,19 @@ func (s *whenStep) view() *view {
 		s.later.Disable()
 	}
 
-	s.hourDown = k.button("", theme.ContentRemoveIcon(), func() { s.move(-60) })
-	s.hourUp = k.button("", theme.ContentAddIcon(), func() { s.move(60) })
-	s.minDown = k.button("", theme.ContentRemoveIcon(), func() { s.move(-organiseStep) })
-	s.minUp = k.button("", theme.ContentAddIcon(), func() { s.move(organiseStep) })
+	s.hourDown = k.button(k.T("organise.when.hour.less"), nil, func() { s.move(-60) })
+	s.hourUp = k.button(k.T("organise.when.hour.more"), nil, func() { s.move(60) })
+	s.minDown = k.button(k.T("organise.when.min.less"), nil, func() { s.move(-organiseStep) })
+	s.minUp = k.button(k.T("organise.when.min.more"), nil, func() { s.move(organiseStep) })
 	s.clock = subheading("")
 	s.clock.Wrapping = fyne.TextWrapOff // "18:30" must never break
 	s.summary = para("")
 	s.summary.TextStyle = fyne.TextStyle{Bold: true}
-	label := func(id string) fyne.CanvasObject {
-		l := widget.NewLabel(k.T(id))
-		return container.NewCenter(l)
-	}
-	// The weeks' arrows at the left, the time at the right, one row under
-	// the days.
-	times := container.NewHBox(
-		label("organise.when.hour"), big(s.hourDown), big(s.hourUp),
-		container.NewCenter(s.clock),
-		big(s.minDown), big(s.minUp), label("organise.when.minutes"))
-	controls := container.NewBorder(nil, nil, container.NewHBox(big(s.earlier), big(s.later)), times)
+	// The weeks under the days, then the time, each on its own row: with
+	// words on every button one row would not fit 1024 px in large text.
+	weeks := container.NewHBox(big(s.earlier), big(s.later))
+	times := container.NewHBox(big(s.hourDown), big(s.hourUp), container.NewCenter(s.clock), big(s.minDown), big(s.minUp))
+	controls := container.NewVBox(weeks, times)
 	s.refresh()
 	kicker := s.at.kicker()
 	// What is chosen reads first, with what is wrong with it.

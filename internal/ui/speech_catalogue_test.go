@@ -74,12 +74,15 @@ func TestEveryScreenSaysWhatItShows(t *testing.T) {
 		tour func(*Kiosk, func(string)) error
 		min  int
 	}{
-		{"kiosk", func(t *testing.T) *rig { return newRig(t, Config{}) }, (*Kiosk).Tour, 30},
+		// Campaigns whose central takes submissions: the tours show the
+		// proposal and assembly screens too.
+		{"kiosk", func(t *testing.T) *rig { return newSubmissionRig(t, Config{}) }, (*Kiosk).Tour, 30},
 		{"canvasser", func(t *testing.T) *rig {
 			saved := CanvasserPINParams
 			CanvasserPINParams = pinguard.Params{Time: 1, Memory: 64, Threads: 1}
 			t.Cleanup(func() { CanvasserPINParams = saved })
 			dev := outboxtest.NewEnrolled(t, record.ModeCanvasser)
+			acceptSubmissions(t, dev)
 			return newRigOn(t, dev, dev.Store, Config{})
 		}, (*Kiosk).CanvassTour, 10},
 		{"setup", func(t *testing.T) *rig { return newUnenrolledRig(t, Config{}) }, (*Kiosk).SetupTour, 14},

@@ -95,8 +95,16 @@ func deviceCampaign(t *testing.T, db string, want int) *campaign.Campaign {
 
 func signIn(t *testing.T, ctx context.Context, base, name string) {
 	t.Helper()
+	signInAt(t, ctx, base+"/login", name)
+}
+
+// signInAt opens url, which must show the sign-in form (a page that
+// needs an operator, or the language switch on its way to one), and signs
+// in as name: the session then lands on the overview.
+func signInAt(t *testing.T, ctx context.Context, url, name string) {
+	t.Helper()
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
+		chromedp.Navigate(url),
 		chromedp.WaitVisible(chromedp.CSS("#password")),
 		chromedp.SendKeys(chromedp.CSS("#name"), name),
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),

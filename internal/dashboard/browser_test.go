@@ -169,17 +169,7 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 
 	// Sign in.
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SendKeys(chromedp.CSS("#name"), testOperator),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#records-total")),
-	)
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
+	signInAt(t, ctx, base+"/", testOperator)
 	if n := count(t, ctx, "#records-total"); n != 0 {
 		t.Fatalf("records before any upload = %d", n)
 	}
@@ -359,18 +349,11 @@ func checkArcoDesk(t *testing.T, ctx context.Context, s *site, axe *axeChecker, 
 		t.Fatal(err)
 	}
 	base := s.srv.URL
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+"/fleet"),
-		chromedp.Click(chromedp.CSS("header form button")),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SendKeys(chromedp.CSS("#name"), "rosa"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#records-total")),
-	)
-	if err != nil {
-		t.Fatalf("sign in as a data officer: %v", err)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/fleet")); err != nil {
+		t.Fatal(err)
 	}
+	signOut(t, ctx)
+	signIn(t, ctx, base, "rosa")
 	for _, lang := range []string{"es", "en"} {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/lang?to="+lang+"&back=/arco"),

@@ -79,17 +79,7 @@ func TestModerationInChromium(t *testing.T) {
 	if err := s.central.Store.CreateOperator(bg, central.Operator{Name: "mona", PasswordHash: hash, Role: central.RoleModerator, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+"/lang?to=es&back=/login"),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SendKeys(chromedp.CSS("#name"), "mona"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#records-total")),
-	)
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
+	signInAt(t, ctx, base+"/lang?to=es&back=/login", "mona")
 	for _, lang := range []string{"en", "es"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/lang?to="+lang+"&back=/moderation"), chromedp.WaitVisible(chromedp.CSS("#mod-bulk"))); err != nil {
 			t.Fatalf("queue (%s): %v", lang, err)

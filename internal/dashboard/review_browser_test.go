@@ -41,18 +41,10 @@ func TestReviewDeskInChromium(t *testing.T) {
 	if err != nil || len(queue) != 3 {
 		t.Fatalf("queue %d (%v)", len(queue), err)
 	}
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(base+"/lang?to=es&back=/review"),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SendKeys(chromedp.CSS("#name"), "rosa"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#records-total")),
-		chromedp.Navigate(base+"/proposals"),
-		chromedp.WaitVisible(chromedp.CSS("#proposal-"+f.proposal+" .verified")),
-	)
-	if err != nil {
-		t.Fatalf("sign in as a data officer: %v", err)
+	signInAt(t, ctx, base+"/lang?to=es&back=/review", "rosa")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/proposals"),
+		chromedp.WaitVisible(chromedp.CSS("#proposal-"+f.proposal+" .verified"))); err != nil {
+		t.Fatalf("proposals as a data officer: %v", err)
 	}
 	if n := count(t, ctx, "#proposal-"+f.proposal+" .verified"); n != 5 {
 		t.Fatalf("verified before review = %d, want 5", n)

@@ -331,10 +331,21 @@ func (k *Kiosk) textArea(e *widgets.Entry, m message, count *widget.Label) fyne.
 		count.Wrapping = fyne.TextWrapOff // a number: it must not be squeezed
 		c = count
 	}
-	a := widgets.NewTextArea(e, c, widgets.TextAreaLabels{DeleteWord: k.T("key.deleteword")})
+	a := widgets.NewTextArea(e, c, widgets.TextAreaLabels{
+		Left: k.T("key.cursorleft"), Right: k.T("key.cursorright"), DeleteWord: k.T("key.deleteword"),
+		Hooks: k.hooks,
+	})
 	a.OnAction = func() {
 		k.Touch()
-		if cv := k.win.Canvas(); cv.Focused() != e {
+		cv := k.win.Canvas()
+		if b, ok := cv.Focused().(*widgets.Button); ok && (b == a.Left || b == a.Right || b == a.DeleteWord) {
+			// A keypad chose the button: the focus stays on it, so the next
+			// Enter moves (or deletes) again, and speech says where the
+			// cursor is now.
+			k.sayAfresh(k.cursorLine(e))
+			return
+		}
+		if cv.Focused() != e {
 			cv.Focus(e)
 		}
 	}

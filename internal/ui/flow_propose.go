@@ -351,7 +351,50 @@ func (k *Kiosk) textArea(e *widgets.Entry, m message, count *widget.Label) fyne.
 	}
 	// A taller field takes its height from the question above it: lay the
 	// screen out again.
-	a.OnGrow = func() { k.fr.settle() }
+	a.OnGrow = func() {
+		k.fr.settle()
+		// Never at the cost of the question: a smaller screen or larger
+		// text gets fewer rows (the text scrolls inside them).
+		for !k.titleInView() && a.Shrink() {
+			k.fr.settle()
+		}
+	}
 	k.addWiper(func() { a.OnAction, a.OnGrow = nil, nil })
 	return container.NewVBox(a, m)
+}
+
+// titleInView reports whether the question over a typing screen shows its
+// title whole: the scroller holding the question gives its height to the
+// field under it.
+func (k *Kiosk) titleInView() bool {
+	if k.fr.v == nil || k.fr.v.title == "" {
+		return true
+	}
+	var sc *widgets.Scroller
+	visit(k.fr.body, func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*widgets.Scroller); ok && sc == nil {
+			sc = s
+		}
+		return sc == nil
+	})
+	if sc == nil {
+		return true
+	}
+	bottom := float32(-1)
+	var find func(o fyne.CanvasObject, y float32)
+	find = func(o fyne.CanvasObject, y float32) {
+		y += o.Position().Y
+		switch w := o.(type) {
+		case *widget.Label:
+			if w.Text == k.fr.v.title && bottom < 0 {
+				bottom = y + w.Size().Height
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				find(c, y)
+			}
+		}
+	}
+	find(sc.Content, 0)
+	return bottom <= sc.Offset()+sc.Size().Height
 }

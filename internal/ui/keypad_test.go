@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -656,4 +657,33 @@ func TestTheTextAreaSpeaksItsKeysAndReadsTheTextBack(t *testing.T) {
 	rec.Reset()
 	r.press(fyne.KeyReturn)
 	wantSaid(t, rec, "the cursor at the start", es.T("speech.cursor.start"))
+}
+
+// The time buttons of the organise flow say the time they moved to.
+func TestTheAssemblyTimeButtonsSayTheTime(t *testing.T) {
+	rec := &speech.Recorder{}
+	r := newSubmissionRig(t, Config{Speaker: rec})
+	rec.Now = r.clock.Now
+	es := i18n.Spanish
+	r.keyBegin(es)
+	r.press(fyne.KeyF1)
+	r.keys(r.homeOption(es.T("home.organise")))
+	r.keys("Asamblea")
+	r.press(fyne.KeyReturn)
+	r.expect(kindOrganiseWhen)
+	w := screenAs[*whenStep](r)
+	r.downTo(w.hourUp)
+	rec.Reset()
+	r.press(fyne.KeyReturn)
+	wantSaid(t, rec, "an hour on, no day yet", "19:00", es.F("speech.button", es.T("organise.when.hour.more")))
+	rec.Reset()
+	r.keys("2")
+	wantSaid(t, rec, "picking a day", w.summary.Text, es.F("speech.option", 2, 7)+", "+w.days[1].Title+", "+es.T("speech.selected"))
+	r.downTo(w.minDown)
+	rec.Reset()
+	r.press(fyne.KeyReturn)
+	wantSaid(t, rec, "a quarter back, on a day", w.summary.Text, es.F("speech.button", es.T("organise.when.min.less")))
+	if !strings.HasSuffix(w.summary.Text, "18:45") {
+		t.Fatalf("the summary reads %q", w.summary.Text)
+	}
 }

@@ -132,6 +132,18 @@ func (a *TextArea) DeleteWordBack() {
 // buttons, in reading and focus order, for a caller walking the screen.
 func (a *TextArea) Content() fyne.CanvasObject { return a.box }
 
+// Shrink lowers the rows the area may grow to by one, down to MinRows,
+// and fits the text again; it reports whether the area got shorter. The
+// caller shrinks it when the screen has no room for it: at 1024×600 in
+// large text four rows push the question's title out of view.
+func (a *TextArea) Shrink() bool {
+	if a.rows <= a.MinRows {
+		return false
+	}
+	a.MaxRows = a.rows - 1
+	return a.fit()
+}
+
 // Rows is how many rows of text the area shows now.
 func (a *TextArea) Rows() int { return a.rows }
 
@@ -187,7 +199,11 @@ func (l *areaLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	side.Resize(fyne.NewSize(sw, side.MinSize().Height))
 	if ew != l.a.width {
 		l.a.width = ew
-		l.a.fit()
+		// The first layout of a text already long (coming back from the
+		// review) grows the area too: the caller is told as for typing.
+		if l.a.fit() && l.a.OnGrow != nil {
+			l.a.OnGrow()
+		}
 	}
 }
 

@@ -10,6 +10,9 @@ var proposeMessages = map[string]msg{
 	"home.organise.detail": {"Anuncia una asamblea ciudadana que tú organizas.", "Announce a Citizen Assembly you are organising."},
 
 	"key.deleteword":           {"Borrar palabra", "Delete word"},
+	"key.cursorleft":           {"Cursor a la izquierda", "Cursor left"},
+	"key.cursorright":          {"Cursor a la derecha", "Cursor right"},
+	"speech.cursor.start":      {"Al principio del texto", "At the start of the text"},
 	"field.count.long":         {"%d / %d", "%d / %d"},
 	"field.required.title":     {"Escribe un título para continuar.", "Enter a title to continue."},
 	"field.required.text":      {"Escribe tu propuesta para continuar.", "Write your proposal to continue."},

@@ -224,8 +224,10 @@ func (s *whenStep) view() *view {
 	s.days, s.dates = nil, nil
 	for i := range 7 {
 		day := s.today().AddDate(0, 0, 7*s.week+i)
-		// One line, "sáb 28 nov": two rows of days leave the time in view.
-		t := k.tile(s.dayName(day)+" "+s.monthName(day), "", widgets.NoMark, d.day.Equal(day), func() { s.pickDay(day) })
+		// One short line, "sáb 28": two rows of days leave the time in
+		// view, and "sáb 28 nov" beside a chosen tile's check mark wrapped
+		// at 1024 px in large text. The months are over the grid.
+		t := k.tile(s.dayName(day), "", widgets.NoMark, d.day.Equal(day), func() { s.pickDay(day) })
 		s.days = append(s.days, t)
 		s.dates = append(s.dates, day)
 		week.Add(t)
@@ -256,7 +258,9 @@ func (s *whenStep) view() *view {
 	s.refresh()
 	kicker := s.at.kicker()
 	// What is chosen reads first, with what is wrong with it.
-	body := container.NewVBox(para(k.T("organise.when.help")), s.summary, s.msg, week, controls)
+	first, last := s.dates[0], s.dates[len(s.dates)-1]
+	span := caption(s.dayName(first) + " " + s.monthName(first) + " – " + s.dayName(last) + " " + s.monthName(last))
+	body := container.NewVBox(para(k.T("organise.when.help")), s.summary, s.msg, span, week, controls)
 	return &view{kicker: kicker, title: k.T("organise.when.title"), body: k.scroll(body), back: s.at.back,
 		next: &action{label: k.T("step.next"), run: s.submit}}
 }
@@ -297,6 +301,8 @@ func (s *whenStep) pickDay(day time.Time) {
 	}
 	s.msg.clear()
 	s.refresh()
+	// The tile says only "sáb 28": the whole date is said with it.
+	s.k.say(s.summary.Text)
 }
 
 // move changes the time by minutes, staying between the first and the
@@ -305,6 +311,13 @@ func (s *whenStep) move(minutes int) {
 	s.d.clock = min(max(s.d.clock+minutes, organiseFirstHour*60), organiseLastHour*60)
 	s.msg.clear()
 	s.refresh()
+	// A person who cannot see the clock hears the time it moved to (the
+	// day with it, once chosen), before the button says itself again.
+	if s.d.day.IsZero() {
+		s.k.say(s.clock.Text)
+	} else {
+		s.k.say(s.summary.Text)
+	}
 }
 
 func (s *whenStep) refresh() {

@@ -331,16 +331,70 @@ func (k *Kiosk) textArea(e *widgets.Entry, m message, count *widget.Label) fyne.
 		count.Wrapping = fyne.TextWrapOff // a number: it must not be squeezed
 		c = count
 	}
-	a := widgets.NewTextArea(e, c, widgets.TextAreaLabels{DeleteWord: k.T("key.deleteword")})
+	a := widgets.NewTextArea(e, c, widgets.TextAreaLabels{
+		Left: k.T("key.cursorleft"), Right: k.T("key.cursorright"), DeleteWord: k.T("key.deleteword"),
+		Hooks: k.hooks,
+	})
 	a.OnAction = func() {
 		k.Touch()
-		if cv := k.win.Canvas(); cv.Focused() != e {
+		cv := k.win.Canvas()
+		if b, ok := cv.Focused().(*widgets.Button); ok && (b == a.Left || b == a.Right || b == a.DeleteWord) {
+			// A keypad chose the button: the focus stays on it, so the next
+			// Enter moves (or deletes) again, and speech says where the
+			// cursor is now.
+			k.sayAfresh(k.cursorLine(e))
+			return
+		}
+		if cv.Focused() != e {
 			cv.Focus(e)
 		}
 	}
 	// A taller field takes its height from the question above it: lay the
 	// screen out again.
-	a.OnGrow = func() { k.fr.settle() }
+	a.OnGrow = func() {
+		k.fr.settle()
+		// Never at the cost of the question: a smaller screen or larger
+		// text gets fewer rows (the text scrolls inside them).
+		for !k.titleInView() && a.Shrink() {
+			k.fr.settle()
+		}
+	}
 	k.addWiper(func() { a.OnAction, a.OnGrow = nil, nil })
 	return container.NewVBox(a, m)
+}
+
+// titleInView reports whether the question over a typing screen shows its
+// title whole: the scroller holding the question gives its height to the
+// field under it.
+func (k *Kiosk) titleInView() bool {
+	if k.fr.v == nil || k.fr.v.title == "" {
+		return true
+	}
+	var sc *widgets.Scroller
+	visit(k.fr.body, func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*widgets.Scroller); ok && sc == nil {
+			sc = s
+		}
+		return sc == nil
+	})
+	if sc == nil {
+		return true
+	}
+	bottom := float32(-1)
+	var find func(o fyne.CanvasObject, y float32)
+	find = func(o fyne.CanvasObject, y float32) {
+		y += o.Position().Y
+		switch w := o.(type) {
+		case *widget.Label:
+			if w.Text == k.fr.v.title && bottom < 0 {
+				bottom = y + w.Size().Height
+			}
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				find(c, y)
+			}
+		}
+	}
+	find(sc.Content, 0)
+	return bottom <= sc.Offset()+sc.Size().Height
 }

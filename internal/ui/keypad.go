@@ -289,6 +289,8 @@ func (k *Kiosk) reveal(f fyne.Focusable) {
 			kids = []fyne.CanvasObject{w.Content}
 		case *container.ThemeOverride:
 			kids = []fyne.CanvasObject{w.Content}
+		case *widgets.TextArea:
+			kids = []fyne.CanvasObject{w.Content()}
 		}
 		for _, c := range kids {
 			if find(c) {

@@ -3,13 +3,17 @@ package ui
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/voces-cdmx/voces/internal/campaign"
 	"github.com/voces-cdmx/voces/internal/i18n"
 	"github.com/voces-cdmx/voces/internal/record"
+	"github.com/voces-cdmx/voces/internal/speech"
 	"github.com/voces-cdmx/voces/internal/ui/widgets"
 )
 
@@ -330,5 +334,356 @@ func TestEveryScreenCanBeReachedByTheKeypad(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// downTo moves the focus with ↓ until f has it.
+func (r *rig) downTo(f fyne.Focusable) {
+	r.t.Helper()
+	for range 60 {
+		if r.k.win.Canvas().Focused() == f {
+			return
+		}
+		r.press(fyne.KeyDown)
+	}
+	r.t.Fatalf("↓ never reached %T on %s", f, r.k.cur.kind())
+}
+
+// tabInEntry presses Tab in a multi-line field the way Fyne's desktop
+// driver does: the field takes Tab (Entry.AcceptsTab), and the kiosk's
+// entry hands it to the keypad.
+func (r *rig) tabInEntry() {
+	r.t.Helper()
+	r.k.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+}
+
+// ctrlBackspace is Ctrl+Backspace as Fyne's desktop driver delivers it: a
+// shortcut to the control with the focus.
+func (r *rig) ctrlBackspace() {
+	r.t.Helper()
+	s, ok := r.k.win.Canvas().Focused().(fyne.Shortcutable)
+	if !ok {
+		r.t.Fatalf("the focus (%T) takes no shortcuts", r.k.win.Canvas().Focused())
+	}
+	s.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyBackspace, Modifier: fyne.KeyModifierShortcutDefault})
+}
+
+// A proposal written with keys alone: the arrows move the cursor inside
+// the text, Ctrl+Backspace deletes a word, Tab leaves the text for the
+// area's own keys, which Enter presses. The signature cannot be made with
+// keys (issue 18: the kiosk cannot check a mark), so its first control
+// leads to assisted signing; the one touch of the test is the signature
+// itself, for the keypad user who can draw, and the record is checked.
+func TestProposeWithTheKeypadAlone(t *testing.T) {
+	for _, l := range bothLangs {
+		t.Run(string(l), func(t *testing.T) {
+			r := newSubmissionRig(t, Config{})
+			c := r.k.win.Canvas()
+			r.keyBegin(l)
+			r.keys(r.homeOption(l.T("home.propose")))
+			r.expect(kindProposeTitle)
+			r.keys("Luz en los parques")
+			r.press(fyne.KeyReturn)
+
+			r.expect(kindProposeText)
+			a := r.textArea()
+			if c.Focused() != a.Entry {
+				t.Fatalf("the text step starts with the focus on %T, want the text", c.Focused())
+			}
+			r.keys("Luz para caminar de noche.")
+			// ↑ and ↓ stay in the text too: they move between its rows.
+			r.press(fyne.KeyUp, fyne.KeyDown)
+			if c.Focused() != a.Entry {
+				t.Fatalf("↑ ↓ took the focus out of the text to %T", c.Focused())
+			}
+			for range len(" de noche.") {
+				r.press(fyne.KeyLeft)
+			}
+			r.keys(" seguros todos")
+			r.ctrlBackspace()
+			if got, want := a.Entry.Text, "Luz para caminar seguros  de noche."; got != want {
+				t.Fatalf("arrows and Ctrl+Backspace gave %q, want %q", got, want)
+			}
+			// Tab leaves it for the area's keys; Enter presses them and
+			// the focus stays, for pressing again.
+			r.tabInEntry()
+			if c.Focused() != a.Left {
+				t.Fatalf("Tab from the text went to %T, want the cursor-left key", c.Focused())
+			}
+			at := a.Entry.CursorTextOffset()
+			r.press(fyne.KeyReturn, fyne.KeyReturn)
+			if got := a.Entry.CursorTextOffset(); got != at-2 || c.Focused() != a.Left {
+				t.Fatalf("two Enters on ← put the cursor at %d (from %d), focus on %T", got, at, c.Focused())
+			}
+			r.press(fyne.KeyDown, fyne.KeyDown)
+			if c.Focused() != a.DeleteWord {
+				t.Fatalf("↓ ↓ from ← reached %T, want delete word", c.Focused())
+			}
+			r.press(fyne.KeyReturn)
+			if got, want := a.Entry.Text, "Luz para caminar s  de noche."; got != want {
+				t.Fatalf("delete word by keypad gave %q, want %q", got, want)
+			}
+			r.keys("#")
+
+			r.expect(kindProposeTheme)
+			r.keys("2#")
+			r.expect(kindProposeArea)
+			r.keys("3#") // the whole city, Azcapotzalco, then this
+			r.expect(kindProposeNamed)
+			r.keys("2#")
+			r.expect(kindProposeName)
+			r.keys("Ana Pérez")
+			r.press(fyne.KeyReturn)
+			r.expect(kindProposeID)
+			r.keys(curpAna)
+			r.press(fyne.KeyReturn)
+			r.expect(kindProposeHome)
+			r.keys("5#")
+			r.expect(kindProposeConsent)
+			r.keys("1#")
+			r.expect(kindProposePad)
+			f, ok := c.Focused().(*widgets.Button)
+			if !ok || f.Text != l.T("sign.assist.button") {
+				t.Fatalf("the pad starts with the focus on %v, want %q", c.Focused(), l.T("sign.assist.button"))
+			}
+			r.press(fyne.KeyReturn)
+			r.expect(kindSignAssist)
+			if n := len(r.records()); n != 0 {
+				t.Fatalf("%d records saved without a signature", n)
+			}
+			r.press(fyne.KeyPageUp)
+			r.expect(kindProposePad)
+			r.sign()
+			r.keys("#")
+			r.expect(kindProposeReview)
+			r.keys("#")
+			r.expect(kindSaved)
+
+			rec, body := r.onlyRecord()
+			if rec.Kind != record.KindProposal || rec.Alcaldia != campaign.Alcaldias[1].ID {
+				t.Fatalf("saved a %s in %q", rec.Kind, rec.Alcaldia)
+			}
+			p := body.Proposal
+			if p == nil || p.Title != "Luz en los parques" || p.Text != "Luz para caminar s de noche." ||
+				p.Theme != r.k.camp.Themes[1].ID || p.Alcaldia != campaign.Alcaldias[1].ID || !p.Named || p.Lang != string(l) {
+				t.Fatalf("proposal %+v", p)
+			}
+			if s := body.Signer; s == nil || s.Name != "Ana Pérez" || s.VoterID != curpAna || s.Alcaldia != campaign.Alcaldias[4].ID {
+				t.Fatalf("author %+v", s)
+			}
+		})
+	}
+}
+
+// An assembly announced with keys alone, the date and time included: a
+// digit picks the day, ↓ reaches the week and time buttons, Enter
+// presses them.
+func TestOrganiseWithTheKeypadAlone(t *testing.T) {
+	for _, l := range bothLangs {
+		t.Run(string(l), func(t *testing.T) {
+			r := newSubmissionRig(t, Config{})
+			r.keyBegin(l)
+			r.keys(r.homeOption(l.T("home.organise")))
+			r.expect(kindOrganiseTitle)
+			r.keys("Asamblea del mercado")
+			r.press(fyne.KeyReturn)
+
+			r.expect(kindOrganiseWhen)
+			r.keys("#")
+			if got, want := r.message(), l.T("organise.when.none"); got != want {
+				t.Fatalf("no day says %q, want %q", got, want)
+			}
+			w := screenAs[*whenStep](r)
+			r.downTo(w.later)
+			r.press(fyne.KeyReturn) // next week
+			w = screenAs[*whenStep](r)
+			r.keys("1")
+			r.downTo(w.hourUp)
+			r.press(fyne.KeyReturn, fyne.KeyReturn)
+			r.downTo(w.minUp)
+			r.press(fyne.KeyReturn)
+			if got := w.clock.Text; got != "20:15" {
+				t.Fatalf("the clock shows %q, want 20:15", got)
+			}
+			now := r.k.now()
+			day := time.Date(now.Year(), now.Month(), now.Day()+7, 20, 15, 0, 0, now.Location())
+			if got, want := w.summary.Text, r.k.when(day); got != want {
+				t.Fatalf("the summary reads %q, want %q", got, want)
+			}
+			r.keys("#")
+
+			r.expect(kindOrganiseArea)
+			r.keys("3#")
+			r.expect(kindOrganiseVenue)
+			r.keys("Mercado de la Merced")
+			r.press(fyne.KeyReturn)
+			r.expect(kindOrganiseAbout)
+			r.keys("Agua y limpieza.")
+			r.press(fyne.KeyReturn)
+			r.expect(kindOrganiseOrganiser)
+			r.keys("Comerciantes unidos")
+			r.press(fyne.KeyReturn)
+			r.expect(kindOrganiseContact)
+			r.keys("55 1234 5678")
+			r.press(fyne.KeyReturn)
+			r.expect(kindOrganiseConsent)
+			r.keys("1#")
+			r.expect(kindOrganiseReview)
+			r.keys("#")
+			r.expect(kindSaved)
+
+			rec, body := r.onlyRecord()
+			if rec.Kind != record.KindEventProposal || rec.Alcaldia != campaign.Alcaldias[2].ID {
+				t.Fatalf("saved a %s in %q", rec.Kind, rec.Alcaldia)
+			}
+			a := body.Assembly
+			if a == nil || a.Title != "Asamblea del mercado" || !a.Starts.Equal(day) || a.Alcaldia != campaign.Alcaldias[2].ID ||
+				a.Venue != "Mercado de la Merced" || a.About != "Agua y limpieza." || a.Organiser != "Comerciantes unidos" ||
+				a.Contact != "55 1234 5678" || a.Lang != string(l) || a.ConsentVersion != r.k.camp.Privacy.Version {
+				t.Fatalf("assembly %+v", a)
+			}
+		})
+	}
+}
+
+// A canvasser opens an impromptu assembly with keys alone, signing in
+// too, and it is collecting at once.
+func TestImpromptuAssemblyWithTheKeypadAlone(t *testing.T) {
+	for _, l := range bothLangs {
+		t.Run(string(l), func(t *testing.T) {
+			r := newCanvassSubmissionRig(t)
+			r.k.sess.lang = l
+			r.k.render()
+			if screenAs[*canvassSignIn](r).name == "" {
+				r.keys("1")
+			}
+			r.keys(canvasserPIN)
+			r.press(fyne.KeyReturn)
+			r.expect(kindCanvassEvent)
+			var open *widgets.Button
+			for _, f := range focusables(r.k.fr.page) {
+				if b, ok := f.(*widgets.Button); ok && b.Text == l.T("canvass.open.new") {
+					open = b
+				}
+			}
+			if open == nil {
+				t.Fatalf("no %q button", l.T("canvass.open.new"))
+			}
+			r.downTo(open)
+			r.press(fyne.KeyReturn)
+			r.expect(kindImpromptuTitle)
+			r.keys("Junta vecinal")
+			r.press(fyne.KeyReturn)
+			r.expect(kindImpromptuVenue)
+			r.keys("Parque, kiosco")
+			r.press(fyne.KeyReturn)
+			r.expect(kindImpromptuArea)
+			r.keys("4#")
+			r.expect(kindImpromptuAbout)
+			r.keys("Alumbrado.")
+			r.press(fyne.KeyReturn)
+			r.expect(kindImpromptuConsent)
+			r.keys("1#")
+			r.expect(kindImpromptuReview)
+			r.keys("#")
+			r.expect(kindCanvassProposals)
+			r.keys("1")
+			r.keys("#")
+			r.expect(kindCanvassReady)
+
+			rec, body := r.onlyRecord()
+			if rec.Kind != record.KindEventProposal || rec.Mode != record.ModeCanvasser || r.k.canv.event != rec.SubjectID {
+				t.Fatalf("saved a %s in mode %s; collecting at %q, not %q", rec.Kind, rec.Mode, r.k.canv.event, rec.SubjectID)
+			}
+			a := body.Assembly
+			if a == nil || a.Title != "Junta vecinal" || a.Venue != "Parque, kiosco" || a.Alcaldia != campaign.Alcaldias[3].ID ||
+				a.About != "Alumbrado." || a.Organiser != canvasserName || a.Lang != string(l) {
+				t.Fatalf("assembly %+v", a)
+			}
+			if len(r.k.canv.proposals) != 1 {
+				t.Fatalf("collecting for %v, want the first proposal", r.k.canv.proposals)
+			}
+		})
+	}
+}
+
+// With Listen on, the text area's keys say their names, pressing them says
+// where the cursor is now (the word it follows, not the text again), and
+// F2 reads back what was typed as words, not letter by letter.
+func TestTheTextAreaSpeaksItsKeysAndReadsTheTextBack(t *testing.T) {
+	rec := &speech.Recorder{}
+	r := newSubmissionRig(t, Config{Speaker: rec})
+	rec.Now = r.clock.Now
+	es := i18n.Spanish
+	r.keyBegin(es)
+	r.press(fyne.KeyF1)
+	r.keys(r.homeOption(es.T("home.propose")))
+	r.keys("Luz")
+	r.press(fyne.KeyReturn)
+	r.expect(kindProposeText)
+	r.keys("Luz para caminar de noche")
+
+	rec.Reset()
+	r.press(fyne.KeyF2)
+	said := rec.Said()
+	want := es.F("speech.field", es.T("propose.text.title")) + ". " + es.F("speech.typed", "Luz para caminar de noche")
+	if len(said) == 0 || said[len(said)-1] != want {
+		t.Fatalf("F2 in the text said %q, want it to end with %q", said, want)
+	}
+
+	rec.Reset()
+	r.tabInEntry()
+	wantSaid(t, rec, "Tab to the cursor key", es.F("speech.button", es.T("key.cursorleft")))
+	rec.Reset()
+	r.press(fyne.KeyReturn)
+	wantSaid(t, rec, "the cursor one back", "noch")
+	rec.Reset()
+	r.press(fyne.KeyDown)
+	wantSaid(t, rec, "the next key", es.F("speech.button", es.T("key.cursorright")))
+	rec.Reset()
+	r.press(fyne.KeyDown)
+	wantSaid(t, rec, "the word key", es.F("speech.button", es.T("key.deleteword")))
+	rec.Reset()
+	r.press(fyne.KeyReturn)
+	wantSaid(t, rec, "deleting a word", es.T("speech.space"))
+	if got := r.textArea().Entry.Text; got != "Luz para caminar de e" {
+		t.Fatalf("the text is %q", got)
+	}
+	// Back at the start of the text, it says so.
+	for range len("Luz para caminar de ") {
+		r.textArea().CursorLeft()
+	}
+	r.press(fyne.KeyUp, fyne.KeyUp)
+	rec.Reset()
+	r.press(fyne.KeyReturn)
+	wantSaid(t, rec, "the cursor at the start", es.T("speech.cursor.start"))
+}
+
+// The time buttons of the organise flow say the time they moved to.
+func TestTheAssemblyTimeButtonsSayTheTime(t *testing.T) {
+	rec := &speech.Recorder{}
+	r := newSubmissionRig(t, Config{Speaker: rec})
+	rec.Now = r.clock.Now
+	es := i18n.Spanish
+	r.keyBegin(es)
+	r.press(fyne.KeyF1)
+	r.keys(r.homeOption(es.T("home.organise")))
+	r.keys("Asamblea")
+	r.press(fyne.KeyReturn)
+	r.expect(kindOrganiseWhen)
+	w := screenAs[*whenStep](r)
+	r.downTo(w.hourUp)
+	rec.Reset()
+	r.press(fyne.KeyReturn)
+	wantSaid(t, rec, "an hour on, no day yet", "19:00", es.F("speech.button", es.T("organise.when.hour.more")))
+	rec.Reset()
+	r.keys("2")
+	wantSaid(t, rec, "picking a day", w.summary.Text, es.F("speech.option", 2, 7)+", "+w.days[1].Title+", "+es.T("speech.selected"))
+	r.downTo(w.minDown)
+	rec.Reset()
+	r.press(fyne.KeyReturn)
+	wantSaid(t, rec, "a quarter back, on a day", w.summary.Text, es.F("speech.button", es.T("organise.when.min.less")))
+	if !strings.HasSuffix(w.summary.Text, "18:45") {
+		t.Fatalf("the summary reads %q", w.summary.Text)
 	}
 }

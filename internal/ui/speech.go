@@ -194,6 +194,9 @@ func visit(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) {
 		visit(w.Content, fn)
 	case *container.Scroll:
 		visit(w.Content, fn)
+	case *widgets.TextArea:
+		// Its entry and keys are the screen's controls, its count text.
+		visit(w.Content(), fn)
 	}
 }
 
@@ -242,6 +245,9 @@ func (k *Kiosk) describe(f fyne.Focusable) string {
 		return text
 	case *widgets.Button:
 		label := w.Text
+		if label == "" {
+			label = w.Spoken
+		}
 		if label == "" && w == k.fr.listen {
 			label = k.T("frame.listen")
 		}

@@ -118,7 +118,10 @@ func (r *ringed) Objects() []fyne.CanvasObject {
 // as Space, other keys go to its Hooks, and it draws the focus outline.
 type Button struct {
 	widget.Button
-	Hooks   *Hooks
+	Hooks *Hooks
+	// Spoken is what speech calls a button that shows an icon only (the
+	// text area's cursor arrows); a labelled button is called by its label.
+	Spoken  string
 	focused bool
 }
 
@@ -170,8 +173,12 @@ func (b *Button) TypedRune(r rune) { b.Hooks.rune(r) }
 // outline.
 type Entry struct {
 	widget.Entry
-	Hooks   *Hooks
-	focused bool
+	Hooks *Hooks
+	// OnShortcut gets a shortcut (a key with Control, say) before Fyne's
+	// entry does; true when it was handled. Fyne's entry has no
+	// Ctrl+Backspace, and the text area gives it one.
+	OnShortcut func(fyne.Shortcut) bool
+	focused    bool
 }
 
 // NewEntry returns an entry, on several lines when multiLine.
@@ -220,6 +227,14 @@ func (e *Entry) TypedRune(r rune) {
 		return
 	}
 	e.Entry.TypedRune(r)
+}
+
+// TypedShortcut implements fyne.Shortcutable.
+func (e *Entry) TypedShortcut(s fyne.Shortcut) {
+	if e.OnShortcut != nil && e.OnShortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }
 
 // keyCap is a key of the on-screen keyboard: a button for fingers that

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -18,20 +19,27 @@ import (
 // the word before the cursor. Tapping in the text moves the cursor there,
 // as in any entry. The entry is the caller's, so whatever empties it when
 // its screen goes away keeps doing so.
+//
+// The buttons are the kiosk's focusable ones, so a keypad reaches them and
+// speech names them; on a physical keyboard the arrows move the cursor
+// inside the text (the entry's own keys) and Ctrl+Backspace deletes the
+// word before it, as in any editor.
 type TextArea struct {
 	widget.BaseWidget
 
 	Entry            *Entry
 	MinRows, MaxRows int
 
-	// OnAction runs after each of the area's own buttons, so the caller
-	// knows someone is there and can give the entry its cursor back.
+	// OnAction runs after each of the area's own buttons and after
+	// Ctrl+Backspace, so the caller knows someone is there and can give the
+	// entry its cursor back (or, when a keypad chose the button, say what
+	// it did).
 	OnAction func()
 	// OnGrow runs when the area changed its number of rows while the
 	// text was edited, for the caller to lay the screen out again.
 	OnGrow func()
 
-	Left, Right, DeleteWord *widget.Button
+	Left, Right, DeleteWord *Button
 
 	rows  int     // rows the entry shows now
 	width float32 // the entry's width at the last layout
@@ -39,9 +47,12 @@ type TextArea struct {
 }
 
 // TextAreaLabels are the words of the area's buttons, in the language on
-// screen; the cursor keys are arrows only.
+// screen: the cursor keys show arrows only, and Left and Right are what
+// speech calls them. Hooks are the kiosk's, for the buttons' keys and
+// focus.
 type TextAreaLabels struct {
-	DeleteWord string
+	Left, Right, DeleteWord string
+	Hooks                   *Hooks
 }
 
 // NewTextArea puts e (a multi-line entry) in a text area, with count (a
@@ -60,9 +71,18 @@ func NewTextArea(e *Entry, count fyne.CanvasObject, labels TextAreaLabels) *Text
 			a.OnGrow()
 		}
 	}
-	a.Left = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { a.act(a.CursorLeft) })
-	a.Right = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { a.act(a.CursorRight) })
-	a.DeleteWord = widget.NewButtonWithIcon(labels.DeleteWord, theme.ContentClearIcon(), func() { a.act(a.DeleteWordBack) })
+	a.Left = NewButton("", theme.NavigateBackIcon(), func() { a.act(a.CursorLeft) }, labels.Hooks)
+	a.Left.Spoken = labels.Left
+	a.Right = NewButton("", theme.NavigateNextIcon(), func() { a.act(a.CursorRight) }, labels.Hooks)
+	a.Right.Spoken = labels.Right
+	a.DeleteWord = NewButton(labels.DeleteWord, theme.ContentClearIcon(), func() { a.act(a.DeleteWordBack) }, labels.Hooks)
+	e.OnShortcut = func(s fyne.Shortcut) bool {
+		if c, ok := s.(*desktop.CustomShortcut); ok && c.KeyName == fyne.KeyBackspace && c.Modifier == fyne.KeyModifierShortcutDefault {
+			a.act(a.DeleteWordBack)
+			return true
+		}
+		return false
+	}
 	square := fyne.NewSize(TouchMin, TouchMin)
 	keys := container.NewHBox(AtLeast(a.Left, square), AtLeast(a.Right, square), AtLeast(a.DeleteWord, square))
 	side := container.NewVBox(keys)
@@ -106,6 +126,22 @@ func (a *TextArea) DeleteWordBack() {
 	for range pos - i {
 		a.Entry.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
 	}
+}
+
+// Content is what the area is made of: the entry, the count and the
+// buttons, in reading and focus order, for a caller walking the screen.
+func (a *TextArea) Content() fyne.CanvasObject { return a.box }
+
+// Shrink lowers the rows the area may grow to by one, down to MinRows,
+// and fits the text again; it reports whether the area got shorter. The
+// caller shrinks it when the screen has no room for it: at 1024×600 in
+// large text four rows push the question's title out of view.
+func (a *TextArea) Shrink() bool {
+	if a.rows <= a.MinRows {
+		return false
+	}
+	a.MaxRows = a.rows - 1
+	return a.fit()
 }
 
 // Rows is how many rows of text the area shows now.
@@ -163,7 +199,11 @@ func (l *areaLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	side.Resize(fyne.NewSize(sw, side.MinSize().Height))
 	if ew != l.a.width {
 		l.a.width = ew
-		l.a.fit()
+		// The first layout of a text already long (coming back from the
+		// review) grows the area too: the caller is told as for typing.
+		if l.a.fit() && l.a.OnGrow != nil {
+			l.a.OnGrow()
+		}
 	}
 }
 

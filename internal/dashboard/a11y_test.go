@@ -45,6 +45,55 @@ func npmTool(t *testing.T, rel string) string {
 	return p
 }
 
+// htmlValidator collects pages and runs html-validate (recommended preset)
+// on them at the end of a test. Without node or the npm package it skips,
+// except under CI=true, where it fails.
+type htmlValidator struct {
+	t         *testing.T
+	cli, node string
+	dir       string
+	files     []string
+}
+
+func newHTMLValidator(t *testing.T) *htmlValidator {
+	t.Helper()
+	cli := npmTool(t, "html-validate/bin/html-validate.mjs")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node is required under CI=true to run html-validate")
+		}
+		t.Skip("node (Debian package nodejs) is not installed; skipping html-validate")
+	}
+	return &htmlValidator{t: t, cli: cli, node: node, dir: t.TempDir()}
+}
+
+// add keeps p for the check, after checking it came with status want.
+func (h *htmlValidator) add(name string, p page, want int) {
+	h.t.Helper()
+	if p.status != want {
+		h.t.Fatalf("%s: status %d, want %d\n%s", name, p.status, want, p.body)
+	}
+	f := filepath.Join(h.dir, name+".html")
+	if err := os.WriteFile(f, []byte(p.body), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+	h.files = append(h.files, f)
+}
+
+// check runs html-validate over every page added.
+func (h *htmlValidator) check() {
+	h.t.Helper()
+	config := filepath.Join(h.dir, "htmlvalidate.json")
+	if err := os.WriteFile(config, []byte(`{"extends": ["html-validate:recommended"]}`), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+	out, err := exec.Command(h.node, append([]string{h.cli, "--config", config, "--formatter", "text"}, h.files...)...).CombinedOutput()
+	if err != nil {
+		h.t.Errorf("html-validate found problems (%v):\n%s", err, out)
+	}
+}
+
 // axeViolation is the part of an axe-core result a failure message needs.
 type axeViolation struct {
 	ID    string `json:"id"`
@@ -140,33 +189,14 @@ func TestAxeCheckFindsViolations(t *testing.T) {
 // TestEveryPageIsValidHTML runs html-validate (recommended preset) on every
 // page the dashboard serves, signed out and signed in, in both languages.
 func TestEveryPageIsValidHTML(t *testing.T) {
-	cli := npmTool(t, "html-validate/bin/html-validate.mjs")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node is required under CI=true to run html-validate")
-		}
-		t.Skip("node not installed; skipping html-validate")
-	}
+	hv := newHTMLValidator(t)
 	s := newSite(t)
 	d := s.central.NewDevice(t, record.ModeKiosk)
 	d.Upload(t, d.Records(t, 12))
 	aggregate(t, s)
 	quarantine(t, s) // the fleet page's quarantine list is checked too
-	dir := t.TempDir()
 	b := s.browser(t)
-	var files []string
-	save := func(name string, p page, want int) {
-		t.Helper()
-		if p.status != want {
-			t.Fatalf("%s: status %d, want %d\n%s", name, p.status, want, p.body)
-		}
-		f := filepath.Join(dir, name+".html")
-		if err := os.WriteFile(f, []byte(p.body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
-	}
+	save := hv.add
 	for _, lang := range []string{"es", "en"} {
 		b.get("/lang?to=" + lang + "&back=/")
 		save("login-"+lang, b.get("/login"), http.StatusOK)
@@ -213,12 +243,5 @@ func TestEveryPageIsValidHTML(t *testing.T) {
 		save("moderation-item-"+lang, mod.get("/moderation/item?id="+idOf(pending)), http.StatusOK)
 		save("moderation-decided-"+lang, mod.get("/moderation/item?id="+idOf(decided)), http.StatusOK)
 	}
-	config := filepath.Join(dir, "htmlvalidate.json")
-	if err := os.WriteFile(config, []byte(`{"extends": ["html-validate:recommended"]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(node, append([]string{cli, "--config", config, "--formatter", "text"}, files...)...).CombinedOutput()
-	if err != nil {
-		t.Errorf("html-validate found problems (%v):\n%s", err, out)
-	}
+	hv.check()
 }

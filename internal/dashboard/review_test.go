@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -337,33 +336,14 @@ func tierState(t *testing.T, s *site, proposal string) (owed []string, reached i
 // TestEveryPageIsValidHTML does for the other pages, on the desk with a
 // support and with decisions, and on the counts, in both languages.
 func TestReviewPagesAreValidHTML(t *testing.T) {
-	cli := npmTool(t, "html-validate/bin/html-validate.mjs")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node is required under CI=true to run html-validate")
-		}
-		t.Skip("node not installed; skipping html-validate")
-	}
+	hv := newHTMLValidator(t)
 	s, _ := newRollSite(t)
 	officer, csrf := s.signedIn(t, "rosa", central.RoleDataOfficer)
 	queue, err := s.central.Store.UnverifiedSupports(context.Background(), [16]byte{}, 1)
 	if err != nil || len(queue) != 1 {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	var files []string
-	save := func(name string, p page) {
-		t.Helper()
-		if p.status != http.StatusOK {
-			t.Fatalf("%s: status %d\n%s", name, p.status, p.body)
-		}
-		f := filepath.Join(dir, name+".html")
-		if err := os.WriteFile(f, []byte(p.body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
-	}
+	save := func(name string, p page) { t.Helper(); hv.add(name, p, http.StatusOK) }
 	for _, lang := range []string{"es", "en"} {
 		officer.get("/lang?to=" + lang + "&back=/")
 		save("review-"+lang, officer.get("/review"))
@@ -373,12 +353,5 @@ func TestReviewPagesAreValidHTML(t *testing.T) {
 	save("review-decided", officer.post("/review/decide", url.Values{"csrf": {csrf}, "id": {central.RecordIDString(queue[0].RecordID)},
 		"choice": {"valid:credential-shown"}}))
 	save("review-again", officer.get("/review?id="+central.RecordIDString(queue[0].RecordID)))
-	config := filepath.Join(dir, "htmlvalidate.json")
-	if err := os.WriteFile(config, []byte(`{"extends": ["html-validate:recommended"]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(node, append([]string{cli, "--config", config, "--formatter", "text"}, files...)...).CombinedOutput()
-	if err != nil {
-		t.Errorf("html-validate found problems (%v):\n%s", err, out)
-	}
+	hv.check()
 }

@@ -39,13 +39,8 @@ func (k *Kiosk) commenting() *flow {
 					words: words{kicker: at.kicker, title: "comment.text.title", help: "comment.text.help"},
 					get:   func() string { return d.text },
 					set:   func(v string) { d.text = v },
-					check: func(v string) string {
-						if strings.TrimSpace(v) == "" {
-							return k.T("field.required.comment")
-						}
-						return ""
-					},
-					back: at.back, next: at.next,
+					check: k.required("field.required.comment"),
+					back:  at.back, next: at.next,
 				}
 			},
 			func(at stepAt) screen {

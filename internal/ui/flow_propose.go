@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -182,15 +180,6 @@ func yesNo(b bool) string {
 
 // required is the check of a step that must not be left empty: msg is
 // the message id saying so.
-func (k *Kiosk) required(msg string) func(string) string {
-	return func(v string) string {
-		if strings.TrimSpace(v) == "" {
-			return k.T(msg)
-		}
-		return ""
-	}
-}
-
 // themeChoices are the campaign's themes.
 func (k *Kiosk) themeChoices() []choice {
 	var out []choice

@@ -143,14 +143,20 @@ func (s *textStep) submit() {
 	}
 }
 
-// checkName refuses an empty name: the check of every flow's required
-// name step (its max refuses an overlong one).
-func (k *Kiosk) checkName(v string) string {
-	if strings.TrimSpace(v) == "" {
-		return k.T("field.required.name")
+// required is the check of a text step that must not be left empty (its
+// max refuses an overlong answer): msg is the message id shown when it is.
+func (k *Kiosk) required(msg string) func(string) string {
+	return func(v string) string {
+		if strings.TrimSpace(v) == "" {
+			return k.T(msg)
+		}
+		return ""
 	}
-	return ""
 }
+
+// checkName refuses an empty name: the check of every flow's required
+// name step.
+func (k *Kiosk) checkName(v string) string { return k.required("field.required.name")(v) }
 
 // areaStep asks for an alcaldía, from a grid of the sixteen.
 type areaStep struct {
